@@ -1,0 +1,128 @@
+/** Rules that span fields, run after the schema has accepted each field on its own. Each rule is data with its reason. */
+import type { RootlockConfig } from './schema';
+import { Problem, show } from './errors';
+
+function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
+  const seen = new Map<string, number>();
+  const problems: Problem[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, i);
+    else problems.push({ path: path(i), message: `${show(k)} duplicates ${path(first)}: each ${what} must be unique` });
+  });
+  return problems;
+}
+
+export function crossCheck(c: RootlockConfig): Problem[] {
+  const problems: Problem[] = [];
+  const ouNames = new Set(c.organizationalUnits.map((o) => o.name));
+
+  problems.push(...duplicates(c.organizationalUnits, (o) => o.name.toLowerCase(), (i) => `organizationalUnits[${i}].name`, 'OU name'));
+  problems.push(
+    ...duplicates(
+      c.organizationalUnits.filter((o) => o.id),
+      (o) => o.id!,
+      (i) => `organizationalUnits[${c.organizationalUnits.indexOf(c.organizationalUnits.filter((o) => o.id)[i])}].id`,
+      'OU id',
+    ),
+  );
+  problems.push(...duplicates(c.accounts, (a) => a.id, (i) => `accounts[${i}].id`, 'account id'));
+  problems.push(...duplicates(c.accounts, (a) => a.name.toLowerCase(), (i) => `accounts[${i}].name`, 'account name'));
+  problems.push(...duplicates(c.breakGlass.principals, (p) => p, (i) => `breakGlass.principals[${i}]`, 'principal'));
+  problems.push(...duplicates(c.exemptions, (e) => e.ou, (i) => `exemptions[${i}].ou`, 'exempted OU'));
+
+  c.accounts.forEach((a, i) => {
+    if (a.id === c.organization.managementAccountId) {
+      problems.push({ path: `accounts[${i}].id`, message: `${show(a.id)} is the management account: list only member accounts here` });
+    }
+    if (!ouNames.has(a.ou)) {
+      problems.push({ path: `accounts[${i}].ou`, message: `${show(a.ou)} is not an OU in organizationalUnits (known: ${[...ouNames].join(', ')})` });
+    }
+  });
+
+  c.organizationalUnits.forEach((o, i) => {
+    if (o.id && o.parent !== undefined) {
+      problems.push({ path: `organizationalUnits[${i}].parent`, message: `${show(o.parent)} is set on an adopted OU (id ${o.id}): an adopted OU keeps its place, remove parent` });
+    }
+    if (!o.id) {
+      if (o.parent === undefined) {
+        problems.push({ path: `organizationalUnits[${i}].parent`, message: `missing: an OU to create needs a parent ("root" or another OU's name), or an id to adopt it` });
+      } else if (o.parent === o.name) {
+        problems.push({ path: `organizationalUnits[${i}].parent`, message: `${show(o.parent)} is the OU itself` });
+      } else if (o.parent !== 'root' && !ouNames.has(o.parent)) {
+        problems.push({ path: `organizationalUnits[${i}].parent`, message: `${show(o.parent)} is neither "root" nor an OU in organizationalUnits` });
+      } else if (o.parent === 'root' && c.organization.existingOrganizationId && !c.organization.rootId) {
+        problems.push({ path: `organizationalUnits[${i}].parent`, message: `"root" of an adopted organization needs organization.rootId (find it with: aws organizations list-roots)` });
+      }
+    }
+  });
+  problems.push(...parentCycles(c));
+
+  c.exemptions.forEach((e, i) => {
+    if (!ouNames.has(e.ou)) problems.push({ path: `exemptions[${i}].ou`, message: `${show(e.ou)} is not an OU in organizationalUnits` });
+    if ((e.reason ?? '').trim().length < 10) {
+      problems.push({
+        path: `exemptions[${i}].reason`,
+        message: `${show(e.reason)}: OU ${show(e.ou)} would be left without the root-deny SCP and no reason is written; give the reason a reviewer can check (10+ characters) or remove the exemption`,
+      });
+    }
+  });
+
+  if (c.organization.rootId && !c.organization.existingOrganizationId) {
+    problems.push({ path: 'organization.rootId', message: `${show(c.organization.rootId)} is set but no existingOrganizationId: a created organization's root id is not known yet, remove rootId` });
+  }
+
+  const security = c.accounts.find((a) => a.name === c.securityAccount);
+  if (!security) {
+    problems.push({ path: 'securityAccount', message: `${show(c.securityAccount)} is not the name of an account in accounts (known: ${c.accounts.map((a) => a.name).join(', ')})` });
+  }
+
+  if (c.alerts.emails.length + c.alerts.httpsEndpoints.length === 0) {
+    problems.push({ path: 'alerts', message: 'has no destination: add at least one of alerts.emails or alerts.httpsEndpoints, or root use pages nobody' });
+  }
+  problems.push(...duplicates(c.alerts.emails, (e) => e.toLowerCase(), (i) => `alerts.emails[${i}]`, 'email'));
+  problems.push(...duplicates(c.alerts.httpsEndpoints, (e) => e, (i) => `alerts.httpsEndpoints[${i}]`, 'endpoint'));
+
+  problems.push(...twoPersonRule(c));
+  return problems;
+}
+
+function parentCycles(c: RootlockConfig): Problem[] {
+  const parentOf = new Map(c.organizationalUnits.filter((o) => !o.id && o.parent).map((o) => [o.name, o.parent!]));
+  const problems: Problem[] = [];
+  c.organizationalUnits.forEach((o, i) => {
+    const seen = new Set<string>([o.name]);
+    let cursor = parentOf.get(o.name);
+    while (cursor && cursor !== 'root') {
+      if (seen.has(cursor)) {
+        problems.push({ path: `organizationalUnits[${i}].parent`, message: `${show(o.parent)} makes a cycle (${[...seen, cursor].join(' -> ')})` });
+        return;
+      }
+      seen.add(cursor);
+      cursor = parentOf.get(cursor);
+    }
+  });
+  return problems;
+}
+
+/** The two-person rule: nobody holds both the root password and the MFA device, and each is held by someone. */
+function twoPersonRule(c: RootlockConfig): Problem[] {
+  const problems: Problem[] = [];
+  if (c.responders.length < 2) {
+    problems.push({ path: 'responders', message: `has ${c.responders.length} responder(s): the two-person rule needs at least two, one holding the root password and another the MFA device` });
+    return problems;
+  }
+  problems.push(...duplicates(c.responders, (r) => r.name.toLowerCase(), (i) => `responders[${i}].name`, 'responder name'));
+  c.responders.forEach((r, i) => {
+    if (r.custody.includes('root-password') && r.custody.includes('mfa-device')) {
+      problems.push({ path: `responders[${i}].custody`, message: `${show(r.custody)}: ${r.name} would hold both the root password and the MFA device; give them to two different people` });
+    }
+  });
+  for (const role of ['root-password', 'mfa-device'] as const) {
+    if (!c.responders.some((r) => r.custody.includes(role))) {
+      problems.push({ path: 'responders', message: `nobody holds "${role}": add it to one responder's custody (and the other secret to another responder)` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,171 @@
+/**
+ * The declarative configuration of one organization: the only input rootlock has.
+ * Field docs here become the JSON Schema descriptions that editors show.
+ */
+import { z } from 'zod';
+
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+export const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
+export const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+const PRINCIPAL_ARN = /^arn:aws[\w-]*:(iam::\d{12}:(user|role)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const SLUG = /^[A-Za-z][A-Za-z0-9 _-]{0,63}$/;
+
+const accountId = z.string({ error: 'must be a 12-digit AWS account id in quotes' }).regex(ACCOUNT_ID, 'is not a 12-digit AWS account id');
+const region = z.string().regex(REGION, 'is not an AWS region name such as "eu-west-1"');
+const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim().min(1, `must not be empty: give ${what}`);
+
+export const CUSTODY_ROLES = ['root-password', 'mfa-device', 'approver'] as const;
+
+const organization = z
+  .strictObject({
+    managementAccountId: accountId.describe('The management (payer) account id. SCPs never apply to it.'),
+    homeRegion: region.describe('Region of the organization trail, alarms, topic and event bus.'),
+    existingOrganizationId: z
+      .string()
+      .regex(ORG_ID, 'is not an organization id such as "o-a1b2c3d4e5"')
+      .optional()
+      .describe('Adopt this existing organization (imported, never re-created). Omit to create a new one.'),
+    rootId: z
+      .string()
+      .regex(ROOT_ID, 'is not an organization root id such as "r-ab12"')
+      .optional()
+      .describe('Root id of the adopted organization; needed to create OUs directly under the root. Omit when creating.'),
+    enabledServicePrincipals: z
+      .array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'is not a service principal such as "sso.amazonaws.com"'))
+      .default([])
+      .describe('Service principals that already have trusted access. They are kept: dropping one silently is an outage.'),
+    deploymentRoleName: z
+      .string()
+      .regex(IAM_NAME, 'is not a valid IAM role name')
+      .default('OrganizationAccountAccessRole')
+      .describe(
+        'The role the deploy assumes in every member account, and the only principal the monitoring-protection SCP lets change the trail, alarms, topic, rules and break-glass role. A dedicated, narrowly trusted deployer role is better than the default.',
+      ),
+  })
+  .describe('The organization and its management account.');
+
+const organizationalUnit = z.strictObject({
+  name: z.string().regex(SLUG, 'must start with a letter and hold only letters, digits, spaces, "_" or "-" (at most 64)').describe('Unique OU name; referenced by accounts and exemptions.'),
+  id: z.string().regex(OU_ID, 'is not an OU id such as "ou-ab12-cdef3456"').optional().describe('Adopt an existing OU by id. Omit to create it under `parent`.'),
+  parent: z.string().optional().describe('Name of the parent OU, or "root". Required when the OU is created.'),
+});
+
+const account = z.strictObject({
+  id: accountId,
+  name: z.string().regex(SLUG, 'must start with a letter and hold only letters, digits, spaces, "_" or "-" (at most 64)').describe('Unique account name; names its baseline stack.'),
+  ou: z.string().describe('Name of the OU the account is in.'),
+});
+
+const breakGlass = z
+  .strictObject({
+    roleName: z.string().regex(IAM_NAME, 'is not a valid IAM role name').default('rootlock-break-glass'),
+    principals: z
+      .array(z.string().regex(PRINCIPAL_ARN, 'is not an IAM user or role ARN (a whole account or a wildcard is never allowed)'))
+      .min(1, 'needs at least one named IAM user or role ARN')
+      .describe('The only IAM users or roles allowed to assume the break-glass role.'),
+    mfaMaxAgeSeconds: z
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be within 1..3600 seconds')
+      .max(3600, 'must be within 1..3600 seconds')
+      .default(900)
+      .describe('Maximum age of the MFA sign-in that may assume the role.'),
+    sessionDurationSeconds: z
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(900, 'must be within the IAM limits 900..43200 seconds')
+      .max(43200, 'must be within the IAM limits 900..43200 seconds')
+      .default(3600)
+      .describe('Maximum session duration of the role.'),
+  })
+  .describe('The MFA-gated break-glass role provisioned in every account.');
+
+const responder = z.strictObject({
+  name: nonEmpty('the person\'s name'),
+  role: nonEmpty('their job title or on-call role'),
+  contact: nonEmpty('an email address or phone number'),
+  custody: z
+    .array(z.enum(CUSTODY_ROLES, { error: `must be one of ${CUSTODY_ROLES.join(', ')}` }))
+    .default([])
+    .describe('What this person holds: the root password, the MFA device, or the right to approve break-glass.'),
+});
+
+const custody = z
+  .strictObject({
+    rootPassword: nonEmpty('where the management account root password is kept'),
+    mfaDevice: nonEmpty('where the management account root MFA device is kept'),
+    recordLocation: nonEmpty('where each break-glass use is recorded (ticket queue, log)').default('the security incident ticket queue'),
+  })
+  .describe('Where the management account root credentials are kept.');
+
+const alerts = z
+  .strictObject({
+    emails: z.array(z.email({ error: 'is not an email address' })).default([]),
+    httpsEndpoints: z.array(z.url({ protocol: /^https$/, error: 'is not an https:// URL' })).default([]),
+    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-alerts'),
+    alarmPeriodSeconds: z
+      .union([z.literal(10), z.literal(30), z.literal(60), z.literal(300), z.literal(900), z.literal(3600)], { error: 'must be one of 10, 30, 60, 300, 900, 3600' })
+      .default(60),
+  })
+  .describe('Where alarms page. At least one destination is required.');
+
+const logging = z.strictObject({
+  retentionDays: z
+    .union(
+      [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
+      { error: 'is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)' },
+    )
+    .default(365),
+});
+
+const exemption = z.strictObject({
+  ou: z.string().describe('Name of the OU left without the root-deny SCP.'),
+  reason: z.string().optional().describe('Why this OU may keep root: shown in the plan, the SCP descriptions and the runbooks.'),
+});
+
+const monitoring = z
+  .strictObject({
+    guardDuty: z.boolean().default(true).describe('Enable GuardDuty with the security account as delegated admin. false where the organization runs it elsewhere.'),
+    config: z.boolean().default(true).describe('Deploy AWS Config recorders and the organization root rules. false where the organization runs Config elsewhere.'),
+  })
+  .default({ guardDuty: true, config: true });
+
+const state = z
+  .discriminatedUnion(
+    'backend',
+    [
+      z.strictObject({ backend: z.literal('local') }),
+      z.strictObject({
+        backend: z.literal('s3'),
+        bucket: z.string().min(3, 'is not an S3 bucket name'),
+        region,
+        keyPrefix: z.string().default('rootlock'),
+      }),
+    ],
+    { error: 'must be { backend: local } or { backend: s3, bucket, region }' },
+  )
+  .default({ backend: 'local' });
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    organization,
+    securityAccount: z.string().describe('Name of the account (in `accounts`) that hosts the alarm pipeline and is the delegated administrator.'),
+    organizationalUnits: z.array(organizationalUnit).min(1, 'needs at least one member OU'),
+    accounts: z.array(account).min(1, 'needs at least one member account'),
+    breakGlass,
+    responders: z.array(responder),
+    custody,
+    alerts,
+    logging: logging.default({ retentionDays: 365 }),
+    exemptions: z.array(exemption).default([]),
+    monitoring,
+    state,
+  })
+  .describe('rootlock: one organization, its root lock-down and its break-glass runbooks.');
+
+export type RootlockConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,236 @@
+/**
+ * Every detection rootlock deploys, as data (the cdk-nag way: each rule with its reason). The security stack builds
+ * metric filters, alarms and central rules from it; baseline stacks build the forwarding rules; the runbooks write one
+ * playbook per entry. Nothing else names an alarm or a rule.
+ */
+import type { Model } from '../config/model';
+
+export type Severity = 'critical' | 'high';
+
+/** An EventBridge pattern: plain JSON, tested against sample events by a real matcher. */
+export type EventPattern = Record<string, unknown>;
+
+export interface Detection {
+  /** Stable id: names the alarm, the rules and the runbook section. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Why this detection exists, in one sentence a responder understands. */
+  why: string;
+  /** CloudWatch Logs metric filter on the organization trail's log group, with its alarm. */
+  metric?: { filterName: string; metricName: string; alarmName: string; pattern: string };
+  /** EventBridge rule; `forwarded` rules run in every account and forward to the central bus, where a rule of the same name pages. */
+  event?: {
+    ruleName: string;
+    pattern: EventPattern;
+    scope: 'forwarded' | 'security-default-bus';
+    /** 'home' = home region only; 'all' = every event region (home and us-east-1). */
+    regions: 'home' | 'global' | 'all';
+  };
+  /** CloudTrail event names to look for when triaging. */
+  triageEvents: string[];
+  /** CloudWatch Logs Insights query for triage on the trail's log group. */
+  insightsQuery: string;
+  contain: string[];
+}
+
+const API_CALL = 'AWS API Call via CloudTrail';
+
+export const ORG_CONFIG_RULES = [
+  { name: 'rootlock-root-account-mfa-enabled', identifier: 'ROOT_ACCOUNT_MFA_ENABLED', why: 'the root user of every account has MFA' },
+  { name: 'rootlock-iam-root-access-key-check', identifier: 'IAM_ROOT_ACCESS_KEY_CHECK', why: 'no root user has an access key' },
+  { name: 'rootlock-root-account-hardware-mfa-enabled', identifier: 'ROOT_ACCOUNT_HARDWARE_MFA_ENABLED', why: 'the root user uses a hardware MFA device' },
+] as const;
+
+export function detectionsFor(model: Model): Detection[] {
+  const bg = model.breakGlass.roleName;
+  const rule = (id: string) => `rootlock-${id}`;
+  const metric = (id: string, pattern: string) => ({
+    filterName: `rootlock-${id}`,
+    metricName: id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
+    alarmName: `rootlock-${id}`,
+    pattern,
+  });
+  const insights = (filter: string) => `fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, sourceIPAddress, errorCode | filter ${filter} | sort @timestamp desc | limit 200`;
+
+  const detections: Detection[] = [
+    {
+      id: 'root-console-sign-in',
+      title: 'Root user console sign-in',
+      severity: 'critical',
+      why: 'Any sign-in as a root user, successful or not, is either an approved break-glass use of the management account or an attack.',
+      event: {
+        ruleName: rule('root-console-sign-in'),
+        pattern: { source: ['aws.signin'], 'detail-type': ['AWS Console Sign In via CloudTrail'], detail: { userIdentity: { type: ['Root'] } } },
+        scope: 'forwarded',
+        regions: 'global',
+      },
+      triageEvents: ['ConsoleLogin', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted'],
+      insightsQuery: insights('userIdentity.type = "Root" and eventName like /ConsoleLogin|PasswordRecovery/'),
+      contain: [
+        'If no approved break-glass ticket exists: treat as compromise. Reset the root password (management account: custody procedure; member account: `IAMDeleteRootUserCredentials` task session).',
+        'Check `additionalEventData.MFAUsed` and `responseElements.ConsoleLogin` (Success/Failure) in the event.',
+      ],
+    },
+    {
+      id: 'root-usage',
+      title: 'Root user activity (CIS 1.7 / CloudWatch.1), excluding AssumeRoot task sessions',
+      severity: 'critical',
+      why: 'A root user acted directly (not through a service, not through a privileged AssumeRoot task session). Member-account root is denied by SCP, so this is the management account or an exempt OU.',
+      metric: metric(
+        'root-usage',
+        '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && $.userIdentity.sessionContext.assumedRoot NOT EXISTS }',
+      ),
+      event: {
+        ruleName: rule('root-api-call'),
+        pattern: {
+          'detail-type': [API_CALL],
+          detail: { userIdentity: { type: ['Root'], invokedBy: [{ exists: false }], sessionContext: { assumedRoot: [{ exists: false }] } } },
+        },
+        scope: 'forwarded',
+        regions: 'all',
+      },
+      triageEvents: [],
+      insightsQuery: insights('userIdentity.type = "Root" and ispresent(userIdentity.invokedBy) = 0 and eventType != "AwsServiceEvent" and ispresent(userIdentity.sessionContext.assumedRoot) = 0'),
+      contain: [
+        'Match the activity to an approved break-glass ticket; if none, treat the root credentials as compromised.',
+        'Member account: delete its root credentials with an `IAMDeleteRootUserCredentials` task session (root-only-tasks runbook).',
+        'Management account: rotate the root password and check the MFA device with its custodians.',
+      ],
+    },
+    {
+      id: 'root-task-session',
+      title: 'Privileged root task session (sts:AssumeRoot)',
+      severity: 'high',
+      why: 'Expected root work is done through sts:AssumeRoot task sessions; each one must match a change ticket. It is alarmed separately from real root use so neither is silenced.',
+      metric: metric(
+        'root-task-session',
+        '{ ($.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRoot") || ($.userIdentity.type = "Root" && $.userIdentity.sessionContext.assumedRoot = "true") }',
+      ),
+      event: {
+        ruleName: rule('root-task-session'),
+        pattern: {
+          'detail-type': [API_CALL],
+          $or: [
+            { source: ['aws.sts'], detail: { eventName: ['AssumeRoot'] } },
+            { detail: { userIdentity: { type: ['Root'], sessionContext: { assumedRoot: ['true'] } } } },
+          ],
+        },
+        scope: 'forwarded',
+        regions: 'all',
+      },
+      triageEvents: ['AssumeRoot'],
+      insightsQuery: insights('eventName = "AssumeRoot" or userIdentity.sessionContext.assumedRoot = "true"'),
+      contain: [
+        'Find the AssumeRoot call (who, which account, which `taskPolicyArn`) and its change ticket.',
+        'Without a ticket: revoke the caller\'s access in the management account and review what the task session did.',
+      ],
+    },
+    {
+      id: 'break-glass-assumed',
+      title: `Break-glass role ${bg} assumed`,
+      severity: 'critical',
+      why: 'The break-glass role gives administrator access; every assumption pages so the responder knows it is watched and an attacker cannot use it quietly.',
+      metric: metric('break-glass-assumed', `{ $.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*:role/${bg}" }`),
+      event: {
+        ruleName: rule('break-glass-assumed'),
+        pattern: {
+          source: ['aws.sts'],
+          'detail-type': [API_CALL],
+          detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [{ suffix: `:role/${bg}` }] } },
+        },
+        scope: 'forwarded',
+        regions: 'all',
+      },
+      triageEvents: ['AssumeRole'],
+      insightsQuery: insights(`eventName = "AssumeRole" and requestParameters.roleArn like /:role\\/${escapeRegex(bg)}$/`),
+      contain: [
+        'Confirm the `sourceIdentity` and the caller with the approver named in the break-glass ticket.',
+        'Unapproved: remove the caller from breakGlass.principals, redeploy, and revoke active sessions of the role (`aws iam put-role-policy` with an `aws:TokenIssueTime` deny).',
+      ],
+    },
+    {
+      id: 'trail-tampering',
+      title: 'Organization trail stopped, deleted or changed',
+      severity: 'critical',
+      why: 'Attackers blind the alarms first: every root alarm depends on this trail.',
+      metric: metric(
+        'trail-tampering',
+        '{ ($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors")) }',
+      ),
+      triageEvents: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
+      insightsQuery: insights('eventSource = "cloudtrail.amazonaws.com" and eventName in ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]'),
+      contain: ['Restart logging (`aws cloudtrail start-logging`) and redeploy the security stack.', 'Find who made the call; the monitoring-protection SCP should have denied anyone but the deployment role.'],
+    },
+    {
+      id: 'scp-changed',
+      title: 'Service control policy detached, edited or deleted',
+      severity: 'critical',
+      why: 'Detaching or loosening the root-deny SCP gives member-account root users their power back.',
+      metric: metric(
+        'scp-changed',
+        '{ ($.eventSource = "organizations.amazonaws.com") && (($.eventName = "DetachPolicy") || ($.eventName = "UpdatePolicy") || ($.eventName = "DeletePolicy") || ($.eventName = "DisablePolicyType")) }',
+      ),
+      triageEvents: ['DetachPolicy', 'UpdatePolicy', 'DeletePolicy', 'DisablePolicyType'],
+      insightsQuery: insights('eventSource = "organizations.amazonaws.com" and eventName in ["DetachPolicy", "UpdatePolicy", "DeletePolicy", "DisablePolicyType"]'),
+      contain: ['Redeploy the management stack: it re-attaches and restores the SCPs.', 'Find who made the change and whether it came from the deploy pipeline.'],
+    },
+    {
+      id: 'root-access-disabled',
+      title: 'Centralized root access management disabled',
+      severity: 'critical',
+      why: 'Disabling RootCredentialsManagement, RootSessions or IAM trusted access lets member accounts recover root passwords again.',
+      metric: metric(
+        'root-access-disabled',
+        '{ (($.eventSource = "iam.amazonaws.com") && (($.eventName = "DisableOrganizationsRootCredentialsManagement") || ($.eventName = "DisableOrganizationsRootSessions"))) || (($.eventSource = "organizations.amazonaws.com") && ($.eventName = "DisableAWSServiceAccess")) }',
+      ),
+      triageEvents: ['DisableOrganizationsRootCredentialsManagement', 'DisableOrganizationsRootSessions', 'DisableAWSServiceAccess'],
+      insightsQuery: insights('eventName in ["DisableOrganizationsRootCredentialsManagement", "DisableOrganizationsRootSessions", "DisableAWSServiceAccess"]'),
+      contain: ['Redeploy the management stack to re-enable the features.', 'Audit every member account\'s root credentials (`IAMAuditRootUserCredentials`) for a password recovered meanwhile.'],
+    },
+  ];
+
+  if (model.monitoring.guardDuty) {
+    detections.push({
+      id: 'guardduty-root-credential-usage',
+      title: 'GuardDuty finding: root credential usage',
+      severity: 'critical',
+      why: 'GuardDuty (delegated admin: the security account) independently reports root credential use in any member account.',
+      event: {
+        ruleName: rule('guardduty-root-credential-usage'),
+        pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { type: ['Policy:IAMUser/RootCredentialUsage'] } },
+        scope: 'security-default-bus',
+        regions: 'home',
+      },
+      triageEvents: [],
+      insightsQuery: insights('userIdentity.type = "Root"'),
+      contain: ['Open the finding in the security account\'s GuardDuty console; follow the root-usage playbook for the account it names.'],
+    });
+  }
+  if (model.monitoring.config) {
+    detections.push({
+      id: 'config-root-rule-noncompliant',
+      title: 'AWS Config root rule NON_COMPLIANT',
+      severity: 'high',
+      why: `A root user lost MFA, uses a virtual MFA device or has an access key (${ORG_CONFIG_RULES.map((r) => r.identifier).join(', ')}).`,
+      event: {
+        ruleName: rule('config-root-rule-noncompliant'),
+        pattern: {
+          source: ['aws.config'],
+          'detail-type': ['Config Rules Compliance Change'],
+          detail: { configRuleName: ORG_CONFIG_RULES.map((r) => ({ prefix: `OrgConfigRule-${r.name}` })), newEvaluationResult: { complianceType: ['NON_COMPLIANT'] } },
+        },
+        scope: 'forwarded',
+        regions: 'home',
+      },
+      triageEvents: ['CreateAccessKey', 'DeactivateMFADevice', 'DeleteVirtualMFADevice'],
+      insightsQuery: insights('userIdentity.type = "Root" and eventName in ["CreateAccessKey", "DeactivateMFADevice", "DeleteVirtualMFADevice"]'),
+      contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
+    });
+  }
+  return detections;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

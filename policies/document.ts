@@ -1,0 +1,50 @@
+/** Policy documents as plain data, and their one canonical text, so plans never churn on ordering. */
+
+export type ConditionBlock = Record<string, Record<string, string | string[]>>;
+export type Principal = '*' | { AWS?: string | string[]; Service?: string | string[] };
+
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: Principal;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: Statement[];
+}
+
+export function policy(...statements: Statement[]): PolicyDocument {
+  const sids = new Set<string>();
+  for (const s of statements) {
+    if (sids.has(s.Sid)) throw new Error(`duplicate Sid ${s.Sid}`);
+    sids.add(s.Sid);
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Keys sorted, string lists sorted and de-duplicated, single-element lists kept as lists; statements keep their order. */
+export function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(canonical);
+    return items.every((i) => typeof i === 'string') ? [...new Set(items as string[])].sort() : items;
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** Minified canonical JSON: the text that goes into Terraform and is measured against size limits. */
+export function policyJson(doc: PolicyDocument): string {
+  return JSON.stringify(canonical(doc));
+}
