@@ -1,5 +1,13 @@
-"""Patches applied to moto before its server starts. Each gap is one function, named after the AWS operation."""
+"""Loads every emulator extension: each `ext_*.py` module beside this file patches one gap in moto and exposes
+`install()`. One module per AWS service keeps each gap's implementation small and reviewable."""
+import importlib
+import os
+import pkgutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def install() -> None:
-    pass
+    for info in sorted(pkgutil.iter_modules([HERE]), key=lambda i: i.name):
+        if info.name.startswith("ext_"):
+            importlib.import_module(info.name).install()
