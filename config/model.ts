@@ -106,7 +106,7 @@ export interface Model {
   monitoring: { guardDuty: boolean; config: boolean };
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
-  stackNames: { management: string; security: string };
+  stackNames: { management: string; security: string; configRules: string };
 }
 
 /** "Workloads Prod" -> "workloads_prod": stable, readable keys for logical ids. */
@@ -171,7 +171,7 @@ export function resolveModel(config: RootlockConfig): Model {
     switchRoleUrl: switchRoleUrl(id, bg.roleName, name),
     ...extra,
   });
-  const management = target(mgmtId, 'management', 'management', { isManagement: true });
+  const management = target(mgmtId, 'management', 'baseline-management', { isManagement: true });
   const members = config.accounts.map((a) =>
     target(a.id, a.name, `baseline-${kebab(a.name)}`, { ou: a.ou, deployRoleArn: roleArn(a.id, org.deploymentRoleName) }),
   );
@@ -267,7 +267,7 @@ export function resolveModel(config: RootlockConfig): Model {
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
     detections: [],
     runbooks: RUNBOOK_FILES,
-    stackNames: { management: management.stackName, security: 'security' },
+    stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.detections = detectionsFor(model);
   return model;

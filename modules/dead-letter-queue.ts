@@ -1,0 +1,35 @@
+/** An encrypted SQS dead-letter queue that EventBridge rules of one account and region may write to. */
+import { Construct } from 'constructs';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { PARTITION } from '../config/model';
+import { policyJson } from '../policies/document';
+import { deadLetterQueuePolicy } from '../policies/pipeline';
+
+export interface DeadLetterQueueProps {
+  accountId: string;
+  region: string;
+  provider: AwsProvider;
+  name?: string;
+}
+
+export class DeadLetterQueue extends Construct {
+  readonly queue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+    super(scope, id);
+    const name = props.name ?? 'rootlock-forwarding-dlq';
+    this.queue = new SqsQueue(this, 'queue', {
+      provider: props.provider,
+      name,
+      messageRetentionSeconds: 1209600,
+      sqsManagedSseEnabled: true,
+    });
+    new SqsQueuePolicy(this, 'policy', {
+      provider: props.provider,
+      queueUrl: this.queue.url,
+      policy: policyJson(deadLetterQueuePolicy(`arn:${PARTITION}:sqs:${props.region}:${props.accountId}:${name}`, props.accountId)),
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * One account's near-real-time path: EventBridge rules on its default bus (home region, and us-east-1 where console
+ * sign-in and global STS/IAM events arrive) forward root and break-glass activity to the central bus in the security
+ * account. Failed deliveries land in a dead-letter queue per region.
+ */
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import type { AccountTarget, Model } from '../config/model';
+import type { RootlockStack } from './rootlock-stack';
+import { policyJson } from '../policies/document';
+import { forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { rulesForRegion } from './event-rules';
+
+export interface RootActivityForwardingProps {
+  model: Model;
+  account: AccountTarget;
+  stack: RootlockStack;
+}
+
+export class RootActivityForwarding extends Construct {
+  constructor(scope: Construct, id: string, props: RootActivityForwardingProps) {
+    super(scope, id);
+    const { model, account } = props;
+    const role = new IamRole(this, 'forwarder_role', {
+      name: model.pipeline.forwarderRoleName,
+      description: 'Lets EventBridge forward root and break-glass activity to the central rootlock bus.',
+      assumeRolePolicy: policyJson(forwarderRoleTrust(account.id)),
+    });
+    new IamRolePolicy(this, 'forwarder_role_policy', { role: role.name, name: 'put-events-on-central-bus', policy: policyJson(forwarderRolePolicy(model)) });
+
+    for (const region of model.eventRegions) {
+      const provider = props.stack.providerFor(region);
+      const regionKey = region.replace(/-/g, '_');
+      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider });
+      for (const detection of rulesForRegion(model, region, 'forwarded')) {
+        const ruleKey = detection.id.replace(/-/g, '_');
+        const rule = new CloudwatchEventRule(this, `${ruleKey}_${regionKey}`, {
+          provider,
+          name: detection.event!.ruleName,
+          description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.runbooks.alarms}#${detection.id}`,
+          eventPattern: JSON.stringify(detection.event!.pattern),
+        });
+        new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
+          provider,
+          rule: rule.name,
+          targetId: 'central-bus',
+          arn: model.pipeline.busArn,
+          roleArn: role.arn,
+          deadLetterConfig: { arn: dlq.queue.arn },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Base of every rootlock stack: readable logical ids (root_deny_scp_workloads_prod, never hash suffixes), the state
+ * backend from the configuration, one provider per region, and a comment saying what the stack is for.
+ */
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Model } from '../config/model';
+import { GLOBAL_EVENTS_REGION } from '../config/model';
+
+export interface RootlockStackProps {
+  model: Model;
+  /** What the stack is for, written into the synthesized Terraform for reviewers. */
+  purpose: string;
+  /** Account the stack deploys into; the deploy assumes `deployRoleArn` there, or uses the caller's credentials. */
+  accountId: string;
+  deployRoleArn?: string;
+}
+
+export class RootlockStack extends TerraformStack {
+  readonly model: Model;
+  /** Provider of the home region (default provider). */
+  readonly home: AwsProvider;
+  private readonly regional = new Map<string, AwsProvider>();
+  private readonly usedIds = new Map<string, string>();
+
+  constructor(scope: Construct, name: string, props: RootlockStackProps) {
+    super(scope, name);
+    this.model = props.model;
+    this.addOverride('//', { purpose: props.purpose, account: props.accountId, generatedBy: 'rootlock: edit the configuration, not this file' });
+
+    const state = props.model.config.state;
+    if (state.backend === 's3') {
+      const backend = new S3Backend(this, { bucket: state.bucket, key: `${state.keyPrefix}/${name}.tfstate`, region: state.region, encrypt: true });
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates the option.
+      backend.addOverride('use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: 'terraform.tfstate' });
+    }
+
+    const provider = (region: string, alias?: string) =>
+      new AwsProvider(this, alias ? `aws_${alias}` : 'aws', {
+        region,
+        alias,
+        allowedAccountIds: [props.accountId],
+        assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: `rootlock-${name}` }] : undefined,
+        defaultTags: [{ tags: { ManagedBy: 'rootlock', RootlockStack: name } }],
+      });
+    this.home = provider(props.model.organization.homeRegion);
+    this.regional.set(props.model.organization.homeRegion, this.home);
+    for (const region of props.model.eventRegions) {
+      if (!this.regional.has(region)) this.regional.set(region, provider(region, region === GLOBAL_EVENTS_REGION ? 'global_events' : region.replace(/-/g, '_')));
+    }
+  }
+
+  /** The provider for one of the model's event regions. */
+  providerFor(region: string): AwsProvider {
+    const p = this.regional.get(region);
+    if (!p) throw new Error(`no provider for region ${region}`);
+    return p;
+  }
+
+  /** Logical id = construct path below the stack, snake_case; collisions are a bug and fail synthesis. */
+  protected allocateLogicalId(element: TerraformElement): string {
+    const parts = element.node.scopes.slice(2).map((s) => s.node.id);
+    const id = parts
+      .join('_')
+      .replace(/[^A-Za-z0-9_]+/g, '_')
+      .replace(/_+/g, '_')
+      .replace(/^_|_$/g, '')
+      .toLowerCase();
+    const path = element.node.path;
+    const owner = this.usedIds.get(id);
+    if (owner && owner !== path) throw new Error(`logical id ${id} is used by both ${owner} and ${path}`);
+    this.usedIds.set(id, path);
+    return id;
+  }
+}

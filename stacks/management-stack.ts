@@ -1,0 +1,27 @@
+/**
+ * Management stack: the organization-level controls. Trusted access, centralized root access management, the
+ * root-deny and monitoring-protection SCPs on every member OU, and the security account as delegated administrator.
+ * Deployed with the management account's credentials; SCPs never restrict the management account itself.
+ */
+import { Construct } from 'constructs';
+import type { Model } from '../config/model';
+import { RootlockStack } from '../modules/rootlock-stack';
+import { Organization } from '../modules/organization';
+import { CentralizedRootAccess } from '../modules/centralized-root-access';
+import { ServiceControlPolicies } from '../modules/service-control-policies';
+import { DelegatedAdministrators } from '../modules/delegated-administrators';
+
+export class ManagementStack extends RootlockStack {
+  constructor(scope: Construct, model: Model) {
+    super(scope, model.stackNames.management, {
+      model,
+      accountId: model.organization.managementAccountId,
+      purpose:
+        'Organization-level root lock-down: trusted access, centralized root access (RootCredentialsManagement, RootSessions), root-deny and monitoring-protection SCPs on member OUs (never the management account), delegated administrators.',
+    });
+    const org = new Organization(this, 'organization', { model });
+    new CentralizedRootAccess(this, 'centralized_root_access', { model, trustedAccess: org.organization });
+    new ServiceControlPolicies(this, 'scps', { model, ouIds: org.ouIds, organization: org.organization });
+    new DelegatedAdministrators(this, 'delegated_admin', { model, trustedAccess: org.organization });
+  }
+}
