@@ -1,6 +1,7 @@
 /** Rules that span fields, run after the schema has accepted each field on its own. Each rule is data with its reason. */
 import type { RootlockConfig } from './schema';
 import { Problem, show } from './errors';
+import { kebab, snake } from './naming';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -18,19 +19,17 @@ export function crossCheck(c: RootlockConfig): Problem[] {
   const problems: Problem[] = [];
   const ouNames = new Set(c.organizationalUnits.map((o) => o.name));
 
-  problems.push(...duplicates(c.organizationalUnits, (o) => o.name.toLowerCase(), (i) => `organizationalUnits[${i}].name`, 'OU name'));
-  problems.push(
-    ...duplicates(
-      c.organizationalUnits.filter((o) => o.id),
-      (o) => o.id!,
-      (i) => `organizationalUnits[${c.organizationalUnits.indexOf(c.organizationalUnits.filter((o) => o.id)[i])}].id`,
-      'OU id',
-    ),
-  );
+  // Names become stack names (baseline-<name>) and logical ids, so they must differ in more than case and punctuation.
+  problems.push(...duplicates(c.organizationalUnits, (o) => snake(o.name), (i) => `organizationalUnits[${i}].name`, 'OU name (ignoring case and punctuation)'));
+  const withId = c.organizationalUnits.map((o, i) => ({ o, i })).filter(({ o }) => o.id);
+  problems.push(...duplicates(withId, ({ o }) => o.id!, (k) => `organizationalUnits[${withId[k].i}].id`, 'OU id'));
   problems.push(...duplicates(c.accounts, (a) => a.id, (i) => `accounts[${i}].id`, 'account id'));
-  problems.push(...duplicates(c.accounts, (a) => a.name.toLowerCase(), (i) => `accounts[${i}].name`, 'account name'));
+  problems.push(...duplicates(c.accounts, (a) => kebab(a.name), (i) => `accounts[${i}].name`, 'account name (ignoring case and punctuation)'));
   problems.push(...duplicates(c.breakGlass.principals, (p) => p, (i) => `breakGlass.principals[${i}]`, 'principal'));
   problems.push(...duplicates(c.exemptions, (e) => e.ou, (i) => `exemptions[${i}].ou`, 'exempted OU'));
+  c.accounts.forEach((a, i) => {
+    if (kebab(a.name) === 'management') problems.push({ path: `accounts[${i}].name`, message: `${show(a.name)} is reserved for the management account's baseline stack: rename the member account` });
+  });
 
   c.accounts.forEach((a, i) => {
     if (a.id === c.organization.managementAccountId) {

@@ -47,11 +47,13 @@ function issueToProblems(issue: core.$ZodIssue): Problem[] {
     case 'invalid_type':
       if (issue.input === undefined) return [{ path: where, message: `missing: ${expected(issue.expected)} is required` }];
       return [{ path: where, message: `${show(issue.input)} ${issue.message.startsWith('must') ? issue.message : `must be ${expected(issue.expected)}`}` }];
-    case 'invalid_union':
-      if (issue.errors.length > 0 && issue.message === 'Invalid input') {
-        return [{ path: where, message: `${show(issue.input)} does not match any accepted form` }];
-      }
-      return [{ path: where, message: `${show(issue.input)} ${issue.message}` }];
+    case 'invalid_union': {
+      // A discriminated union reports the whole object at the discriminator's path: show the discriminator's value.
+      const key = issue.path[issue.path.length - 1];
+      const input = issue.input as Record<PropertyKey, unknown> | undefined;
+      const value = key !== undefined && input && typeof input === 'object' && key in input ? input[key] : issue.input;
+      return [{ path: where, message: `${show(value)} ${issue.message === 'Invalid input' ? 'does not match any accepted form' : issue.message}` }];
+    }
     default:
       return [{ path: where, message: `${show(issue.input)} ${issue.message}` }];
   }

@@ -4,6 +4,9 @@
  */
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
+import { kebab, snake } from './naming';
+
+export { kebab, snake };
 
 export const PARTITION = 'aws';
 /** Console sign-in events are delivered to us-east-1 whatever the home region; so are IAM and global STS calls. */
@@ -107,19 +110,6 @@ export interface Model {
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
-}
-
-/** "Workloads Prod" -> "workloads_prod": stable, readable keys for logical ids. */
-export function snake(name: string): string {
-  return name
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
-export function kebab(name: string): string {
-  return snake(name).replace(/_/g, '-');
 }
 
 export function roleArn(accountId: string, roleName: string): string {

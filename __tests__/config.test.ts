@@ -1,0 +1,174 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import fc from 'fast-check';
+import { DEFAULT_CONFIG, loadConfigFile, validateConfig } from '../config/load';
+import { ConfigError, formatProblem } from '../config/errors';
+import { configJsonSchema } from '../config/json-schema';
+
+const example = (): any => parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'));
+
+function problemsOf(mutate: (c: any) => void): string[] {
+  const c = example();
+  mutate(c);
+  try {
+    validateConfig(c);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems.map(formatProblem);
+  }
+  throw new Error('configuration was accepted');
+}
+
+describe('the bundled example', () => {
+  it('validates', () => {
+    const config = loadConfigFile(DEFAULT_CONFIG);
+    expect(config.accounts.length).toBeGreaterThanOrEqual(5);
+    expect(config.organizationalUnits.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+// Each rule: a bad configuration and the exact message a user sees.
+const rules: Array<[string, (c: any) => void, string]> = [
+  ['account id format', (c) => (c.accounts[3].id = '12345'), 'accounts[3].id: "12345" is not a 12-digit AWS account id'],
+  ['account id as number', (c) => (c.accounts[0].id = 222222222222), 'accounts[0].id: 222222222222 must be a 12-digit AWS account id in quotes'],
+  ['management account id', (c) => (c.organization.managementAccountId = 'abc'), 'organization.managementAccountId: "abc" is not a 12-digit AWS account id'],
+  ['region', (c) => (c.organization.homeRegion = 'europe'), 'organization.homeRegion: "europe" is not an AWS region name such as "eu-west-1"'],
+  ['organization id', (c) => (c.organization.existingOrganizationId = 'org-1'), 'organization.existingOrganizationId: "org-1" is not an organization id such as "o-a1b2c3d4e5"'],
+  ['unknown field', (c) => (c.breakGlass.mfaAge = 5), 'breakGlass.mfaAge: is not a known field: check its spelling against the configuration reference in README.md'],
+  ['missing section', (c) => delete c.custody, 'custody: missing: a mapping is required'],
+  ['account OU exists', (c) => (c.accounts[2].ou = 'Prodd'), 'accounts[2].ou: "Prodd" is not an OU in organizationalUnits (known: Security, Workloads, Prod, Dev, Sandbox, Suspended)'],
+  ['duplicate account id', (c) => (c.accounts[1].id = c.accounts[0].id), 'accounts[1].id: "222222222222" duplicates accounts[0].id: each account id must be unique'],
+  [
+    'duplicate account name',
+    (c) => (c.accounts[2].name = 'Web_Prod'),
+    'accounts[3].name: "web-prod" duplicates accounts[2].name: each account name (ignoring case and punctuation) must be unique',
+  ],
+  ['duplicate OU name', (c) => (c.organizationalUnits[3].name = 'prod'), 'organizationalUnits[3].name: "prod" duplicates organizationalUnits[2].name: each OU name (ignoring case and punctuation) must be unique'],
+  ['MFA age too high', (c) => (c.breakGlass.mfaMaxAgeSeconds = 3601), 'breakGlass.mfaMaxAgeSeconds: 3601 must be within 1..3600 seconds'],
+  ['MFA age zero', (c) => (c.breakGlass.mfaMaxAgeSeconds = 0), 'breakGlass.mfaMaxAgeSeconds: 0 must be within 1..3600 seconds'],
+  ['session too short', (c) => (c.breakGlass.sessionDurationSeconds = 600), 'breakGlass.sessionDurationSeconds: 600 must be within the IAM limits 900..43200 seconds'],
+  ['session too long', (c) => (c.breakGlass.sessionDurationSeconds = 43201), 'breakGlass.sessionDurationSeconds: 43201 must be within the IAM limits 900..43200 seconds'],
+  [
+    'whole account as principal',
+    (c) => (c.breakGlass.principals = ['arn:aws:iam::111111111111:root']),
+    'breakGlass.principals[0]: "arn:aws:iam::111111111111:root" is not an IAM user or role ARN (a whole account or a wildcard is never allowed)',
+  ],
+  ['no principals', (c) => (c.breakGlass.principals = []), 'breakGlass.principals: [] needs at least one named IAM user or role ARN'],
+  [
+    'exemption without reason',
+    (c) => (c.exemptions[0].reason = ''),
+    'exemptions[0].reason: "": OU "Suspended" would be left without the root-deny SCP and no reason is written; give the reason a reviewer can check (10+ characters) or remove the exemption',
+  ],
+  ['exemption of unknown OU', (c) => (c.exemptions[0].ou = 'Gone'), 'exemptions[0].ou: "Gone" is not an OU in organizationalUnits'],
+  [
+    'one responder',
+    (c) => (c.responders = [c.responders[0]]),
+    'responders: has 1 responder(s): the two-person rule needs at least two, one holding the root password and another the MFA device',
+  ],
+  [
+    'one person holds both secrets',
+    (c) => (c.responders[0].custody = ['root-password', 'mfa-device']),
+    'responders[0].custody: ["root-password","mfa-device"]: Alice Example would hold both the root password and the MFA device; give them to two different people',
+  ],
+  ['nobody holds the MFA device', (c) => (c.responders[1].custody = ['approver']), 'responders: nobody holds "mfa-device": add it to one responder\'s custody (and the other secret to another responder)'],
+  ['no alert destination', (c) => (c.alerts = { emails: [], httpsEndpoints: [] }), 'alerts: has no destination: add at least one of alerts.emails or alerts.httpsEndpoints, or root use pages nobody'],
+  ['http endpoint', (c) => (c.alerts.httpsEndpoints = ['http://pager.example.com']), 'alerts.httpsEndpoints[0]: "http://pager.example.com" is not an https:// URL'],
+  ['bad email', (c) => (c.alerts.emails = ['oncall']), 'alerts.emails[0]: "oncall" is not an email address'],
+  ['security account exists', (c) => (c.securityAccount = 'sec'), 'securityAccount: "sec" is not the name of an account in accounts (known: security-tooling, log-archive, payments-prod, web-prod, payments-dev, sandbox-alice)'],
+  ['management account listed as member', (c) => (c.accounts[5].id = '111111111111'), 'accounts[5].id: "111111111111" is the management account: list only member accounts here'],
+  ['created OU without parent', (c) => delete c.organizationalUnits[1].parent, 'organizationalUnits[1].parent: missing: an OU to create needs a parent ("root" or another OU\'s name), or an id to adopt it'],
+  ['unknown parent', (c) => (c.organizationalUnits[2].parent = 'Nowhere'), 'organizationalUnits[2].parent: "Nowhere" is neither "root" nor an OU in organizationalUnits'],
+  [
+    'parent cycle',
+    (c) => (c.organizationalUnits[1].parent = 'Prod'),
+    'organizationalUnits[1].parent: "Prod" makes a cycle (Workloads -> Prod -> Workloads)',
+  ],
+  ['retention', (c) => (c.logging.retentionDays = 42), 'logging.retentionDays: 42 is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)'],
+  ['reserved account name', (c) => (c.accounts[5].name = 'Management'), 'accounts[5].name: "Management" is reserved for the management account\'s baseline stack: rename the member account'],
+  ['state backend', (c) => (c.state = { backend: 'gcs' }), 'state.backend: "gcs" must be { backend: local } or { backend: s3, bucket, region }'],
+];
+
+describe('validation names the field, the value and the fix', () => {
+  it.each(rules)('%s', (_name, mutate, message) => {
+    expect(problemsOf(mutate)).toContain(message);
+  });
+
+  it('reports every problem at once, not only the first', () => {
+    const problems = problemsOf((c) => {
+      c.accounts[0].id = '1';
+      c.breakGlass.mfaMaxAgeSeconds = 0;
+    });
+    expect(problems).toHaveLength(2);
+  });
+
+  it('reports a YAML syntax error with the file name', () => {
+    const file = path.join(fs.mkdtempSync('/tmp/rootlock-'), 'bad.yaml');
+    fs.writeFileSync(file, 'organization: [unclosed\n');
+    expect(() => loadConfigFile(file)).toThrow(ConfigError);
+    expect(() => loadConfigFile(file)).toThrow(/bad\.yaml: 1 configuration problem\(s\):\n {2}- is not valid YAML\/JSON/);
+  });
+
+  it('reports a missing file with the fix', () => {
+    expect(() => loadConfigFile('/nonexistent/rootlock.yaml')).toThrow('cannot read the configuration file (ENOENT): set ROOTLOCK_CONFIG to an existing YAML or JSON file');
+  });
+});
+
+describe('validation never throws anything but its own error', () => {
+  const keys = ['organization', 'accounts', 'organizationalUnits', 'breakGlass', 'responders', 'custody', 'alerts', 'exemptions', 'logging', 'state', 'monitoring'];
+
+  it('on random values', () => {
+    fc.assert(
+      fc.property(fc.anything(), (raw) => {
+        try {
+          validateConfig(raw);
+        } catch (e) {
+          return e instanceof ConfigError && e.problems.length > 0;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on mutated example configurations', () => {
+    const paths = (obj: any, prefix: (string | number)[] = []): (string | number)[][] =>
+      obj && typeof obj === 'object'
+        ? Object.keys(obj).flatMap((k) => {
+            const key = Array.isArray(obj) ? Number(k) : k;
+            return [[...prefix, key], ...paths(obj[k], [...prefix, key])];
+          })
+        : [];
+    const allPaths = paths(example());
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...allPaths), fc.anything()), { minLength: 1, maxLength: 4 }), fc.subarray(keys), (mutations, deletions) => {
+        const c = example();
+        for (const [p, value] of mutations) {
+          let cursor = c;
+          for (const k of p.slice(0, -1)) cursor = cursor?.[k];
+          if (cursor && typeof cursor === 'object') cursor[p[p.length - 1]] = value;
+        }
+        for (const k of deletions) delete c[k];
+        try {
+          validateConfig(c);
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          for (const p of e.problems) expect(p.message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('JSON Schema for editors', () => {
+  it('is committed and current (regenerate with npm run schema)', () => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', 'schema', 'rootlock.schema.json'), 'utf8');
+    expect(committed).toBe(configJsonSchema());
+  });
+
+  it('describes every top-level field of the configuration', () => {
+    const schema = JSON.parse(configJsonSchema());
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['organization', 'accounts', 'breakGlass', 'responders', 'custody', 'alerts', 'exemptions']));
+  });
+});
