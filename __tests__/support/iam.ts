@@ -52,6 +52,13 @@ export interface SimulateInput {
    * gives only the decision.
    */
   unvalidatedResource?: boolean;
+  /**
+   * Context keys iam-simulate's validator cannot name although the action supports them: variable keys whose variable
+   * part holds colons, such as `kms:EncryptionContext:aws:cloudtrail:arn` (its validator only matches `prefix/var`).
+   * The simulation is run validated without them (proving policies, action, resource and the other keys well-formed)
+   * and the decision is taken from an unvalidated run with the full context.
+   */
+  unvalidatedKeys?: string[];
 }
 
 export interface SimulateResult {
@@ -69,6 +76,15 @@ function named(p: PolicyDocument | { name: string; policy: unknown } | object, f
 function accountOf(arn: string): string | undefined {
   const parts = arn.split(':');
   return parts.length >= 5 && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+}
+
+/**
+ * runUnsafeSimulation loads the resource policy without the name its engine reads back; hand it over in the plain
+ * "validated policy" shape (a documented plain-value interface of @cloud-copilot/iam-policy) that carries one.
+ */
+function unsafe(simulation: Simulation): Simulation {
+  if (!simulation.resourcePolicy) return simulation;
+  return { ...simulation, resourcePolicy: { __validated: true, policyDocument: simulation.resourcePolicy, metadata: { name: 'resource-policy' }, errors: [] } };
 }
 
 /** Texts go through JSON.parse so that what iam-simulate sees is exactly what Terraform would receive. */
@@ -97,8 +113,15 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy,
   };
+  if (input.unvalidatedKeys && input.unvalidatedKeys.length > 0) {
+    const drop = new Set(input.unvalidatedKeys.map((k) => k.toLowerCase()));
+    const rest = Object.fromEntries(Object.entries(input.context ?? {}).filter(([k]) => !drop.has(k.toLowerCase())));
+    await simulate({ ...input, context: rest, unvalidatedKeys: undefined });
+    const decision = runUnsafeSimulation(unsafe(simulation), { simulationMode: 'Strict' }) as Decision;
+    return { decision, deciding: [], raw: decision };
+  }
   if (input.unvalidatedResource) {
-    const decision = runUnsafeSimulation(simulation, { simulationMode: 'Strict' }) as Decision;
+    const decision = runUnsafeSimulation(unsafe(simulation), { simulationMode: 'Strict' }) as Decision;
     return { decision, deciding: [], raw: decision };
   }
   const response = await runSimulation(simulation, { simulationMode: 'Strict' });
