@@ -1,0 +1,84 @@
+/**
+ * The break-glass runbooks, generated from the same model as the stacks. Pure: the same model gives the same bytes.
+ * Every name and ARN comes from the model or the detections catalog; nothing here writes one of its own.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Model } from '../config/model';
+import { renderAfterUse } from './after-use';
+import { renderAlarmPlaybooks } from './alarms';
+import { renderBreakGlass } from './break-glass';
+import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
+import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
+import { renderInventory } from './inventory';
+import { renderRootTasks } from './root-tasks';
+
+export { GENERATED_MARKER } from './markdown';
+export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
+
+function renderIndex(model: Model): string {
+  const f = model.runbooks;
+  const critical = model.detections.filter((d) => d.severity === 'critical');
+  return document([
+    heading(1, 'Root user runbooks'),
+    generatedNote(model),
+    heading(2, 'What do I need now?'),
+    table(
+      ['Situation', 'Runbook'],
+      [
+        ['A root or break-glass alarm paged me', link('Alarm playbooks', f.alarms)],
+        ['Normal access is down and I need administrator access in an account', link('Break glass', f.breakGlass)],
+        ['A member account needs a root-only task (root credentials, locked bucket or queue policy)', link('Root-only tasks', f.rootTasks)],
+        ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
+        ['Break-glass or root use is over', link('After use', f.afterUse)],
+        ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+      ],
+    ),
+    heading(2, 'Critical alarms'),
+    critical.map((d) => `- ${playbookLink(model, d)}`).join('\n'),
+    heading(2, 'How to read these runbooks'),
+    `Steps are numbered; run them in order. Commands are complete and work with AWS CLI v1 and v2. The only values left open are the ones only you know at that moment, written like ${code(
+      '<MFA-CODE>',
+    )} and listed at the top of each runbook (${Object.keys(PLACEHOLDERS)
+      .map((n) => code(`<${n}>`))
+      .join(', ')}). Replace them including the angle brackets.`,
+  ]);
+}
+
+/** File name -> markdown, in table-of-contents order. */
+export function renderRunbooks(model: Model): Map<string, string> {
+  const f = model.runbooks;
+  const files = new Map<string, string>([
+    [f.index, renderIndex(model)],
+    [f.breakGlass, renderBreakGlass(model)],
+    [f.rootTasks, renderRootTasks(model)],
+    [f.alarms, renderAlarmPlaybooks(model)],
+    [f.afterUse, renderAfterUse(model)],
+    [f.inventory, renderInventory(model)],
+  ]);
+  for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
+  return files;
+}
+
+/**
+ * Writes the runbooks into `dir` (created if missing) and removes .md files there that rootlock generated earlier
+ * but no longer produces. Files without the generated marker are never touched. Returns the paths written.
+ */
+export function writeRunbooks(model: Model, dir: string): string[] {
+  const files = renderRunbooks(model);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of fs.readdirSync(dir)) {
+    if (!entry.endsWith('.md') || files.has(entry)) continue;
+    const full = path.join(dir, entry);
+    if (!fs.statSync(full).isFile()) continue;
+    const head = fs.readFileSync(full, 'utf8').slice(0, GENERATED_MARKER.length);
+    if (head === GENERATED_MARKER) fs.unlinkSync(full);
+  }
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const full = path.join(dir, name);
+    fs.writeFileSync(full, text, 'utf8');
+    written.push(full);
+  }
+  return written;
+}

@@ -1,0 +1,151 @@
+/** inventory.md: everything rootlock deployed, by name, and how to find what only exists after deploy. */
+import type { Model } from '../config/model';
+import { ORG_CONFIG_RULES } from '../detections/catalog';
+import { accountLabel, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
+import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
+
+export function renderInventory(model: Model): string {
+  const org = model.organization;
+  const p = model.pipeline;
+  const bg = model.breakGlass;
+  const scps = [model.scps.rootDeny, model.scps.monitoringProtection];
+
+  const body = document([
+    heading(2, 'Organization'),
+    table(
+      ['', ''],
+      [
+        ['Management account', code(org.managementAccountId)],
+        ['Organization', org.existingOrganizationId ? `${code(org.existingOrganizationId)} (adopted)` : 'created by rootlock: its id is known after deploy'],
+        ['Root', org.rootId ? code(org.rootId) : 'known after deploy'],
+        ['Home region', code(org.homeRegion)],
+        ['Event regions', model.eventRegions.map(code).join(', ')],
+        ['Centralized root access', org.rootFeatures.map(code).join(', ')],
+        ['Security account (delegated administrator)', code(model.security.id)],
+        ['Deployment role', code(org.deploymentRoleArnPattern)],
+      ],
+    ),
+    'Trusted service access:',
+    bullets(
+      org.servicePrincipals.map((sp) => {
+        const why = org.requiredServicePrincipals.find((r) => r.principal === sp)?.why;
+        return `${code(sp)}: ${why ?? 'enabled before rootlock, kept'}`;
+      }),
+    ),
+    fence([
+      aws('organizations', 'describe-organization', [
+        ['--query', 'Organization.[Id,MasterAccountId,FeatureSet]'],
+        ['--output', 'text'],
+      ]),
+      aws('organizations', 'list-roots', [
+        ['--query', 'Roots[].[Id,Name]'],
+        ['--output', 'text'],
+      ]),
+    ]),
+    heading(2, 'Organizational units'),
+    table(
+      ['OU', 'Id', 'Accounts', code(model.scps.rootDeny.name), code(model.scps.monitoringProtection.name)],
+      model.ous.map((o) => [
+        code(o.path),
+        o.existingId ? code(o.existingId) : 'created by rootlock, known after deploy',
+        o.accounts.length ? o.accounts.join(', ') : 'none',
+        o.rootDenyExemptReason ? `**exempt**: ${prose(o.rootDenyExemptReason ?? '')}` : 'attached',
+        model.scps.monitoringProtection.targets.includes(o) ? 'attached' : 'not attached',
+      ]),
+    ),
+    `The management account ${code(model.management.id)} is never covered by SCPs.`,
+    heading(2, 'Accounts and break-glass roles'),
+    `Role ${code(bg.roleName)} with ${code(bg.adminPolicyArn)}; session ${bg.sessionDurationSeconds} seconds; MFA no older than ${
+      bg.mfaMaxAgeSeconds
+    } seconds; a source identity is required. May be assumed only by:`,
+    bullets(bg.principals.map(code)),
+    table(
+      ['Account', 'OU', 'Stack', 'Break-glass role', 'Console switch role'],
+      model.allAccounts.map((a) => [
+        `${accountLabel(a)}${a.isManagement ? ', management' : ''}${a.isSecurity ? ', security' : ''}`,
+        a.ou ? code(a.ou) : 'none (management)',
+        code(a.stackName),
+        code(a.breakGlassRoleArn),
+        `<${a.switchRoleUrl}>`,
+      ]),
+    ),
+    heading(2, 'Service control policies'),
+    table(
+      ['Name', 'Attached to', 'What it does'],
+      scps.map((s) => [code(s.name), s.targets.length ? s.targets.map((o) => code(o.path)).join(', ') : 'nothing', s.description]),
+    ),
+    'Policy ids exist only after deploy. Find them, and what each is attached to, from the management account:',
+    fence(
+      scps.flatMap((s) => {
+        const v = s.name === model.scps.rootDeny.name ? 'ROOT_DENY_ID' : 'PROTECTION_ID';
+        return [
+          aws(
+            'organizations',
+            'list-policies',
+            [
+              ['--filter', 'SERVICE_CONTROL_POLICY'],
+              ['--query', raw(`"Policies[?Name=='${s.name}'].Id"`)],
+              ['--output', 'text'],
+            ],
+            v,
+          ),
+          aws('organizations', 'list-targets-for-policy', [
+            ['--policy-id', raw(`"$${v}"`)],
+            ['--query', 'Targets[].[TargetId,Name,Type]'],
+            ['--output', 'text'],
+          ]),
+        ];
+      }),
+    ),
+    heading(2, 'Alert pipeline'),
+    table(
+      ['', ''],
+      [
+        ['Organization trail', `${code(p.trailName)}, ${code(p.trailArn)}`],
+        ['Trail log group', `${code(p.logGroupName)} in ${code(model.security.id)}, ${code(org.homeRegion)}, kept ${p.logRetentionDays} days`],
+        ['Metric namespace', code(p.metricNamespace)],
+        ['Central event bus', code(p.busArn)],
+        ['Alert topic', code(p.topicArn)],
+        ['Undeliverable alerts', code(p.deadLetterQueueArn)],
+      ],
+    ),
+    'The topic delivers to:',
+    subscriptionsList(model),
+    fence([
+      aws('sns', 'list-subscriptions-by-topic', [
+        ['--region', org.homeRegion],
+        ['--topic-arn', p.topicArn],
+        ['--query', 'Subscriptions[].[Protocol,Endpoint,SubscriptionArn]'],
+        ['--output', 'text'],
+      ]),
+    ]),
+    heading(2, 'Detections'),
+    table(
+      ['Playbook', 'Severity', 'CloudWatch alarm', 'EventBridge rule'],
+      model.detections.map((d) => [
+        playbookLink(model, d),
+        d.severity,
+        d.metric ? code(d.metric.alarmName) : 'none',
+        d.event ? code(d.event.ruleName) : 'none',
+      ]),
+    ),
+    model.monitoring.config
+      ? `AWS Config organization rules: ${ORG_CONFIG_RULES.map((r) => `${code(r.name)} (${r.why})`).join('; ')}.`
+      : 'AWS Config is run outside rootlock.',
+    model.monitoring.guardDuty
+      ? `GuardDuty: delegated administrator is the security account ${code(model.security.id)}.`
+      : 'GuardDuty is run outside rootlock.',
+    heading(2, 'Responders'),
+    respondersTable(model),
+    table(
+      ['Custody', 'Where'],
+      [
+        ['Root password', custodyOf(model).rootPassword],
+        ['Root MFA device', custodyOf(model).mfaDevice],
+        ['Break-glass records', custodyOf(model).recordLocation],
+      ],
+    ),
+  ]);
+
+  return document([heading(1, 'Inventory'), generatedNote(model), placeholderSection(body), body.trimEnd()]);
+}
