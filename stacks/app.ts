@@ -43,7 +43,7 @@ export function synthesize(model: Model, outdir: string): void {
  * source-mapped: 80% of synth time on a large organization. Nothing reads them (stackTraces: false), so skip the
  * formatting while synthesizing.
  */
-function withoutStackFormatting<T>(fn: () => T): T {
+export function withoutStackFormatting<T>(fn: () => T): T {
   const original = Error.prepareStackTrace;
   Error.prepareStackTrace = () => '';
   try {

@@ -1,0 +1,216 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { parse } from 'yaml';
+import { DEFAULT_CONFIG, validateConfig } from '../config/load';
+import { resolveModel, Model } from '../config/model';
+import { deployOrder, synthesize } from '../stacks/app';
+import { writeOutput } from '../output';
+import { largeOrgConfig } from '../examples/large-org';
+
+const ROOT = path.join(__dirname, '..');
+const exampleRaw = (): any => parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'));
+const modelOf = (mutate: (c: any) => void = () => {}): Model => {
+  const raw = exampleRaw();
+  mutate(raw);
+  return resolveModel(validateConfig(raw));
+};
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-synth-'));
+
+type Stack = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; provider?: Record<string, any[]>; import?: any[] };
+function synthStacks(model: Model): Record<string, Stack> {
+  const out = tmp();
+  synthesize(model, out);
+  return Object.fromEntries(
+    deployOrder(model).map((name) => [name, JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8'))]),
+  );
+}
+const resources = (stack: Stack, type: string) => Object.entries(stack.resource?.[type] ?? {});
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : [e.name])).sort();
+}
+
+describe('synthesis of the example organization', () => {
+  const model = modelOf();
+  const stacks = synthStacks(model);
+
+  it('has the management, security, config-rules and one baseline stack per account (management included)', () => {
+    expect(Object.keys(stacks)).toEqual([
+      'management',
+      'security',
+      'baseline-management',
+      ...model.config.accounts.map((a) => `baseline-${a.name}`),
+      'config-rules',
+    ]);
+  });
+
+  it('adopts the existing organization by import, never creating a second one', () => {
+    const m = stacks.management;
+    const [[address]] = resources(m, 'aws_organizations_organization');
+    expect(m.import).toEqual([{ id: 'o-exampleorg1', to: `aws_organizations_organization.${address}` }]);
+  });
+
+  it('keeps already-enabled trusted access and adds iam.amazonaws.com', () => {
+    const [[, org]] = resources(stacks.management, 'aws_organizations_organization');
+    expect(org.aws_service_access_principals).toEqual(expect.arrayContaining(['sso.amazonaws.com', 'account.amazonaws.com', 'iam.amazonaws.com']));
+    expect(org.feature_set).toBe('ALL');
+    expect(org.enabled_policy_types).toEqual(['SERVICE_CONTROL_POLICY']);
+  });
+
+  it('enables both root access features after trusted access', () => {
+    const [[, features]] = resources(stacks.management, 'aws_iam_organizations_features');
+    expect(features.enabled_features).toEqual(['RootCredentialsManagement', 'RootSessions']);
+    expect(features.depends_on).toEqual([expect.stringMatching(/^aws_organizations_organization\./)]);
+  });
+
+  it('attaches the root-deny SCP to every member OU except the exempted one, and monitoring protection to all', () => {
+    const attachments = resources(stacks.management, 'aws_organizations_policy_attachment').map(([id]) => id);
+    const rootDeny = attachments.filter((a) => a.startsWith('scps_root_deny_scp_')).map((a) => a.replace('scps_root_deny_scp_', ''));
+    const protection = attachments.filter((a) => a.startsWith('scps_monitoring_protection_scp_')).map((a) => a.replace('scps_monitoring_protection_scp_', ''));
+    const exempt = model.ous.filter((o) => o.rootDenyExemptReason).map((o) => o.key);
+    expect(exempt).toEqual(['suspended']);
+    expect(rootDeny.sort()).toEqual(model.ous.map((o) => o.key).filter((k) => !exempt.includes(k)).sort());
+    expect(protection.sort()).toEqual(model.ous.map((o) => o.key).sort());
+  });
+
+  it('writes the exemption reason into the SCP description and the outputs', () => {
+    const [, rootDeny] = resources(stacks.management, 'aws_organizations_policy').find(([id]) => id === 'scps_root_deny_scp')!;
+    expect(rootDeny.description).toContain('Suspended exempt: Holds only closed accounts');
+    expect(JSON.stringify(stacks.management.output)).toContain('Holds only closed accounts');
+  });
+
+  it('uses readable logical ids without hash suffixes', () => {
+    for (const [name, stack] of Object.entries(stacks)) {
+      for (const type of Object.keys(stack.resource)) {
+        for (const id of Object.keys(stack.resource[type])) {
+          expect(`${name}:${id}`).toMatch(/^[a-z0-9-]+:[a-z0-9_]+$/);
+          expect(id).not.toMatch(/_[A-F0-9]{8}$/);
+        }
+      }
+    }
+    expect(Object.keys(stacks.management.resource.aws_organizations_policy_attachment)).toContain('scps_root_deny_scp_prod');
+  });
+
+  it('gives every policy and role a description', () => {
+    for (const stack of Object.values(stacks)) {
+      for (const type of ['aws_organizations_policy', 'aws_iam_role']) {
+        for (const [, r] of resources(stack, type)) expect(r.description).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  it('says what each stack is for in the synthesized Terraform', () => {
+    for (const stack of Object.values(stacks)) expect((stack as any)['//'].purpose).toEqual(expect.stringMatching(/^.{40,}$/));
+  });
+
+  it('reaches member accounts by assuming the deployment role, pinned to the account', () => {
+    const baseline = stacks['baseline-payments-prod'];
+    for (const provider of baseline.provider!.aws) {
+      expect(provider.allowed_account_ids).toEqual(['444444444444']);
+      expect(provider.assume_role).toEqual([expect.objectContaining({ role_arn: 'arn:aws:iam::444444444444:role/OrganizationAccountAccessRole' })]);
+    }
+    expect(baseline.provider!.aws.map((p) => p.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('forwards root sign-in only from us-east-1, where console sign-in events arrive', () => {
+    const rules = resources(stacks['baseline-web-prod'], 'aws_cloudwatch_event_rule');
+    const signIn = rules.filter(([, r]) => r.name === 'rootlock-root-console-sign-in');
+    expect(signIn).toHaveLength(1);
+    expect(signIn[0][1].provider).toBe('aws.global_events');
+  });
+
+  it('gives every event target a dead-letter queue', () => {
+    for (const stack of Object.values(stacks)) {
+      for (const [, t] of resources(stack, 'aws_cloudwatch_event_target')) expect(t.dead_letter_config).toEqual(expect.objectContaining({ arn: expect.any(String) }));
+    }
+  });
+
+  it('alarms on each metric filter with threshold 1 in one period, missing data not breaching', () => {
+    const alarms = resources(stacks.security, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(model.detections.filter((d) => d.metric).map((d) => d.metric!.alarmName).sort());
+    for (const a of alarms) {
+      expect(a).toEqual(expect.objectContaining({ threshold: 1, evaluation_periods: 1, period: 60, treat_missing_data: 'notBreaching' }));
+      expect(a.alarm_description).toMatch(/Open alarm-playbooks\.md#/);
+    }
+  });
+});
+
+describe('the configuration is the only input', () => {
+  it('role name, principals and session length flow into every break-glass role', () => {
+    const stacks = synthStacks(
+      modelOf((c) => {
+        c.breakGlass.roleName = 'emergency-admin';
+        c.breakGlass.principals = ['arn:aws:iam::111111111111:role/incident-commander'];
+        c.breakGlass.sessionDurationSeconds = 1800;
+      }),
+    );
+    const roles = Object.entries(stacks)
+      .filter(([n]) => n.startsWith('baseline-'))
+      .map(([, s]) => resources(s, 'aws_iam_role').find(([id]) => id === 'break_glass_role')![1]);
+    expect(roles).toHaveLength(7);
+    for (const role of roles) {
+      expect(role.name).toBe('emergency-admin');
+      expect(role.max_session_duration).toBe(1800);
+      expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.AWS).toEqual(['arn:aws:iam::111111111111:role/incident-commander']);
+    }
+    const protection = JSON.parse(stacks.management.resource.aws_organizations_policy.scps_monitoring_protection_scp.content);
+    expect(JSON.stringify(protection)).toContain(':role/emergency-admin');
+  });
+
+  it('switching GuardDuty and Config off removes their resources and stacks', () => {
+    const model = modelOf((c) => (c.monitoring = { guardDuty: false, config: false }));
+    const stacks = synthStacks(model);
+    expect(Object.keys(stacks)).not.toContain('config-rules');
+    const all = JSON.stringify(stacks);
+    expect(all).not.toContain('aws_guardduty');
+    expect(all).not.toContain('aws_config_');
+  });
+});
+
+describe('determinism and atomic output', () => {
+  it('two runs produce byte-identical output, runbooks included', () => {
+    const model = modelOf();
+    const [a, b] = [tmp(), tmp()];
+    writeOutput(model, { outdir: path.join(a, 'out') });
+    writeOutput(modelOf(), { outdir: path.join(b, 'out') });
+    const files = listFiles(path.join(a, 'out'));
+    expect(files).toEqual(listFiles(path.join(b, 'out')));
+    expect(files).toContain(path.join('runbooks', 'break-glass.md'));
+    for (const f of files) expect(fs.readFileSync(path.join(a, 'out', f))).toEqual(fs.readFileSync(path.join(b, 'out', f)));
+  });
+
+  it('a bad configuration exits 1 with the field named, no stack trace, and leaves the output untouched', () => {
+    const dir = tmp();
+    const config = path.join(dir, 'bad.yaml');
+    const raw = exampleRaw();
+    raw.accounts[3].id = '12345';
+    fs.writeFileSync(config, JSON.stringify(raw));
+    const outdir = path.join(dir, 'cdktf.out');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'previous.txt'), 'kept');
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, ROOTLOCK_CONFIG: config, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('accounts[3].id: "12345" is not a 12-digit AWS account id');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(listFiles(outdir)).toEqual(['previous.txt']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['bad.yaml', 'cdktf.out']);
+  });
+});
+
+describe('scale', () => {
+  it('an organization of 1,000 accounts and 100 OUs validates and synthesizes', () => {
+    const model = resolveModel(validateConfig(largeOrgConfig(1000, 100)));
+    expect(model.allAccounts).toHaveLength(1001);
+    const out = tmp();
+    synthesize(model, out);
+    expect(fs.readdirSync(path.join(out, 'stacks'))).toHaveLength(1004);
+    const mgmt = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'management', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(mgmt.resource.aws_organizations_policy_attachment)).toHaveLength(200);
+  });
+});
