@@ -387,6 +387,49 @@ describe('monitoring-protection SCP', () => {
     expect(r.decision).toBe('ExplicitlyDenied');
   });
 
+  // ---------------------------------------------------------------------------------------------------------------
+  // BUG (open, found by these proofs): two ways to silence the pipeline without touching a protected action.
+  //  - events:PutTargets is not denied: an admin replaces a forwarding or central rule's target (same target Id) with
+  //    one of their own, and root activity stops reaching the central bus / the topic. Fix in policies/scp.ts: add
+  //    'events:PutTargets' to ProtectForwardingRulesAndBus' Action.
+  //  - sns:SetSubscriptionAttributes is not denied: an admin gives the on-call subscription a FilterPolicy that matches
+  //    nothing (or a redrive policy), and every alert is dropped silently. Fix: add 'sns:SetSubscriptionAttributes' to
+  //    ProtectAlertTopic's Action (IAM authorizes it against the topic ARN, already in that statement's Resource).
+  // it.failing as above: flip to `it` with the fix.
+  // ---------------------------------------------------------------------------------------------------------------
+  const silencers: Array<[string, Req, string]> = [
+    ['events:PutTargets on a central rule', { action: 'events:PutTargets', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectForwardingRulesAndBus'],
+    ['events:PutTargets on a forwarding rule', { action: 'events:PutTargets', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectForwardingRulesAndBus'],
+    ['sns:SetSubscriptionAttributes on the alert topic', { action: 'sns:SetSubscriptionAttributes', resource: p.topicArn }, 'ProtectAlertTopic'],
+  ];
+  it.failing.each(silencers)('BUG: denies an ordinary admin %s', async (_what, req, sid) => {
+    const r = await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY, ['monitoring_protection']);
+    expect(r).toEqual({ decision: 'ExplicitlyDenied', deciding: [sid] });
+  });
+  it.each(silencers)('documents the silencing gap: today an ordinary admin may %s (flip with the fix)', async (_what, req) => {
+    expect((await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY)).decision).toBe('Allowed');
+  });
+  it('proves the proposed silencing fix: with the two actions added the admin is denied and the deployer is not', async () => {
+    const fixed = parsePolicy(spec('monitoring_protection').json);
+    const add = (sid: string, action: string) => {
+      const st = fixed.Statement.find((x) => x.Sid === sid)!;
+      st.Action = [...(st.Action as string[]), action];
+    };
+    add('ProtectForwardingRulesAndBus', 'events:PutTargets');
+    add('ProtectAlertTopic', 'sns:SetSubscriptionAttributes');
+    const levels: ScpLevel[] = [
+      { id: 'r-ex12', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
+      { id: 'ou-ex12-security1', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, { name: 'fixed', policy: fixed }] },
+      { id: sec, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
+    ];
+    for (const [, req, sid] of silencers) {
+      const admin = await simulate({ ...roleSession(sec, 'SecurityAdmin'), scps: levels, action: req.action, resource: req.resource });
+      expect(admin).toMatchObject({ decision: 'ExplicitlyDenied', deciding: [sid] });
+      const deployerRun = await simulate({ ...roleSession(sec, deployer), scps: levels, action: req.action, resource: req.resource });
+      expect(deployerRun.decision).toBe('Allowed');
+    }
+  });
+
   it('proves the proposed fix: with the deployment role added to ProtectBreakGlassAndForwarderRoles the admin is denied, the deployer is not', async () => {
     const fixed = parsePolicy(spec('monitoring_protection').json);
     const st = fixed.Statement.find((x) => x.Sid === 'ProtectBreakGlassAndForwarderRoles')!;
