@@ -275,7 +275,7 @@ describe('exempt OU (Suspended): no root-deny SCP', () => {
   });
   it('still keeps the root user of the exempt OU away from the monitoring', async () => {
     const r = await decide(rootUser(SUSPENDED.id), { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(SUSPENDED.id, model.breakGlass.roleName) }, SUSPENDED);
-    expect(r).toEqual({ decision: 'ExplicitlyDenied', deciding: ['ProtectBreakGlassAndForwarderRoles'] });
+    expect(r).toEqual({ decision: 'ExplicitlyDenied', deciding: ['ProtectBreakGlassForwarderAndDeploymentRoles'] });
   });
 });
 
@@ -314,9 +314,9 @@ describe('monitoring-protection SCP', () => {
     ['delete a forwarding rule (us-east-1)', { action: 'events:DeleteRule', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectForwardingRulesAndBus'],
     ['disable a central rule on the bus', { action: 'events:DisableRule', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectForwardingRulesAndBus'],
     ['delete the central bus', { action: 'events:DeleteEventBus', resource: p.busArn }, 'ProtectForwardingRulesAndBus'],
-    ['edit the break-glass role trust policy', { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectBreakGlassAndForwarderRoles'],
-    ['attach a policy to the forwarder role', { action: 'iam:AttachRolePolicy', resource: roleArn(sec, p.forwarderRoleName) }, 'ProtectBreakGlassAndForwarderRoles'],
-    ['delete the break-glass role', { action: 'iam:DeleteRole', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectBreakGlassAndForwarderRoles'],
+    ['edit the break-glass role trust policy', { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectBreakGlassForwarderAndDeploymentRoles'],
+    ['attach a policy to the forwarder role', { action: 'iam:AttachRolePolicy', resource: roleArn(sec, p.forwarderRoleName) }, 'ProtectBreakGlassForwarderAndDeploymentRoles'],
+    ['delete the break-glass role', { action: 'iam:DeleteRole', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectBreakGlassForwarderAndDeploymentRoles'],
     ['disable root credentials management', { action: 'iam:DisableOrganizationsRootCredentialsManagement', resource: '*' }, 'ProtectRootAccessAndDetectors'],
     ['disable root sessions', { action: 'iam:DisableOrganizationsRootSessions', resource: '*' }, 'ProtectRootAccessAndDetectors'],
     ['stop the Config recorder', { action: 'config:StopConfigurationRecorder', resource: `arn:aws:config:${REGION}:${sec}:configuration-recorder/default/abcdef0123456789` }, 'ProtectRootAccessAndDetectors'],
@@ -367,90 +367,36 @@ describe('monitoring-protection SCP', () => {
     expect((await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY)).decision).toBe('Allowed');
   });
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // BUG (open, found by these proofs): the exemption is "any role named <deploymentRoleName> in any account", but the
-  // SCP does not protect that role itself. An ordinary admin of a member account can rewrite its trust policy (or
-  // attach a policy to it, or create it where it is missing), assume it, and then stop the trail, delete the alarms and
-  // rewrite the break-glass trust policy, all as the "deployer". Fix in policies/scp.ts: add
-  // `arn:aws:iam::*:role/${deploymentRoleName}` to ProtectBreakGlassAndForwarderRoles' Resource (and add iam:CreateRole
-  // and iam:TagRole/iam:UntagRole to its actions). These tests use it.failing: they pass while the gap is open and jest
-  // fails them the day the SCP is fixed, so whoever fixes it turns them into plain `it`.
-  // ---------------------------------------------------------------------------------------------------------------
+  // Found by these proofs and fixed: the exemption is "any role named <deploymentRoleName>", so the SCP must protect
+  // that role itself, or an ordinary admin could rewrite its trust policy, assume it and act as "the deployer".
   const deployerRole = roleArn(PAYMENTS.id, deployer);
-  it.failing.each([
+  it.each([
     ['iam:UpdateAssumeRolePolicy', deployerRole],
     ['iam:AttachRolePolicy', deployerRole],
     ['iam:PutRolePolicy', deployerRole],
     ['iam:CreateRole', deployerRole],
-  ])('BUG: denies an ordinary admin %s on the deployment role (the exemption\'s own role)', async (action, resource) => {
+  ])('denies an ordinary admin %s on the deployment role (the exemption\'s own role)', async (action, resource) => {
     const r = await decide(roleSession(PAYMENTS.id, 'PlatformAdmin'), { action, resource }, PAYMENTS, ['monitoring_protection']);
     expect(r.decision).toBe('ExplicitlyDenied');
   });
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // BUG (open, found by these proofs): two ways to silence the pipeline without touching a protected action.
-  //  - events:PutTargets is not denied: an admin replaces a forwarding or central rule's target (same target Id) with
-  //    one of their own, and root activity stops reaching the central bus / the topic. Fix in policies/scp.ts: add
-  //    'events:PutTargets' to ProtectForwardingRulesAndBus' Action.
-  //  - sns:SetSubscriptionAttributes is not denied: an admin gives the on-call subscription a FilterPolicy that matches
-  //    nothing (or a redrive policy), and every alert is dropped silently. Fix: add 'sns:SetSubscriptionAttributes' to
-  //    ProtectAlertTopic's Action (IAM authorizes it against the topic ARN, already in that statement's Resource).
-  // it.failing as above: flip to `it` with the fix.
-  // ---------------------------------------------------------------------------------------------------------------
+  // Found by these proofs and fixed: two ways to silence the pipeline without a protected action, replacing a rule's
+  // target (events:PutTargets) and a subscription filter that matches nothing (sns:SetSubscriptionAttributes).
   const silencers: Array<[string, Req, string]> = [
     ['events:PutTargets on a central rule', { action: 'events:PutTargets', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectForwardingRulesAndBus'],
     ['events:PutTargets on a forwarding rule', { action: 'events:PutTargets', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectForwardingRulesAndBus'],
     ['sns:SetSubscriptionAttributes on the alert topic', { action: 'sns:SetSubscriptionAttributes', resource: p.topicArn }, 'ProtectAlertTopic'],
   ];
-  it.failing.each(silencers)('BUG: denies an ordinary admin %s', async (_what, req, sid) => {
+  it.each(silencers)('denies an ordinary admin %s', async (_what, req, sid) => {
     const r = await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY, ['monitoring_protection']);
     expect(r).toEqual({ decision: 'ExplicitlyDenied', deciding: [sid] });
   });
-  it.each(silencers)('documents the silencing gap: today an ordinary admin may %s (flip with the fix)', async (_what, req) => {
-    expect((await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY)).decision).toBe('Allowed');
-  });
-  it('proves the proposed silencing fix: with the two actions added the admin is denied and the deployer is not', async () => {
-    const fixed = parsePolicy(spec('monitoring_protection').json);
-    const add = (sid: string, action: string) => {
-      const st = fixed.Statement.find((x) => x.Sid === sid)!;
-      st.Action = [...(st.Action as string[]), action];
-    };
-    add('ProtectForwardingRulesAndBus', 'events:PutTargets');
-    add('ProtectAlertTopic', 'sns:SetSubscriptionAttributes');
-    const levels: ScpLevel[] = [
-      { id: 'r-ex12', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
-      { id: 'ou-ex12-security1', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, { name: 'fixed', policy: fixed }] },
-      { id: sec, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
-    ];
-    for (const [, req, sid] of silencers) {
-      const admin = await simulate({ ...roleSession(sec, 'SecurityAdmin'), scps: levels, action: req.action, resource: req.resource });
-      expect(admin).toMatchObject({ decision: 'ExplicitlyDenied', deciding: [sid] });
-      const deployerRun = await simulate({ ...roleSession(sec, deployer), scps: levels, action: req.action, resource: req.resource });
-      expect(deployerRun.decision).toBe('Allowed');
-    }
+  it.each(silencers)('lets the deployment role %s', async (_what, req) => {
+    expect((await decide(roleSession(sec, deployer), req, SECURITY)).decision).toBe('Allowed');
   });
 
-  it('proves the proposed fix: with the deployment role added to ProtectBreakGlassAndForwarderRoles the admin is denied, the deployer is not', async () => {
-    const fixed = parsePolicy(spec('monitoring_protection').json);
-    const st = fixed.Statement.find((x) => x.Sid === 'ProtectBreakGlassAndForwarderRoles')!;
-    st.Resource = [...(st.Resource as string[]), `arn:aws:iam::*:role/${deployer}`];
-    st.Action = [...(st.Action as string[]), 'iam:CreateRole', 'iam:TagRole', 'iam:UntagRole'];
-    const levels = (acct: string): ScpLevel[] => [
-      { id: 'r-ex12', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
-      { id: 'ou-prod', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, { name: 'fixed', policy: fixed }] },
-      { id: acct, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },
-    ];
-    for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:CreateRole']) {
-      const admin = await simulate({ ...roleSession(PAYMENTS.id, 'PlatformAdmin'), scps: levels(PAYMENTS.id), action, resource: deployerRole });
-      expect(admin.decision).toBe('ExplicitlyDenied');
-      const self = await simulate({ ...roleSession(PAYMENTS.id, deployer), scps: levels(PAYMENTS.id), action, resource: deployerRole });
-      expect(self.decision).toBe('Allowed');
-    }
+  it.each(['iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:CreateRole'])('lets the deployment role %s on itself', async (action) => {
+    expect((await decide(roleSession(PAYMENTS.id, deployer), { action, resource: deployerRole }, PAYMENTS)).decision).toBe('Allowed');
   });
-
-  it('documents the bypass end to end: today the admin may take over the deployment role (see BUG above)', async () => {
-    const r = await decide(roleSession(PAYMENTS.id, 'PlatformAdmin'), { action: 'iam:UpdateAssumeRolePolicy', resource: deployerRole }, PAYMENTS);
-    // Flip to 'ExplicitlyDenied' with the fix.
-    expect(r.decision).toBe('Allowed');
-  });
+});
 });

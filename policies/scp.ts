@@ -60,30 +60,40 @@ export function monitoringProtectionScp(model: Model): PolicyDocument {
     {
       Sid: 'ProtectAlertTopic',
       Effect: 'Deny',
-      Action: ['sns:DeleteTopic', 'sns:RemovePermission', 'sns:SetTopicAttributes', 'sns:Unsubscribe'],
+      // SetSubscriptionAttributes too: a filter policy that matches nothing silences the pager without unsubscribing.
+      Action: ['sns:DeleteTopic', 'sns:RemovePermission', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes', 'sns:Unsubscribe'],
       Resource: [p.topicArn, `${p.topicArn}:*`],
       Condition: exceptDeployer,
     },
     {
       Sid: 'ProtectForwardingRulesAndBus',
       Effect: 'Deny',
-      Action: ['events:DeleteEventBus', 'events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:RemovePermission', 'events:RemoveTargets'],
+      // PutTargets too: replacing a rule's target (same target id) silently reroutes the alerts.
+      Action: ['events:DeleteEventBus', 'events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemovePermission', 'events:RemoveTargets'],
       Resource: [`arn:${PARTITION}:events:*:*:rule/rootlock-*`, `arn:${PARTITION}:events:*:*:rule/${p.busName}/rootlock-*`, p.busArn],
       Condition: exceptDeployer,
     },
     {
-      Sid: 'ProtectBreakGlassAndForwarderRoles',
+      // The deployment role is protected too: whoever could rewrite its trust policy could become "the deployer".
+      Sid: 'ProtectBreakGlassForwarderAndDeploymentRoles',
       Effect: 'Deny',
       Action: [
         'iam:AttachRolePolicy',
+        'iam:CreateRole',
         'iam:DeleteRole',
         'iam:DeleteRolePolicy',
         'iam:DetachRolePolicy',
         'iam:PutRolePolicy',
+        'iam:TagRole',
+        'iam:UntagRole',
         'iam:UpdateAssumeRolePolicy',
         'iam:UpdateRole',
       ],
-      Resource: [`arn:${PARTITION}:iam::*:role/${model.breakGlass.roleName}`, `arn:${PARTITION}:iam::*:role/${p.forwarderRoleName}`],
+      Resource: [
+        `arn:${PARTITION}:iam::*:role/${model.breakGlass.roleName}`,
+        `arn:${PARTITION}:iam::*:role/${p.forwarderRoleName}`,
+        `arn:${PARTITION}:iam::*:role/${model.config.organization.deploymentRoleName}`,
+      ],
       Condition: exceptDeployer,
     },
     {
