@@ -37,11 +37,13 @@ function renderIndex(model: Model): string {
     heading(2, 'Critical alarms'),
     critical.map((d) => `- ${playbookLink(model, d)}`).join('\n'),
     heading(2, 'How to read these runbooks'),
-    `Steps are numbered; run them in order. Commands are complete and work with AWS CLI v1 and v2. The only values left open are the ones only you know at that moment, written like ${code(
-      '<MFA-CODE>',
-    )} and listed at the top of each runbook (${Object.keys(PLACEHOLDERS)
-      .map((n) => code(`<${n}>`))
-      .join(', ')}). Replace them including the angle brackets.`,
+    'Steps are numbered; run them in order. Commands are complete and work with AWS CLI v1 and v2, in bash or zsh.',
+    heading(2, 'Values only you have'),
+    'The only values left open are the ones only you know at that moment. Each runbook lists the ones it uses at its top. Replace them including the angle brackets; keep the quotes around them.',
+    table(
+      ['Write', 'What it is'],
+      Object.entries(PLACEHOLDERS).map(([n, what]) => [code(`<${n}>`), what]),
+    ),
   ]);
 }
 
