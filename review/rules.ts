@@ -136,7 +136,10 @@ const verdicts = new WeakMap<Change, Verdict>();
 function verdictOf(c: Change, attr: string): Verdict {
   let v = verdicts.get(c);
   if (!v) {
-    v = judgePolicy(parsePolicy(c.before[attr]), parsePolicy(c.after[attr]));
+    const b = parsePolicy(c.before[attr]);
+    const a = c.unknown.has(attr) ? undefined : parsePolicy(c.after[attr]);
+    // Without both documents nothing can be judged: the fallback rules show the change instead.
+    v = b && a ? judgePolicy(b, a) : { loosened: [], tightened: [], unclear: [] };
     verdicts.set(c, v);
   }
   return v;
