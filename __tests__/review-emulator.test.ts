@@ -11,7 +11,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, Emulator } from './support/emulator';
 import { describeWithTools } from './support/tools';
-import { expectExit, scratchDir, terraformApply, terraformInit, terraformPlan, terraformShowJson } from './support/terraform';
+import { expectExit, scratchDir, terraformApply, terraformEnv, terraformInit, terraformPlan, terraformShowJson } from './support/terraform';
+import { planAll } from '../scripts/plan-all';
 import { baseline, configFor, Scenario, scenarios } from './fixtures/plans/scenarios';
 import { exitCodeFor, review } from '../review/analyze';
 import { renderMarkdown } from '../review/markdown';
@@ -105,4 +106,45 @@ describeTf('plan review on real Terraform plans against the emulator', () => {
     expect(md).toContain('# Statement "DenyWithoutMfa": removed');
     expect(md).not.toContain('\\"Statement\\"');
   });
+
+  test('scripts/plan-all.ts plans every synthesized stack dir, and the review reads its output', async () => {
+    // Two "synthesized stacks" in the cdktf.out layout, each with the deployed state: one unchanged, one detaching an OU.
+    const stacksDir = path.join(work, 'cdktf.out', 'stacks');
+    const stacks: Record<string, unknown> = { management: baseline(), security: configFor(scenarios.find((s) => s.name === 'detach-ou')!) };
+    for (const [name, cfg] of Object.entries(stacks)) {
+      fs.mkdirSync(path.join(stacksDir, name), { recursive: true });
+      fs.writeFileSync(path.join(stacksDir, name, 'cdk.tf.json'), JSON.stringify(cfg, null, 2));
+      fs.copyFileSync(path.join(work, 'baseline', 'terraform.tfstate'), path.join(stacksDir, name, 'terraform.tfstate'));
+    }
+    const t0 = Date.now();
+    const lines: string[] = [];
+    const results = await planAll({ stacksDir, outDir: path.join(work, 'plans'), env: terraformEnv(emu!.env), log: (l) => lines.push(l) });
+    process.stderr.write(`plan-all: ${Date.now() - t0} ms\n${lines.join('\n')}\n`);
+    expect(results.map((r) => [r.stack, r.ok])).toEqual([
+      ['management', true],
+      ['security', true],
+    ]);
+    const r = run(results.map((x) => x.json!), {});
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('| `management` | – | – | – | – | no changes |');
+    expect(r.stdout).toContain('| `security` | 0 | 0 | 0 | 1 | 🔴 1 high |');
+    expect(r.stdout).toContain('RL-SCP-DETACHED');
+  }, 300_000);
+
+  test('scripts/plan-all.ts reports a stack that fails to plan, and still plans the others', async () => {
+    const stacksDir = path.join(work, 'broken', 'stacks');
+    fs.mkdirSync(path.join(stacksDir, 'bad'), { recursive: true });
+    fs.writeFileSync(path.join(stacksDir, 'bad', 'cdk.tf.json'), JSON.stringify({ resource: { aws_nonexistent_thing: { x: {} } } }));
+    fs.mkdirSync(path.join(stacksDir, 'empty'), { recursive: true });
+    fs.writeFileSync(path.join(stacksDir, 'empty', 'cdk.tf.json'), JSON.stringify({ output: { hello: { value: 'world' } } }));
+    const results = await planAll({ stacksDir, outDir: path.join(work, 'broken-plans'), env: terraformEnv(emu!.env), log: () => undefined });
+    expect(results.map((r) => [r.stack, r.ok, r.step])).toEqual([
+      ['bad', false, 'plan'],
+      ['empty', true, undefined],
+    ]);
+    expect(fs.readFileSync(results[0].log, 'utf8')).toMatch(/aws_nonexistent_thing/);
+    expect(fs.existsSync(path.join(work, 'broken-plans', 'bad.json'))).toBe(false);
+    const r = run([results[1].json!], {});
+    expect([r.code, r.stdout.trim()]).toEqual([0, '**Rootlock plan review:** no changes — 1 stack (empty) matches the deployed infrastructure.']);
+  }, 120_000);
 });
