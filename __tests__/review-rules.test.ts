@@ -201,11 +201,18 @@ describe('variants of real plans', () => {
       doc.Statement[0].Principal.AWS.push('arn:aws:iam::999999999999:root');
       (rc.change.before as any).name = 'emergency-admin';
       (rc.change.before as any).tags = {};
+      (rc.change.before as any).tags_all = {};
       rc.change.actions = ['update'];
       rc.change.after = { ...(rc.change.before as object), assume_role_policy: JSON.stringify(doc) };
     };
     expect(flagged(variant('no-op', 'aws_iam_role', edit))).toEqual(['low:RL-OTHER:aws_iam_role.break_glass']);
     expect(flagged(variant('no-op', 'aws_iam_role', edit), { breakGlassRoleNames: ['emergency-admin'] })).toEqual(['high:RL-BG-PRINCIPAL-ADDED:aws_iam_role.break_glass']);
+    // The stacks tag the role RootlockPurpose = break-glass (provider default tags land in tags_all).
+    const tagged = variant('no-op', 'aws_iam_role', (rc) => {
+      edit(rc);
+      (rc.change.before as any).tags_all = { RootlockPurpose: 'break-glass', ManagedBy: 'rootlock' };
+    });
+    expect(flagged(tagged)).toEqual(['high:RL-BG-PRINCIPAL-ADDED:aws_iam_role.break_glass']);
   });
 
   test('log retention shortened is medium; a subscription endpoint change is medium', () => {
@@ -314,6 +321,30 @@ describe('resource types the emulator cannot deploy (synthetic changes)', () => 
       ),
     );
     expect(r.findings.map((f) => `${f.severity}:${f.rule.id}`)).toEqual(['high:RL-MONITORING-REMOVED', 'low:RL-OTHER', 'low:RL-OTHER']);
+  });
+});
+
+describe('break-glass permissions (synthetic, the shape the baseline stacks synthesize)', () => {
+  test('detaching AdministratorAccess from the break-glass role is medium; the same on another role is low', () => {
+    const r = reviewOf(
+      synthetic(
+        { type: 'aws_iam_role_policy_attachment', actions: ['delete'], before: { role: 'rootlock-break-glass', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, after: null },
+        { type: 'aws_iam_role_policy_attachment', actions: ['delete'], before: { role: 'app-deployer', policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, after: null },
+        { type: 'aws_iam_role_policy_attachment', actions: ['delete'], before: { role: 'rootlock-config-recorder', policy_arn: 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole' }, after: null },
+      ),
+    );
+    expect(r.findings.map((f) => `${f.severity}:${f.rule.id}:${f.change.address}`)).toEqual([
+      'high:RL-MONITORING-REMOVED:aws_iam_role_policy_attachment.r2',
+      'medium:RL-BG-PERMISSIONS-CHANGED:aws_iam_role_policy_attachment.r0',
+      'low:RL-OTHER:aws_iam_role_policy_attachment.r1',
+    ]);
+    expect(r.findings[1].message).toContain('Detaches the managed policy `arn:aws:iam::aws:policy/AdministratorAccess` on the break-glass role `rootlock-break-glass`');
+  });
+
+  test('removing the CloudTrail delegated administrator is medium', () => {
+    const r = reviewOf(synthetic({ type: 'aws_cloudtrail_organization_delegated_admin_account', actions: ['delete'], before: { account_id: '222222222222' }, after: null }));
+    expect(r.findings.map((f) => `${f.severity}:${f.rule.id}`)).toEqual(['medium:RL-ORG-DELEGATION-REMOVED']);
+    expect(r.findings[0].message).toContain('cloudtrail.amazonaws.com');
   });
 });
 

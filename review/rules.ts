@@ -58,14 +58,34 @@ function scpConsequence(name: string): string {
 export function isBreakGlassRole(c: Change): boolean {
   if (c.type !== 'aws_iam_role') return false;
   const name = str(c.before.name) ?? str(c.after.name) ?? '';
-  const tags = { ...((c.before.tags as object) ?? {}), ...((c.after.tags as object) ?? {}) } as Record<string, string>;
-  return (c.options.breakGlassRoleNames ?? []).includes(name) || /break-?glass/i.test(name) || tags['rootlock:purpose'] === 'break-glass';
+  return isBreakGlassName(c, name) || hasBreakGlassTag(c);
+}
+
+function isBreakGlassName(c: Change, name: string): boolean {
+  return (c.options.breakGlassRoleNames ?? []).includes(name) || /break-?glass/i.test(name);
+}
+
+/** rootlock tags the role `RootlockPurpose = break-glass`; `rootlock:purpose` is accepted too. */
+function hasBreakGlassTag(c: Change): boolean {
+  for (const v of [c.before, c.after]) {
+    for (const key of ['tags', 'tags_all']) {
+      const tags = (v[key] ?? {}) as Record<string, unknown>;
+      if (Object.entries(tags).some(([k, x]) => /^rootlock:?purpose$/i.test(k) && x === 'break-glass')) return true;
+    }
+  }
+  return false;
+}
+
+/** A policy or attachment on the break-glass role (its `role` attribute is the role name). */
+function isBreakGlassPermission(c: Change): boolean {
+  const role = str(c.before.role) ?? str(c.after.role) ?? '';
+  return (c.type === 'aws_iam_role_policy_attachment' || c.type === 'aws_iam_role_policy') && isBreakGlassName(c, role);
 }
 
 /** Roles the monitoring pipeline runs as (CloudTrail to Logs, the event forwarder, the Config recorder). */
 function isPipelineRole(c: Change): boolean {
   const name = str(c.before.name) ?? str(c.after.name) ?? str(c.before.role) ?? str(c.after.role) ?? '';
-  return /^rootlock-(?!break-glass)/.test(name) && !isBreakGlassRole(c);
+  return /^rootlock-/.test(name) && !isBreakGlassRole(c) && !isBreakGlassName(c, name);
 }
 
 /** What each monitoring resource type is for, and what its loss means. */
@@ -85,6 +105,8 @@ const MONITORING: Record<string, { what: string; loss: string; dataBearing?: boo
   aws_kms_alias: { what: 'KMS alias', loss: 'the monitoring-protection SCP guards keys by this alias: the key loses that protection' },
   aws_s3_bucket: { what: 'S3 bucket', loss: 'the trail archive (or Config history) is deleted', dataBearing: true },
   aws_s3_bucket_policy: { what: 'bucket policy', loss: 'CloudTrail or Config may no longer be allowed to write, and the bucket loses its deny-delete guards' },
+  aws_s3_bucket_server_side_encryption_configuration: { what: 'bucket encryption', loss: 'trail logs are no longer encrypted with the monitoring key' },
+  aws_s3_bucket_ownership_controls: { what: 'bucket ownership controls', loss: 'objects written by other accounts may be owned by them again, and ACLs come back into play' },
   aws_s3_bucket_versioning: { what: 'bucket versioning', loss: 'overwritten or deleted trail logs can no longer be recovered' },
   aws_s3_bucket_public_access_block: { what: 'public access block', loss: 'the trail bucket may be made public' },
   aws_s3_bucket_object_lock_configuration: { what: 'object lock', loss: 'trail logs can be deleted before their retention ends' },
@@ -214,7 +236,11 @@ export const RULES: Rule[] = [
     title: 'SCP content loosened (Deny removed, narrowed or given an exception)',
     resourceTypes: ['aws_organizations_policy'],
     when: (c) => (c.kind === 'update' || c.kind === 'replace') && isGuardrailPolicy(c) && c.changed.includes('content') && verdictOf(c, 'content').loosened.length > 0,
-    explain: (c) => `Loosens ${scpLabel(nameOf(c))}: ${verdictOf(c, 'content').loosened.join('; ')}. Where it is attached, ${scpConsequence(nameOf(c)).replace(/^member-account root users there are no longer denied/, 'root users may act where they were denied')} for what the change lets through.`,
+    explain: (c) => {
+      const name = nameOf(c);
+      const who = ROOT_DENY.test(name) ? 'member-account root users' : MONITORING_PROTECTION.test(name) ? 'any principal with the IAM permissions, not only the deployment role,' : 'principals';
+      return `Loosens ${scpLabel(name)}: ${verdictOf(c, 'content').loosened.join('; ')}. In every OU it is attached to, ${who} may now do what it denied before.`;
+    },
   },
   {
     id: 'RL-SCP-REPLACED',
@@ -294,9 +320,10 @@ export const RULES: Rule[] = [
     id: 'RL-ORG-DELEGATION-REMOVED',
     severity: 'medium',
     title: 'Delegated administrator removed',
-    resourceTypes: ['aws_organizations_delegated_administrator'],
+    resourceTypes: ['aws_organizations_delegated_administrator', 'aws_cloudtrail_organization_delegated_admin_account'],
     when: (c) => isRemoval(c) || c.kind === 'replace',
-    explain: (c) => `Removes account ${c.before.account_id} as delegated administrator for \`${c.before.service_principal}\`: the security account can no longer run that service for the organization.`,
+    explain: (c) =>
+      `Removes account ${c.before.account_id} as delegated administrator for \`${c.before.service_principal ?? 'cloudtrail.amazonaws.com'}\`: the security account can no longer run that service for the organization.`,
   },
 
   // ---- the break-glass role
@@ -379,6 +406,19 @@ export const RULES: Rule[] = [
       `The break-glass trust policy of \`${nameOf(c)}\` now allows ${gained(allowedActions(trustBefore(c)), allowedActions(trustAfter(c)))
         .map((a) => `\`${a}\``)
         .join(', ')} (e.g. sts:TagSession lets a caller set session tags the role's conditions may trust).`,
+  },
+  {
+    id: 'RL-BG-PERMISSIONS-CHANGED',
+    severity: 'medium',
+    title: "Break-glass role's permissions changed",
+    resourceTypes: ['aws_iam_role_policy_attachment', 'aws_iam_role_policy'],
+    when: (c) => isBreakGlassPermission(c) && (c.kind === 'delete' || c.kind === 'replace' || c.kind === 'create' || (c.kind === 'update' && !onlyCosmetic(c))),
+    explain: (c) => {
+      const role = str(c.before.role) ?? str(c.after.role);
+      const what = c.type === 'aws_iam_role_policy_attachment' ? `managed policy \`${value(c, 'policy_arn')}\`` : `inline policy \`${nameOf(c)}\``;
+      const verb = c.kind === 'delete' ? 'detaches' : c.kind === 'create' ? 'attaches' : 'changes';
+      return `${verb[0].toUpperCase()}${verb.slice(1)} the ${what} on the break-glass role \`${role}\`: the runbooks promise responders a known set of permissions (AdministratorAccess), and the role's permissions are what an attacker gets if its trust is ever bypassed.`;
+    },
   },
   {
     id: 'RL-BG-CHANGED',
