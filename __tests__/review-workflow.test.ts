@@ -35,3 +35,11 @@ test('a high-severity review (exit 2) fails the job unless approved', () => {
   expect(gate.run).toContain('exit 1');
   expect(wf.permissions['pull-requests']).toBe('write');
 });
+
+test('review/README.md documents every rule with its severity', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RULES } = require('../review/rules') as typeof import('../review/rules');
+  const readme = fs.readFileSync(path.join(ROOT, 'review', 'README.md'), 'utf8');
+  for (const r of RULES) expect(readme).toMatch(new RegExp(`^\\| ${r.id} \\| ${r.severity}( \\(fallback\\))? \\|`, 'm'));
+  expect(readme.match(/^\| RL-/gm)).toHaveLength(RULES.length);
+});
