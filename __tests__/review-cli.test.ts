@@ -69,6 +69,13 @@ describe('stack names', () => {
     ['plans/management/tfplan.json', 'management'],
   ])('%s -> %s', (file, stack) => expect(stackNameFromFile(file)).toBe(stack));
 
+  test('a generic file name takes the stack from the RootlockStack default tag in the plan', () => {
+    const plan = JSON.parse(fs.readFileSync(fx('detach-ou'), 'utf8'));
+    plan.configuration.provider_config.aws.expressions.default_tags = [{ tags: { constant_value: { ManagedBy: 'rootlock', RootlockStack: 'management' } } }];
+    const f = write('some-dir/plan.json', JSON.stringify(plan));
+    expect(JSON.parse(run(['--json', f], {}).stdout).stacks[0].stack).toBe('management');
+  });
+
   test('STACK=FILE names a stack explicitly', () => {
     const r = run([`management=${fx('detach-ou')}`, `--json`], {});
     expect(JSON.parse(r.stdout).stacks[0].stack).toBe('management');

@@ -52,10 +52,14 @@ export interface TerraformPlan {
   errored?: boolean;
   complete?: boolean;
   applyable?: boolean;
+  configuration?: { provider_config?: Record<string, { expressions?: { default_tags?: Array<{ tags?: { constant_value?: Record<string, string> } }> } }> };
 }
 
 export interface StackPlan {
-  /** Stack name: from `NAME=FILE`, else the file name (`management.json`, `management.plan.json`), else its folder. */
+  /**
+   * Stack name: from `NAME=FILE`, else the file name (`management.json`, `management.plan.json`), else (for a generic
+   * name like plan.json) the `RootlockStack` default tag in the plan's provider configuration, else the folder.
+   */
   stack: string;
   file: string;
   plan: TerraformPlan;
@@ -89,9 +93,22 @@ export function kindOf(actions: PlanAction[]): ChangeKind {
 
 const GENERIC_BASENAMES = new Set(['plan', 'tfplan', 'plan.json', 'show', 'out']);
 
-export function stackNameFromFile(file: string): string {
+/** The `RootlockStack` default tag every rootlock stack sets on its providers. */
+export function stackNameFromPlan(plan: TerraformPlan): string | undefined {
+  for (const p of Object.values(plan.configuration?.provider_config ?? {})) {
+    for (const dt of p.expressions?.default_tags ?? []) {
+      const name = dt.tags?.constant_value?.RootlockStack;
+      if (typeof name === 'string' && name) return name;
+    }
+  }
+  return undefined;
+}
+
+export function stackNameFromFile(file: string, plan?: TerraformPlan): string {
   const base = path.basename(file).replace(/\.json$/i, '').replace(/[.-](tf)?plan$/i, '');
   if (base && !GENERIC_BASENAMES.has(base.toLowerCase())) return base;
+  const tagged = plan && stackNameFromPlan(plan);
+  if (tagged) return tagged;
   // plans/<stack>/plan.json, or cdktf.out/stacks/<stack>/plan.json
   return path.basename(path.dirname(path.resolve(file)));
 }
@@ -143,7 +160,8 @@ export function readPlanFile(arg: string): StackPlan {
     const hint = /^\s*(Terraform|─|Plan:|No changes)/.test(text) ? ': this looks like `terraform plan` text; give the JSON of `terraform show -json PLANFILE`' : '';
     throw new ReviewInputError(`${file}: not valid JSON (${(e as Error).message})${hint}`);
   }
-  return { stack: m && file === m[2] ? m[1] : stackNameFromFile(file), file, plan: asPlan(raw, file) };
+  const plan = asPlan(raw, file);
+  return { stack: m && file === m[2] ? m[1] : stackNameFromFile(file, plan), file, plan };
 }
 
 /** Every managed resource's values by id and by address, from the prior state and the planned values. */
