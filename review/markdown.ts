@@ -59,6 +59,11 @@ export function changeDetails(c: Change): string[] {
         continue;
       }
     }
+    if ((typeof b === 'string' && b.length > 80) || (typeof a === 'string' && a.length > 80)) {
+      // Long strings (metric filter patterns, ARNs) in full: a reviewer must see exactly what matches now.
+      out.push(`\`${k}\`:`, '', ...fence([`- ${short(b, 4000)}`, `+ ${short(a, 4000)}`]), '');
+      continue;
+    }
     plain.push(`- \`${k}\`: \`${short(b)}\` → \`${short(a)}\``);
   }
   return [...plain, ...(plain.length ? [''] : []), ...out];
