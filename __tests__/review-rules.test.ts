@@ -266,7 +266,7 @@ describe('variants of real plans', () => {
 });
 
 describe('resource types the fixture does not deploy, and edits it does not make (synthetic changes)', () => {
-  test('centralized root access: a feature disabled or the resource destroyed is high; enabling one is medium (check)', () => {
+  test('centralized root access: a feature disabled or the resource destroyed is high; enabling one is low', () => {
     const both = ['RootCredentialsManagement', 'RootSessions'];
     const r = reviewOf(
       synthetic(
@@ -278,7 +278,7 @@ describe('resource types the fixture does not deploy, and edits it does not make
     expect(r.findings.map((f) => `${f.severity}:${f.rule.id}:${f.change.address}`)).toEqual([
       'high:RL-ROOT-ACCESS-DISABLED:aws_iam_organizations_features.r0',
       'high:RL-ROOT-ACCESS-DISABLED:aws_iam_organizations_features.r1',
-      'medium:RL-ORG-CHANGED:aws_iam_organizations_features.r2',
+      'low:RL-ROOT-ACCESS-ENABLED:aws_iam_organizations_features.r2',
     ]);
     expect(r.findings[0].message).toContain('RootCredentialsManagement (member accounts could get root passwords, keys and MFA again)');
   });

@@ -6,6 +6,7 @@
  * fallback in this list: so a change always gets its most specific explanation, and every change gets one.
  */
 import {
+  addedItems,
   Change,
   isRemoval,
   nameOf,
@@ -277,6 +278,14 @@ export const RULES: Rule[] = [
       const what = lost.map((f) => (f === 'RootCredentialsManagement' ? 'RootCredentialsManagement (member accounts could get root passwords, keys and MFA again)' : f === 'RootSessions' ? 'RootSessions (no more AssumeRoot task sessions: root-only tasks would need real root credentials)' : f));
       return `${isRemoval(c) ? 'Removes the centralized root access resource, disabling' : 'Disables'} ${what.join(' and ') || 'centralized root access'}.`;
     },
+  },
+  {
+    id: 'RL-ROOT-ACCESS-ENABLED',
+    severity: 'low',
+    title: 'Centralized root access features enabled (more protection)',
+    resourceTypes: ['aws_iam_organizations_features'],
+    when: (c) => c.kind === 'update' && c.changed.every((k) => k === 'enabled_features' || k === 'tags' || k === 'tags_all') && addedItems(c, 'enabled_features').length > 0 && removedItems(c, 'enabled_features').length === 0,
+    explain: (c) => `Enables ${addedItems(c, 'enabled_features').join(' and ')}: more protection, nothing removed.`,
   },
   {
     id: 'RL-ORG-TRUSTED-ACCESS-REMOVED',
