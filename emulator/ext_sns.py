@@ -18,7 +18,7 @@ DELIVERIES = []
 _original_publish = sns_models.Subscription.publish
 
 
-def publish(self, message, message_id, subject=None, message_attributes=None, group_id=None, deduplication_id=None):
+def publish(self, message, message_id, subject=None, *args, **kwargs):
     if self.protocol in ("http", "https"):
         host = urlparse(self.endpoint).hostname or ""
         if host not in LOOPBACK:
@@ -31,7 +31,7 @@ def publish(self, message, message_id, subject=None, message_attributes=None, gr
         except requests.RequestException:
             DELIVERIES.append({"endpoint": self.endpoint, "message_id": message_id, "subject": subject, "delivered": False})
         return None
-    return _original_publish(self, message, message_id, subject, message_attributes, group_id, deduplication_id)
+    return _original_publish(self, message, message_id, subject, *args, **kwargs)
 
 
 def install() -> None:

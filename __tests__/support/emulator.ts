@@ -10,6 +10,8 @@ export interface Emulator {
   /** Environment for the AWS CLI, SDK, Terraform and cdktf: standard variables only. */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
+  /** The emulator's own output so far (request log, tracebacks), for failure messages. */
+  log(): string;
 }
 
 export const TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
@@ -75,6 +77,7 @@ export async function startEmulator(opts: { accountId?: string } = {}): Promise<
       AWS_EC2_METADATA_DISABLED: 'true',
       CHECKPOINT_DISABLE: '1',
     },
+    log: () => log.join(''),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -83,4 +86,40 @@ export async function startEmulator(opts: { accountId?: string } = {}): Promise<
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),
   };
+}
+
+/** Client configuration for AWS SDK v3 clients against the emulator (management account unless `credentials`). */
+export function sdkConfig(emu: Emulator, opts: { region?: string; credentials?: AwsCredentials } = {}) {
+  return {
+    endpoint: emu.endpoint,
+    region: opts.region ?? 'us-east-1',
+    credentials: opts.credentials ?? { accessKeyId: TEST_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: TEST_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+    maxAttempts: 1,
+  };
+}
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/**
+ * Credentials for `accountId` the way the deploy gets them: sts:AssumeRole on the member account's deployment role.
+ * moto answers with keys that belong to that account, so later calls land there.
+ */
+export async function assumeAccount(emu: Emulator, accountId: string, roleName = 'OrganizationAccountAccessRole'): Promise<AwsCredentials> {
+  // Loaded lazily so that test files without multi-account checks do not pay for the STS client.
+  const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient(sdkConfig(emu));
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: 'rootlock-test' }));
+  sts.destroy();
+  const c = out.Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
+}
+
+/** Forgets every resource in the emulator (moto's reset endpoint): one emulator can serve several independent suites. */
+export async function resetEmulator(emu: Emulator): Promise<void> {
+  const res = await fetch(`${emu.endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`emulator reset failed: HTTP ${res.status}`);
 }
