@@ -1,0 +1,215 @@
+/**
+ * Every AWS CLI command in the runbooks is accepted by the real AWS CLI (the v1 on PATH), and the commands the
+ * emulator implements run successfully as written. A parse error ("usage:", "Unknown options", "Invalid choice",
+ * "Parameter validation failed") fails; a service-side error from the emulator (not implemented, no such entity) does
+ * not, because it proves the CLI built and sent the request.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { DEFAULT_CONFIG, validateConfig } from '../config/load';
+import { resolveModel } from '../config/model';
+import { renderRunbooks, PLACEHOLDERS } from '../runbooks';
+import { startEmulator, Emulator } from './support/emulator';
+import { describeWithTools } from './support/tools';
+import { argvOf, awsCliBatch, awsInvocations, CLI_REJECTION, fencedBlocks, mapLimit, runScript, variablesOf, AwsCall } from './fixtures/runbooks/support';
+
+// Each AWS CLI v1 process takes seconds on a loaded 2-core machine; the emulator runs are slow but bounded.
+jest.setTimeout(900_000);
+
+const model = resolveModel(validateConfig(parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'))));
+const files = renderRunbooks(model);
+
+/** Realistic values for what only a human has: valid for the CLI's client-side checks. */
+const HUMAN_VALUES: Record<string, string> = {
+  'TICKET-ID': 'SEC-1234',
+  'YOUR-USERNAME': 'alice',
+  'MFA-DEVICE-ARN': 'arn:aws:iam::111111111111:mfa/breakglass-alice',
+  'MFA-CODE': '123456',
+  'SOURCE-IDENTITY': 'alice',
+  'BUCKET-NAME': 'payments-locked-bucket',
+  'QUEUE-URL': 'https://sqs.eu-west-1.amazonaws.com/444444444444/payments-locked-queue',
+};
+
+/** Values for shell variables a command reads when it runs alone (set earlier in its block by the responder's shell). */
+const VARIABLE_VALUES: Record<string, string> = {
+  START: '1700000000',
+  END: '1700086400',
+  QUERY_ID: '12ab3456-12ab-123a-789e-1234567890ab',
+  KEY: 'AKIAIOSFODNN7EXAMPLE',
+  CERT: 'TA7SMP42TDN5Z26OBPJE7EXAMPLE',
+  MFA: 'arn:aws:iam::444444444444:mfa/root-account-mfa-device',
+  DETECTOR_ID: '12abc34d567e8fa901bc2d34eexample',
+  ROOT_DENY_ID: 'p-examplepolicyid111',
+  PROTECTION_ID: 'p-examplepolicyid222',
+};
+
+function fillIn(script: string): string {
+  return script.replace(/<([A-Z][A-Z0-9-]+)>/g, (m, name: string) => HUMAN_VALUES[name] ?? m).replace(/\bsleep \d+/g, 'sleep 0');
+}
+
+function rejections(calls: AwsCall[]): AwsCall[] {
+  return calls.filter((c) => CLI_REJECTION.test(c.stderr));
+}
+
+/**
+ * Rejections not caused by an earlier failure in the same block: once a call fails against the emulator (say, an
+ * operation it lacks), a later command that reads its output gets an empty value; the standalone parse check covers
+ * those commands with realistic values instead.
+ */
+function ownRejections(calls: AwsCall[]): AwsCall[] {
+  const firstFailure = calls.findIndex((c) => c.rc !== 0);
+  return rejections(firstFailure < 0 ? calls : calls.slice(0, firstFailure + 1));
+}
+
+/** What cli_batch.py prints once the CLI has accepted a command line and built its request. */
+const NOT_SENT = 'request built; not sent (parse check only)';
+
+const blocks = [...files].flatMap(([file, md]) => fencedBlocks(md).map((b) => ({ file, line: b.line, body: b.body })));
+
+describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI commands in the runbooks', () => {
+  let emu: Emulator | undefined;
+  let env: NodeJS.ProcessEnv;
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-runbook-home-'));
+
+  beforeAll(async () => {
+    emu = await startEmulator();
+    env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      LANG: 'C.UTF-8',
+      ...emu!.env,
+      // No profile or config of the machine leaks in; one attempt, so an unimplemented operation fails fast.
+      AWS_CONFIG_FILE: path.join(home, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_RETRY_MODE: 'standard',
+      AWS_PAGER: '',
+    };
+  });
+  afterAll(async () => {
+    await emu?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('covers every placeholder the runbooks may use', () => {
+    expect(Object.keys(HUMAN_VALUES).sort()).toEqual(Object.keys(PLACEHOLDERS).sort());
+  });
+
+  it('the check is live: a parse error is caught, a service error is not mistaken for one', async () => {
+    const bad = await runScript(
+      [
+        'aws sts assume-role --role-arn arn:aws:iam::111111111111:role/x --role-session-name ab --bogus-flag 1',
+        'aws logs start-querie --log-group-name x',
+        'aws iam delete-access-key',
+      ].join('\n'),
+      env,
+    );
+    expect(bad.calls).toHaveLength(3);
+    expect(rejections(bad.calls)).toHaveLength(3);
+    const serviceError = await runScript('aws iam get-login-profile --user-name nobody-here', env);
+    expect(serviceError.calls).toHaveLength(1);
+    expect(serviceError.calls[0].rc).not.toBe(0);
+    expect(rejections(serviceError.calls)).toEqual([]);
+    const ok = await runScript('aws sts get-caller-identity', env);
+    expect(ok.calls.map((c) => c.rc)).toEqual([0]);
+  });
+
+  it('every aws command is accepted by the AWS CLI parser and its client-side validation (nothing sent)', () => {
+    const commands = [...new Set(blocks.flatMap((b) => awsInvocations(fillIn(b.body))))].sort();
+    expect(commands.length).toBeGreaterThan(40);
+    for (const c of commands) for (const v of variablesOf(c)) if (!(v in VARIABLE_VALUES)) throw new Error(`no test value for $${v} in: ${c}`);
+    const argvs = argvOf(commands, VARIABLE_VALUES);
+    const results = awsCliBatch(argvs, env);
+    // Accepted = the CLI parsed the line, validated the parameters and built the request (cli_batch.py stops it there).
+    const rejected = results
+      .map((r, i) => ({ command: commands[i], rc: r.rc, error: r.stderr.trim().split('\n').slice(-2).join(' / ') }))
+      .filter((r, i) => !results[i].stderr.includes(NOT_SENT) || CLI_REJECTION.test(results[i].stderr));
+    expect(rejected).toEqual([]);
+    // The batch is live: the same runner rejects a broken command line.
+    const broken = awsCliBatch(
+      [
+        ['sts', 'assume-role', '--role-arn', 'arn:aws:iam::111111111111:role/x', '--role-session-name', 'ab', '--bogus', '1'],
+        ['logs', 'start-querie'],
+      ],
+      env,
+    );
+    expect(broken.map((r) => CLI_REJECTION.test(r.stderr))).toEqual([true, true]);
+  });
+
+  it('bash blocks run as written without a CLI rejection (one per kind of block)', async () => {
+    // Every distinct block shape once: blocks that differ only in the account id are the same command lines.
+    const byShape = new Map<string, (typeof blocks)[number]>();
+    for (const b of blocks) {
+      const shape = b.body.replace(/\d{12}/g, 'ACCOUNT');
+      if (!byShape.has(shape)) byShape.set(shape, b);
+    }
+    const sample = [...byShape.values()];
+    const results = await mapLimit(sample, 2, async (b) => {
+      const run = await runScript(fillIn(b.body), env);
+      return {
+        where: `${b.file}:${b.line}`,
+        ran: run.calls.length > 0 || !/\baws /.test(b.body),
+        rejected: ownRejections(run.calls).map((c) => `${c.args}: ${c.stderr.trim().split('\n').pop()}`),
+      };
+    });
+    expect(results.filter((r) => !r.ran || r.rejected.length > 0)).toEqual([]);
+  }, 900_000);
+
+  it('assumes the break-glass role in every account with MFA serial, token code, source identity and session length', async () => {
+    const bg = fencedBlocks(files.get(model.runbooks.breakGlass)!).filter((b) => b.body.includes('assume-role'));
+    expect(bg).toHaveLength(model.allAccounts.length);
+    for (const [i, account] of model.allAccounts.entries()) {
+      const run = await runScript(fillIn(bg[i].body), env);
+      expect({ account: account.name, rcs: run.calls.map((c) => c.rc), stderr: run.calls.map((c) => c.stderr).join('') }).toEqual({
+        account: account.name,
+        rcs: [0, 0],
+        stderr: '',
+      });
+      expect(run.stdout).toContain(`"Arn": "arn:aws:sts::${account.id}:assumed-role/${model.breakGlass.roleName}/break-glass-${HUMAN_VALUES['TICKET-ID']}"`);
+    }
+  });
+
+  it('generates and reads the credential report', async () => {
+    const block = fencedBlocks(files.get(model.runbooks.afterUse)!).find((b) => b.body.includes('generate-credential-report'))!;
+    const run = await runScript(fillIn(block.body), env);
+    expect(run.calls.map((c) => c.rc)).toEqual([0, 0]);
+    // The emulator's report has no <root_account> row; AWS's has one, which the runbook tells the responder to read.
+    expect(run.stdout).toContain('user,arn,user_creation_time,password_enabled');
+  });
+
+  it('runs the Logs Insights triage queries on the trail log group of the security account', async () => {
+    // Stand-in for the deploy harness: the log group the security stack creates, in the security account.
+    const security = fencedBlocks(files.get(model.runbooks.breakGlass)!).find((b) => b.body.includes(`--role-arn ${model.security.breakGlassRoleArn}`))!;
+    const setup = await runScript(
+      `${fillIn(security.body)}\naws logs create-log-group --region ${model.organization.homeRegion} --log-group-name ${
+        model.pipeline.logGroupName
+      }\nenv | grep '^AWS_' | grep -v ENDPOINT`,
+      env,
+    );
+    expect(setup.calls.map((c) => c.rc)).toEqual([0, 0, 0]);
+    const creds = Object.fromEntries(
+      setup.stdout
+        .split('\n')
+        .filter((l) => /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const asSecurity = { ...env, ...creds };
+    const queries = [...files].flatMap(([file, md]) =>
+      fencedBlocks(md)
+        .filter((b) => b.body.includes('aws logs start-query'))
+        .map((b) => ({ file, ...b })),
+    );
+    expect(queries.length).toBeGreaterThanOrEqual(model.detections.length);
+    for (const q of queries) {
+      const run = await runScript(fillIn(q.body), asSecurity);
+      const logs = run.calls.filter((c) => / logs /.test(` ${c.args} `) || c.args.startsWith('logs '));
+      expect({ where: `${q.file}:${q.line}`, rcs: logs.map((c) => c.rc), err: logs.map((c) => c.stderr).join('') }).toEqual({
+        where: `${q.file}:${q.line}`,
+        rcs: [0, 0],
+        err: '',
+      });
+    }
+  });
+});
