@@ -5,7 +5,7 @@
 import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, DeregisterOrganizationDelegatedAdminCommand, GetTrailCommand, GetTrailStatusCommand, LookupEventsCommand, RegisterOrganizationDelegatedAdminCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, DeleteOrganizationConfigRuleCommand, DescribeConfigRulesCommand, DescribeOrganizationConfigRulesCommand, DescribeOrganizationConfigRuleStatusesCommand, PutOrganizationConfigRuleCommand } from '@aws-sdk/client-config-service';
-import { EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient, ListTagsForResourceCommand, PutRuleCommand, TagResourceCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { CreateDetectorCommand, DescribeOrganizationConfigurationCommand, DisableOrganizationAdminAccountCommand, EnableOrganizationAdminAccountCommand, GuardDutyClient, ListOrganizationAdminAccountsCommand, UpdateOrganizationConfigurationCommand } from '@aws-sdk/client-guardduty';
 import { DisableOrganizationsRootSessionsCommand, EnableOrganizationsRootCredentialsManagementCommand, EnableOrganizationsRootSessionsCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, EnableAWSServiceAccessCommand, ListAWSServiceAccessForOrganizationCommand, ListDelegatedAdministratorsCommand, OrganizationsClient, RegisterDelegatedAdministratorCommand } from '@aws-sdk/client-organizations';
@@ -286,7 +286,7 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
     });
   });
 
-  describe('events: TestEventPattern', () => {
+  describe('events: TestEventPattern and rule tags', () => {
     const event = (source: string, detail: Record<string, unknown>, detailType = 'AWS API Call via CloudTrail') =>
       JSON.stringify({ id: '1', account: '444444444444', source, time: '2025-01-01T00:00:00Z', region: 'us-east-1', resources: [], 'detail-type': detailType, detail });
     const matches = async (pattern: unknown, ev: string) => (await new EventBridgeClient(sdkConfig(emu)).send(new TestEventPatternCommand({ EventPattern: JSON.stringify(pattern), Event: ev }))).Result;
@@ -327,6 +327,23 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
       // A root task session (sts:AssumeRoot) is not "root usage".
       const task = event('aws.iam', { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventName: 'DeleteLoginProfile' });
       expect(await matches(model.detections.find((d) => d.id === 'root-usage')!.event!.pattern, task)).toBe(false);
+    });
+
+    it('keeps the tags of same-named rules on the default bus and a custom bus apart', async () => {
+      const eb = new EventBridgeClient(sdkConfig(emu, { region }));
+      await eb.send(new CreateEventBusCommand({ Name: 'central' }));
+      const pattern = JSON.stringify({ source: ['aws.signin'] });
+      const onDefault = (await eb.send(new PutRuleCommand({ Name: 'same-name', EventPattern: pattern, Tags: [{ Key: 'Stack', Value: 'baseline' }] }))).RuleArn!;
+      const onCustom = (await eb.send(new PutRuleCommand({ Name: 'same-name', EventBusName: 'central', EventPattern: pattern, Tags: [{ Key: 'Stack', Value: 'security' }] }))).RuleArn!;
+      expect(onCustom).toMatch(/:rule\/central\/same-name$/);
+      await eb.send(new TagResourceCommand({ ResourceARN: onDefault, Tags: [{ Key: 'Extra', Value: '1' }] }));
+      expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: onCustom }))).Tags).toEqual([{ Key: 'Stack', Value: 'security' }]);
+      expect((await eb.send(new ListTagsForResourceCommand({ ResourceARN: onDefault }))).Tags).toEqual([
+        { Key: 'Stack', Value: 'baseline' },
+        { Key: 'Extra', Value: '1' },
+      ]);
+      const missing = await awsError(eb.send(new ListTagsForResourceCommand({ ResourceARN: onCustom.replace('same-name', 'nope') })));
+      expect(missing.name).toBe('ResourceNotFoundException');
     });
 
     it('rejects an invalid pattern or event', async () => {

@@ -1,0 +1,280 @@
+/**
+ * End to end, for real: an organization in the emulator, a rootlock configuration for it, `cdktf synth`, then every
+ * stack deployed in dependency order with the real `cdktf deploy STACK --auto-approve`, what was built checked with the
+ * AWS SDK, a second `terraform plan -detailed-exitcode` on every stack (no changes), and everything destroyed.
+ * Per-stage times are printed at the end.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DescribeMetricFiltersCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ConfigServiceClient, DescribeConfigRulesCommand, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetRoleCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  EnableAWSServiceAccessCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
+import { Model, resolveModel } from '../config/model';
+import { deployOrder } from '../stacks/app';
+import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
+import { describeResult, expectExit, REPO_ROOT, runTerraform, scratchDir, terraformCliConfig, terraformEnv, terraformPlan, TfResult } from './support/terraform';
+import { describeWithTools } from './support/tools';
+
+const stages: Array<[string, number]> = [];
+async function stage<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await fn();
+  } finally {
+    stages.push([label, Date.now() - started]);
+  }
+}
+
+/** Runs the real cdktf CLI from the repository root (it reads cdktf.json there), non-interactively. */
+function cdktf(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<TfResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), args, {
+      cwd: REPO_ROOT,
+      env: terraformEnv({ ...env, CI: 'true', FORCE_COLOR: '0', DISABLE_VERSION_CHECK: 'true', CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ args: ['(cdktf)', ...args], cwd: REPO_ROOT, code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: Date.now() - started, timedOut });
+    });
+  });
+}
+
+describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('deploy every stack to the emulator with cdktf', () => {
+  jest.setTimeout(1_800_000);
+  let emu: Emulator;
+  let model: Model;
+  let outDir: string;
+  let env: NodeJS.ProcessEnv;
+  const region = 'eu-west-1';
+  const ids = { mgmt: '', security: '', payments: '', org: '', root: '', securityOu: '' };
+  const creds: Record<string, AwsCredentials> = {};
+
+  beforeAll(async () => {
+    emu = (await startEmulator())!;
+    await stage('organization adopted via the SDK', async () => {
+      const org = new OrganizationsClient(sdkConfig(emu));
+      const created = await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+      ids.org = created.Organization!.Id!;
+      ids.mgmt = created.Organization!.MasterAccountId!;
+      ids.root = (await org.send(new ListRootsCommand({}))).Roots![0].Id!;
+      ids.securityOu = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.root, Name: 'Security' }))).OrganizationalUnit!.Id!;
+      ids.security = (await org.send(new CreateAccountCommand({ AccountName: 'security-tooling', Email: 'security@example.com' }))).CreateAccountStatus!.AccountId!;
+      ids.payments = (await org.send(new CreateAccountCommand({ AccountName: 'payments-prod', Email: 'payments@example.com' }))).CreateAccountStatus!.AccountId!;
+      // Trusted access already in use elsewhere: the deploy must keep it.
+      await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' }));
+      creds.security = await assumeAccount(emu, ids.security);
+      creds.payments = await assumeAccount(emu, ids.payments);
+    });
+
+    const example = loadConfigFile(DEFAULT_CONFIG);
+    const work = scratchDir('deploy');
+    outDir = path.join(work, 'cdktf.out');
+    const configFile = path.join(work, 'rootlock.yaml');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify(
+        {
+          organization: {
+            managementAccountId: ids.mgmt,
+            homeRegion: region,
+            existingOrganizationId: ids.org,
+            rootId: ids.root,
+            enabledServicePrincipals: ['sso.amazonaws.com'],
+            deploymentRoleName: 'OrganizationAccountAccessRole',
+          },
+          securityAccount: 'security-tooling',
+          organizationalUnits: [
+            { name: 'Security', id: ids.securityOu },
+            { name: 'Workloads', parent: 'root' },
+            { name: 'Prod', parent: 'Workloads' },
+            { name: 'Suspended', parent: 'root' },
+          ],
+          accounts: [
+            { id: ids.security, name: 'security-tooling', ou: 'Security' },
+            { id: ids.payments, name: 'payments-prod', ou: 'Prod' },
+          ],
+          breakGlass: { roleName: 'rootlock-break-glass', principals: [`arn:aws:iam::${ids.mgmt}:user/breakglass-alice`], mfaMaxAgeSeconds: 900, sessionDurationSeconds: 3600 },
+          // People and custody as in the bundled example.
+          responders: example.responders,
+          custody: example.custody,
+          alerts: { emails: ['security-oncall@example.com'], httpsEndpoints: ['https://events.pagerduty.com/integration/examplekey/enqueue'] },
+          logging: { retentionDays: 365 },
+          exemptions: [{ ou: 'Suspended', reason: 'closed accounts awaiting deletion' }],
+          monitoring: { guardDuty: true, config: true },
+          state: { backend: 'local' },
+        },
+        null,
+        2,
+      ),
+    );
+    model = resolveModel(loadConfigFile(configFile));
+    env = { ...emu.env, ROOTLOCK_CONFIG: configFile };
+    const cli = terraformCliConfig();
+    process.stdout.write(`terraform CLI config ${cli.file}: ${cli.mirror ? `mirror ${cli.mirror}` : 'registry'}, cache ${cli.pluginCacheDir}\n`);
+  });
+
+  afterAll(async () => {
+    await emu?.stop();
+    process.stdout.write(`\nDeploy stage timings:\n${stages.map(([l, ms]) => `  ${l.padEnd(48)} ${(ms / 1000).toFixed(1)} s`).join('\n')}\n`);
+  });
+
+  const stackDir = (name: string) => path.join(outDir, 'stacks', name);
+
+  it('synthesizes with cdktf synth', async () => {
+    const r = await stage('cdktf synth', () => cdktf(['synth', '--output', outDir], env));
+    expectExit(r);
+    expect(fs.readdirSync(path.join(outDir, 'stacks')).sort()).toEqual([...deployOrder(model)].sort());
+  });
+
+  /** Deploy waves: management, security, every baseline at once (they are independent of each other), then the rest. */
+  const waves = () => {
+    const order = deployOrder(model);
+    const baselines = order.filter((n) => n.startsWith('baseline-'));
+    const waves: string[][] = [];
+    for (const name of order) {
+      if (name.startsWith('baseline-')) {
+        if (name === baselines[0]) waves.push(baselines);
+      } else waves.push([name]);
+    }
+    return waves;
+  };
+
+  it('deploys every stack in dependency order with cdktf deploy', async () => {
+    for (const wave of waves()) {
+      const r = await stage(`cdktf deploy ${wave.join(' ')}`, () =>
+        cdktf(['deploy', ...wave, '--auto-approve', '--skip-synth', '--ignore-missing-stack-dependencies', '--skip-provider-lock', '--disable-plugin-cache-env', '--output', outDir], env),
+      );
+      if (r.code !== 0) throw new Error(`cdktf deploy ${wave.join(' ')} failed:\n${describeResult(r, 30000)}`);
+    }
+  });
+
+  it('built what the configuration asks for (checked with the AWS SDK)', async () => {
+    await stage('SDK checks', async () => {
+      const org = new OrganizationsClient(sdkConfig(emu));
+      const principals = (await org.send(new ListAWSServiceAccessForOrganizationCommand({}))).EnabledServicePrincipals!.map((p) => p.ServicePrincipal).sort();
+      expect(principals).toEqual(model.organization.servicePrincipals);
+      expect((await new IAMClient(sdkConfig(emu)).send(new ListOrganizationsFeaturesCommand({}))).EnabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
+      for (const service of ['config-multiaccountsetup.amazonaws.com', 'cloudtrail.amazonaws.com', 'guardduty.amazonaws.com']) {
+        const admins = await org.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: service }));
+        expect({ service, admins: admins.DelegatedAdministrators!.map((a) => a.Id) }).toEqual({ service, admins: [ids.security] });
+      }
+      // Root-deny on the Security OU (not exempt), not on Suspended (exempt); monitoring protection on both.
+      const scpNames = async (target: string) =>
+        (await org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name).sort();
+      expect(await scpNames(ids.securityOu)).toEqual(expect.arrayContaining([model.scps.rootDeny.name, model.scps.monitoringProtection.name]));
+
+      const sec = creds.security;
+      const trail = (await new CloudTrailClient(sdkConfig(emu, { region, credentials: sec })).send(new GetTrailCommand({ Name: model.pipeline.trailName }))).Trail!;
+      expect(trail).toMatchObject({ TrailARN: model.pipeline.trailArn, IsOrganizationTrail: true, IsMultiRegionTrail: true, LogFileValidationEnabled: true });
+      expect((await new CloudTrailClient(sdkConfig(emu, { region, credentials: sec })).send(new GetTrailStatusCommand({ Name: model.pipeline.trailArn }))).IsLogging).toBe(true);
+
+      const s3 = new S3Client({ ...sdkConfig(emu, { region, credentials: sec }), forcePathStyle: true });
+      expect((await s3.send(new GetBucketVersioningCommand({ Bucket: model.pipeline.trailBucketName }))).Status).toBe('Enabled');
+      expect((await s3.send(new GetBucketEncryptionCommand({ Bucket: model.pipeline.trailBucketName }))).ServerSideEncryptionConfiguration!.Rules![0].ApplyServerSideEncryptionByDefault!.SSEAlgorithm).toBe('aws:kms');
+      expect((await s3.send(new GetPublicAccessBlockCommand({ Bucket: model.pipeline.trailBucketName }))).PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      });
+
+      const logs = new CloudWatchLogsClient(sdkConfig(emu, { region, credentials: sec }));
+      const filters = (await logs.send(new DescribeMetricFiltersCommand({ logGroupName: model.pipeline.logGroupName }))).metricFilters!;
+      const metricDetections = model.detections.filter((d) => d.metric);
+      expect(filters.map((f) => f.filterName).sort()).toEqual(metricDetections.map((d) => d.metric!.filterName).sort());
+      // The deployed patterns are the catalog's, and they work.
+      for (const f of filters) {
+        const d = metricDetections.find((x) => x.metric!.filterName === f.filterName)!;
+        expect(f.filterPattern).toBe(d.metric!.pattern);
+        await logs.send(new TestMetricFilterCommand({ filterPattern: f.filterPattern!, logEventMessages: ['{"eventSource":"x"}'] }));
+      }
+      const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!;
+      expect(alarms.map((a) => a.AlarmName).sort()).toEqual(metricDetections.map((d) => d.metric!.alarmName).sort());
+      for (const a of alarms) expect(a.AlarmActions).toEqual([model.pipeline.topicArn]);
+
+      const subs = (await new SNSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListSubscriptionsByTopicCommand({ TopicArn: model.pipeline.topicArn }))).Subscriptions!;
+      expect(subs.map((s) => `${s.Protocol}:${s.Endpoint}`).sort()).toEqual(model.pipeline.subscriptions.map((s) => `${s.protocol}:${s.endpoint}`).sort());
+
+      // Every account: the break-glass role; forwarding rules to the central bus in every event region.
+      for (const account of model.allAccounts) {
+        const c = account.isManagement ? undefined : account.id === ids.security ? creds.security : creds.payments;
+        const role = await new IAMClient(sdkConfig(emu, { credentials: c })).send(new GetRoleCommand({ RoleName: model.breakGlass.roleName }));
+        expect(role.Role!.Arn).toBe(account.breakGlassRoleArn);
+        for (const r of model.eventRegions) {
+          const eb = new EventBridgeClient(sdkConfig(emu, { region: r, credentials: c }));
+          const rules = (await eb.send(new ListRulesCommand({ NamePrefix: 'rootlock-' }))).Rules!;
+          expect({ account: account.name, region: r, rules: rules.length > 0 }).toEqual({ account: account.name, region: r, rules: true });
+          const targets = (await eb.send(new ListTargetsByRuleCommand({ Rule: rules[0].Name! }))).Targets!;
+          // Forwarded to the central bus with a role; undeliverable events go to a dead-letter queue in the same account and region.
+          const forward = targets.find((t) => t.Arn === model.pipeline.busArn);
+          expect(forward).toMatchObject({ RoleArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${account.id}:role/`)), DeadLetterConfig: { Arn: expect.stringMatching(new RegExp(`^arn:aws:sqs:${r}:${account.id}:`)) } });
+        }
+        if (model.monitoring.config) {
+          const status = (await new ConfigServiceClient(sdkConfig(emu, { region, credentials: c })).send(new DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus!;
+          expect(status.map((s) => s.recording)).toEqual([true]);
+          const rules = (await new ConfigServiceClient(sdkConfig(emu, { region, credentials: c })).send(new DescribeConfigRulesCommand({}))).ConfigRules!;
+          expect(rules.map((x) => x.ConfigRuleName!.replace(/-[a-z0-9]{8}$/, '')).sort()).toEqual(
+            ['rootlock-iam-root-access-key-check', 'rootlock-root-account-hardware-mfa-enabled', 'rootlock-root-account-mfa-enabled'].map((n) => `OrgConfigRule-${n}`),
+          );
+        }
+      }
+    });
+  });
+
+  it('plans no changes on every stack afterwards (terraform plan -detailed-exitcode)', async () => {
+    const dirty: string[] = [];
+    for (const name of deployOrder(model)) {
+      const r = await stage(`re-plan ${name}`, () => terraformPlan(stackDir(name), env, { detailedExitcode: true }));
+      if (r.code !== 0) dirty.push(describeResult(r));
+    }
+    expect(dirty).toEqual([]);
+  });
+
+  it('destroys every stack in reverse order', async () => {
+    for (const wave of waves().reverse()) {
+      if (wave.includes(model.stackNames.management) && model.organization.existingOrganizationId) {
+        // An adopted organization is never deleted: forget it, then destroy what rootlock added.
+        expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(model.stackNames.management), env));
+      }
+      const r = await stage(`cdktf destroy ${wave.join(' ')}`, () =>
+        cdktf(['destroy', ...wave, '--auto-approve', '--skip-synth', '--ignore-missing-stack-dependencies', '--disable-plugin-cache-env', '--output', outDir], env),
+      );
+      if (r.code !== 0) throw new Error(`cdktf destroy ${wave.join(' ')} failed:\n${describeResult(r, 30000)}`);
+    }
+  });
+});
