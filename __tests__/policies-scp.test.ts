@@ -399,4 +399,3 @@ describe('monitoring-protection SCP', () => {
     expect((await decide(roleSession(PAYMENTS.id, deployer), { action, resource: deployerRole }, PAYMENTS)).decision).toBe('Allowed');
   });
 });
-});

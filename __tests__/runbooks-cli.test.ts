@@ -125,7 +125,7 @@ describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI
     // Accepted = the CLI parsed the line, validated the parameters and built the request (cli_batch.py stops it there).
     const rejected = results
       .map((r, i) => ({ command: commands[i], rc: r.rc, error: r.stderr.trim().split('\n').slice(-2).join(' / ') }))
-      .filter((r, i) => !results[i].stderr.includes(NOT_SENT) || CLI_REJECTION.test(results[i].stderr));
+      .filter((_r, i) => !results[i].stderr.includes(NOT_SENT) || CLI_REJECTION.test(results[i].stderr));
     expect(rejected).toEqual([]);
     // The batch is live: the same runner rejects a broken command line.
     const broken = awsCliBatch(

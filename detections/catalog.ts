@@ -146,7 +146,7 @@ export function detectionsFor(model: Model): Detection[] {
       insightsQuery: insights(`eventName = "AssumeRole" and requestParameters.roleArn like /:role\\/${escapeRegex(bg)}$/`),
       contain: [
         'Confirm the `sourceIdentity` and the caller with the approver named in the break-glass ticket.',
-        'Unapproved: remove the caller from breakGlass.principals, redeploy, and revoke active sessions of the role (`aws iam put-role-policy` with an `aws:TokenIssueTime` deny).',
+        'Unapproved: remove the caller from breakGlass.principals and redeploy; as the deployment role (the monitoring-protection SCP allows only it), revoke active sessions of the role (`aws iam put-role-policy` with an `aws:TokenIssueTime` deny).',
       ],
     },
     {
