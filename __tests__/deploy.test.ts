@@ -266,15 +266,17 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
   });
 
   it('destroys every stack in reverse order', async () => {
-    for (const wave of waves().reverse()) {
-      if (wave.includes(model.stackNames.management) && model.organization.existingOrganizationId) {
+    // One stack per cdktf destroy: with several stacks at once, cdktf 0.21 was seen re-spawning `terraform destroy`
+    // in a loop (dozens of processes) instead of running them once each.
+    for (const name of [...deployOrder(model)].reverse()) {
+      if (name === model.stackNames.management && model.organization.existingOrganizationId) {
         // An adopted organization is never deleted: forget it, then destroy what rootlock added.
-        expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(model.stackNames.management), env));
+        expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(name), env));
       }
-      const r = await stage(`cdktf destroy ${wave.join(' ')}`, () =>
-        cdktf(['destroy', ...wave, '--auto-approve', '--skip-synth', '--ignore-missing-stack-dependencies', '--disable-plugin-cache-env', '--output', outDir], env),
+      const r = await stage(`cdktf destroy ${name}`, () =>
+        cdktf(['destroy', name, '--auto-approve', '--skip-synth', '--ignore-missing-stack-dependencies', '--disable-plugin-cache-env', '--output', outDir], env),
       );
-      if (r.code !== 0) throw new Error(`cdktf destroy ${wave.join(' ')} failed:\n${describeResult(r, 30000)}`);
+      if (r.code !== 0) throw new Error(`cdktf destroy ${name} failed:\n${describeResult(r, 30000)}`);
     }
   });
 });
