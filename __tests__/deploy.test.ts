@@ -1,7 +1,8 @@
 /**
  * End to end, for real: an organization in the emulator, a rootlock configuration for it, `cdktf synth`, then every
  * stack deployed in dependency order with the real `cdktf deploy STACK --auto-approve`, what was built checked with the
- * AWS SDK, a second `terraform plan -detailed-exitcode` on every stack (no changes), and everything destroyed.
+ * AWS SDK, a second `terraform plan -detailed-exitcode` on every stack (no changes), and everything destroyed with
+ * `terraform destroy` in each synthesized stack directory (see the destroy test for why not `cdktf destroy`).
  * Per-stage times are printed at the end.
  */
 import { spawn } from 'child_process';
@@ -30,7 +31,7 @@ import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
 import { Model, resolveModel } from '../config/model';
 import { deployOrder } from '../stacks/app';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
-import { describeResult, expectExit, REPO_ROOT, runTerraform, scratchDir, terraformCliConfig, terraformEnv, terraformPlan, TfResult } from './support/terraform';
+import { describeResult, expectExit, REPO_ROOT, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformEnv, terraformPlan, TfResult } from './support/terraform';
 import { describeWithTools } from './support/tools';
 
 const stages: Array<[string, number]> = [];
@@ -266,17 +267,15 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
   });
 
   it('destroys every stack in reverse order', async () => {
-    // One stack per cdktf destroy: with several stacks at once, cdktf 0.21 was seen re-spawning `terraform destroy`
-    // in a loop (dozens of processes) instead of running them once each.
+    // `terraform destroy` in each synthesized stack directory, not `cdktf destroy`: cdktf 0.21 was seen re-spawning
+    // `terraform destroy` on a pseudo-terminal in a loop (dozens of processes, never finishing) on a loaded machine.
     for (const name of [...deployOrder(model)].reverse()) {
       if (name === model.stackNames.management && model.organization.existingOrganizationId) {
         // An adopted organization is never deleted: forget it, then destroy what rootlock added.
         expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(name), env));
       }
-      const r = await stage(`cdktf destroy ${name}`, () =>
-        cdktf(['destroy', name, '--auto-approve', '--skip-synth', '--ignore-missing-stack-dependencies', '--disable-plugin-cache-env', '--output', outDir], env),
-      );
-      if (r.code !== 0) throw new Error(`cdktf destroy ${name} failed:\n${describeResult(r, 30000)}`);
+      const r = await stage(`terraform destroy ${name}`, () => terraformDestroy(stackDir(name), env));
+      if (r.code !== 0) throw new Error(`terraform destroy ${name} failed:\n${describeResult(r, 30000)}`);
     }
   });
 });
