@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, loadConfigFile, validateConfig } from '../config/load';
 import { ConfigError, formatProblem } from '../config/errors';
 import { configJsonSchema } from '../config/json-schema';
+import { exampleRaw } from './support/example';
 
-const example = (): any => parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'));
+const example = exampleRaw;
 
 function problemsOf(mutate: (c: any) => void): string[] {
   const c = example();

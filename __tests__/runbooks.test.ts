@@ -6,21 +6,16 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
-import { DEFAULT_CONFIG, validateConfig } from '../config/load';
-import { resolveModel, Model } from '../config/model';
+import { validateConfig } from '../config/load';
+import { resolveModel } from '../config/model';
+import { exampleModel } from './support/example';
 import { renderRunbooks, writeRunbooks, GENERATED_MARKER, PLACEHOLDERS, PLACEHOLDER_PATTERN } from '../runbooks';
 import { synthesize } from '../stacks/app';
 import { largeOrgConfig } from '../examples/large-org';
 import { arnsIn, awsInvocations, fencedBlocks, headings, rootlockNamesIn, terraformInventory, TerraformInventory } from './fixtures/runbooks/support';
 
 const ROOT = path.join(__dirname, '..');
-const exampleRaw = (): any => parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'));
-const modelOf = (mutate: (c: any) => void = () => {}): Model => {
-  const raw = exampleRaw();
-  mutate(raw);
-  return resolveModel(validateConfig(raw));
-};
+const modelOf = exampleModel;
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const all = (files: Map<string, string>) => [...files.values()].join('\n');
 /** AWS-managed task policies: AWS's own ARNs, which the runbooks pass to sts:AssumeRoot; Terraform never names them. */

@@ -2,20 +2,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { parse } from 'yaml';
-import { DEFAULT_CONFIG, validateConfig } from '../config/load';
+import { validateConfig } from '../config/load';
 import { resolveModel, Model } from '../config/model';
+import { exampleModel, exampleRaw } from './support/example';
 import { deployOrder, synthesize } from '../stacks/app';
 import { writeOutput } from '../output';
 import { largeOrgConfig } from '../examples/large-org';
 
 const ROOT = path.join(__dirname, '..');
-const exampleRaw = (): any => parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'));
-const modelOf = (mutate: (c: any) => void = () => {}): Model => {
-  const raw = exampleRaw();
-  mutate(raw);
-  return resolveModel(validateConfig(raw));
-};
+const modelOf = exampleModel;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-synth-'));
 
 type Stack = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; provider?: Record<string, any[]>; import?: any[] };

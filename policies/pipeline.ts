@@ -10,6 +10,11 @@ function accountRoot(accountId: string): string {
   return `arn:${PARTITION}:iam::${accountId}:root`;
 }
 
+/** Requests without TLS are refused, whoever makes them. */
+function denyInsecureTransport(action: string, resource: string | string[]): Statement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
 function keyAdministration(accountId: string): Statement {
   // Without this the key becomes unmanageable; IAM policies in the owning account decide who administers it.
   return { Sid: 'OwningAccountAdministersKey', Effect: 'Allow', Principal: { AWS: accountRoot(accountId) }, Action: 'kms:*', Resource: '*' };
@@ -102,14 +107,7 @@ export function topicPolicy(model: Model, topicArn: string, orgId: string): Poli
       Resource: topicArn,
       Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId } },
     },
-    {
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 'sns:Publish',
-      Resource: topicArn,
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
+    denyInsecureTransport('sns:Publish', topicArn),
   );
 }
 
@@ -142,14 +140,7 @@ export function trailBucketPolicy(model: Model, orgId: string): PolicyDocument {
       Resource: `${bucket}/AWSLogs/${orgId}/*`,
       Condition: { StringEquals: { ...fromTrail, 's3:x-amz-acl': 'bucket-owner-full-control' } },
     },
-    {
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: [bucket, `${bucket}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
+    denyInsecureTransport('s3:*', [bucket, `${bucket}/*`]),
   );
 }
 
@@ -175,14 +166,7 @@ export function configBucketPolicy(model: Model, orgId: string): PolicyDocument 
       Resource: `${bucket}/AWSLogs/*`,
       Condition: { StringEquals: { ...recorderRoles, 's3:x-amz-acl': 'bucket-owner-full-control' }, ArnLike: recorderArn },
     },
-    {
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: [bucket, `${bucket}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
+    denyInsecureTransport('s3:*', [bucket, `${bucket}/*`]),
   );
 }
 

@@ -1,0 +1,13 @@
+/** The bundled example configuration as raw data, and models of it with a mutation applied: one fixture for all tests. */
+import * as fs from 'fs';
+import { parse } from 'yaml';
+import { DEFAULT_CONFIG, validateConfig } from '../../config/load';
+import { resolveModel, Model } from '../../config/model';
+
+export const exampleRaw = (): any => parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'));
+
+export function exampleModel(mutate: (c: any) => void = () => {}): Model {
+  const raw = exampleRaw();
+  mutate(raw);
+  return resolveModel(validateConfig(raw));
+}
