@@ -12,7 +12,7 @@ import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand } from '@aws-s
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, DescribeConfigRulesCommand, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
-import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import {
   CreateAccountCommand,
@@ -28,7 +28,7 @@ import {
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
-import { Model, resolveModel } from '../config/model';
+import { GLOBAL_EVENTS_REGION, Model, resolveModel } from '../config/model';
 import { deployOrder } from '../stacks/app';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { describeResult, expectExit, REPO_ROOT, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformEnv, terraformPlan, TfResult } from './support/terraform';
@@ -236,14 +236,24 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
         const c = account.isManagement ? undefined : account.id === ids.security ? creds.security : creds.payments;
         const role = await new IAMClient(sdkConfig(emu, { credentials: c })).send(new GetRoleCommand({ RoleName: model.breakGlass.roleName }));
         expect(role.Role!.Arn).toBe(account.breakGlassRoleArn);
-        for (const r of model.eventRegions) {
-          const eb = new EventBridgeClient(sdkConfig(emu, { region: r, credentials: c }));
-          const rules = (await eb.send(new ListRulesCommand({ NamePrefix: 'rootlock-' }))).Rules!;
-          expect({ account: account.name, region: r, rules: rules.length > 0 }).toEqual({ account: account.name, region: r, rules: true });
-          const targets = (await eb.send(new ListTargetsByRuleCommand({ Rule: rules[0].Name! }))).Targets!;
-          // Forwarded to the central bus with a role; undeliverable events go to a dead-letter queue in the same account and region.
-          const forward = targets.find((t) => t.Arn === model.pipeline.busArn);
-          expect(forward).toMatchObject({ RoleArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${account.id}:role/`)), DeadLetterConfig: { Arn: expect.stringMatching(new RegExp(`^arn:aws:sqs:${r}:${account.id}:`)) } });
+        const forwarded = model.detections.filter((d) => d.event?.scope === 'forwarded');
+        for (const d of forwarded) {
+          const regions = d.event!.regions === 'home' ? [region] : d.event!.regions === 'global' ? [GLOBAL_EVENTS_REGION] : model.eventRegions;
+          for (const r of regions) {
+            const eb = new EventBridgeClient(sdkConfig(emu, { region: r, credentials: c }));
+            const targets = (await eb.send(new ListTargetsByRuleCommand({ Rule: d.event!.ruleName }))).Targets!;
+            // Forwarded to the central bus with a role; undeliverable events go to a dead-letter queue in the same account and region.
+            const forward = targets.find((t) => t.Arn === model.pipeline.busArn);
+            expect({ account: account.name, region: r, rule: d.event!.ruleName, forward }).toEqual({
+              account: account.name,
+              region: r,
+              rule: d.event!.ruleName,
+              forward: expect.objectContaining({
+                RoleArn: expect.stringMatching(new RegExp(`^arn:aws:iam::${account.id}:role/`)),
+                DeadLetterConfig: { Arn: expect.stringMatching(new RegExp(`^arn:aws:sqs:${r}:${account.id}:`)) },
+              }),
+            });
+          }
         }
         if (model.monitoring.config) {
           const status = (await new ConfigServiceClient(sdkConfig(emu, { region, credentials: c })).send(new DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus!;
