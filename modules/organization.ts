@@ -22,6 +22,8 @@ export class Organization extends Construct {
       featureSet: 'ALL',
       enabledPolicyTypes: ['SERVICE_CONTROL_POLICY'],
       awsServiceAccessPrincipals: org.servicePrincipals,
+      // Destroying this resource deletes the organization: decommissioning rootlock must `terraform state rm` it.
+      lifecycle: { preventDestroy: true },
     });
     // Adopting: import the organization so a deploy never tries to create a second one.
     if (org.existingOrganizationId) this.organization.importFrom(org.existingOrganizationId);
