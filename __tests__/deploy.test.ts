@@ -5,7 +5,6 @@
  * `terraform destroy` in each synthesized stack directory (see the destroy test for why not `cdktf destroy`).
  * Per-stage times are printed at the end.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
@@ -31,7 +30,7 @@ import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
 import { GLOBAL_EVENTS_REGION, Model, resolveModel } from '../config/model';
 import { deployOrder } from '../stacks/app';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
-import { describeResult, expectExit, REPO_ROOT, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformEnv, terraformPlan, TfResult } from './support/terraform';
+import { describeResult, expectExit, REPO_ROOT, runProcess, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformPlan, TfResult } from './support/terraform';
 import { describeWithTools } from './support/tools';
 
 const stages: Array<[string, number]> = [];
@@ -46,33 +45,8 @@ async function stage<T>(label: string, fn: () => Promise<T>): Promise<T> {
 
 /** Runs the real cdktf CLI from the repository root (it reads cdktf.json there), non-interactively. */
 function cdktf(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<TfResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), args, {
-      cwd: REPO_ROOT,
-      env: terraformEnv({ ...env, CI: 'true', FORCE_COLOR: '0', DISABLE_VERSION_CHECK: 'true', CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ args: ['(cdktf)', ...args], cwd: REPO_ROOT, code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: Date.now() - started, timedOut });
-    });
-  });
+  const nonInteractive = { ...env, CI: 'true', FORCE_COLOR: '0', DISABLE_VERSION_CHECK: 'true', CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true' };
+  return runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), args, REPO_ROOT, nonInteractive, timeoutMs, ['(cdktf)']);
 }
 
 describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('deploy every stack to the emulator with cdktf', () => {

@@ -2,7 +2,7 @@
 import json
 from typing import Any, Optional, Tuple
 
-from moto.core.exceptions import JsonRESTError
+from moto.core.exceptions import JsonRESTError, ServiceException
 from moto.organizations.models import organizations_backends
 
 
@@ -65,3 +65,8 @@ def split_arn(arn: str) -> Tuple[str, str, str, str, str]:
     if len(parts) < 6 or parts[0] != "arn":
         raise ValueError(arn)
     return parts[1], parts[2], parts[3], parts[4], parts[5]
+
+
+def service_error(code: str) -> type:
+    """An AWS error type for moto's ServiceException-based (new-style) responses: the class name is the error code."""
+    return type(code, (ServiceException,), {"code": code})

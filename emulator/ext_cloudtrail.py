@@ -15,27 +15,24 @@
 """
 from moto.cloudtrail import models as ct_models
 from moto.cloudtrail.responses import CloudTrailResponse
-from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.utilities.utils import get_partition
 
-from common import org_context
+from common import org_context, service_error
 
 PRINCIPAL = "cloudtrail.amazonaws.com"
 
 
-def _err(code: str):
-    return type(code, (ServiceException,), {"code": code})
 
 
-NotOrganizationManagementAccountException = _err("NotOrganizationManagementAccountException")
-NotOrganizationMasterAccountException = _err("NotOrganizationMasterAccountException")
-OrganizationsNotInUseException = _err("OrganizationsNotInUseException")
-AccountNotFoundException = _err("AccountNotFoundException")
-AccountRegisteredException = _err("AccountRegisteredException")
-AccountNotRegisteredException = _err("AccountNotRegisteredException")
-InvalidParameterException = _err("InvalidParameterException")
-CloudTrailAccessNotEnabledException = _err("CloudTrailAccessNotEnabledException")
+NotOrganizationManagementAccountException = service_error("NotOrganizationManagementAccountException")
+NotOrganizationMasterAccountException = service_error("NotOrganizationMasterAccountException")
+OrganizationsNotInUseException = service_error("OrganizationsNotInUseException")
+AccountNotFoundException = service_error("AccountNotFoundException")
+AccountRegisteredException = service_error("AccountRegisteredException")
+AccountNotRegisteredException = service_error("AccountNotRegisteredException")
+InvalidParameterException = service_error("InvalidParameterException")
+CloudTrailAccessNotEnabledException = service_error("CloudTrailAccessNotEnabledException")
 
 
 def _management_ctx(account_id: str):

@@ -16,25 +16,22 @@ import string
 
 from moto.config.models import config_backends
 from moto.config.responses import ConfigResponse
-from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.core.utils import utcnow
 
-from common import org_context
+from common import org_context, service_error
 
 PRINCIPAL = "config-multiaccountsetup.amazonaws.com"
 
 
-def _err(code: str):
-    return type(code, (ServiceException,), {"code": code})
 
 
-OrganizationAccessDeniedException = _err("OrganizationAccessDeniedException")
-NoAvailableOrganizationException = _err("NoAvailableOrganizationException")
-OrganizationAllFeaturesNotEnabledException = _err("OrganizationAllFeaturesNotEnabledException")
-NoSuchOrganizationConfigRuleException = _err("NoSuchOrganizationConfigRuleException")
-InvalidParameterValueException = _err("InvalidParameterValueException")
-ValidationException = _err("ValidationException")
+OrganizationAccessDeniedException = service_error("OrganizationAccessDeniedException")
+NoAvailableOrganizationException = service_error("NoAvailableOrganizationException")
+OrganizationAllFeaturesNotEnabledException = service_error("OrganizationAllFeaturesNotEnabledException")
+NoSuchOrganizationConfigRuleException = service_error("NoSuchOrganizationConfigRuleException")
+InvalidParameterValueException = service_error("InvalidParameterValueException")
+ValidationException = service_error("ValidationException")
 
 
 def _rules(self):

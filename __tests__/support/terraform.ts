@@ -69,11 +69,14 @@ export function scratchDir(prefix: string): string {
   return fs.mkdtempSync(path.join(TMP_ROOT, `${prefix}-`));
 }
 
-/** Runs `terraform ARGS` in `cwd`; kills the whole process group (provider plugins too) on timeout. */
-export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = TIMEOUTS.plan): Promise<TfResult> {
+/**
+ * Runs COMMAND ARGS in `cwd` with the Terraform environment; kills the whole process group (provider plugins too) on
+ * timeout. `label` is what the result's args start with, for messages.
+ */
+export function runProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, label: string[] = []): Promise<TfResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd, env: terraformEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, { cwd, env: terraformEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -102,17 +105,22 @@ export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
       resolve({
-        args,
+        args: [...label, ...args],
         cwd,
         code,
         signal,
         stdout: Buffer.concat(out).toString('utf8'),
-        stderr: timedOut ? `${stderr}\n[rootlock test harness] terraform ${args[0]} timed out after ${timeoutMs} ms and was killed` : stderr,
+        stderr: timedOut ? `${stderr}\n[rootlock test harness] ${command} ${args[0]} timed out after ${timeoutMs} ms and was killed` : stderr,
         ms: Date.now() - started,
         timedOut,
       });
     });
   });
+}
+
+/** Runs `terraform ARGS` in `cwd`. */
+export function runTerraform(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = TIMEOUTS.plan): Promise<TfResult> {
+  return runProcess('terraform', args, cwd, env, timeoutMs);
 }
 
 /** Everything Terraform said, for assertion messages. */
