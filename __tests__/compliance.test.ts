@@ -75,7 +75,7 @@ describe('the synthesized security stack of the example', () => {
     expect(r.aws_s3_bucket_object_lock_configuration.organization_trail_bucket_object_lock.rule).toEqual({ default_retention: { mode: 'GOVERNANCE', days: 365 } });
     expect(r.aws_s3_bucket_logging.organization_trail_bucket_access_logging).toMatchObject({
       bucket: '${aws_s3_bucket.organization_trail_bucket_bucket.id}',
-      target_bucket: '${aws_s3_bucket.access_logs_bucket_bucket.id}',
+      target_bucket: '${aws_s3_bucket_policy.access_logs_bucket_policy.bucket}',
       target_prefix: `${model.pipeline.trailBucketName}/`,
     });
     expect(r.aws_s3_bucket.access_logs_bucket_bucket).toEqual(expect.objectContaining({ bucket: model.compliance.accessLogBucketName }));

@@ -18,6 +18,11 @@ export interface AccessLogBucketProps {
 
 export class AccessLogBucket extends Construct {
   readonly bucket: SecureBucket;
+  /**
+   * The bucket name as a reference to its bucket policy: a source bucket's logging configuration that uses it is set
+   * only after the policy lets S3 deliver (S3 checks the destination's permissions when logging is configured).
+   */
+  readonly targetName: string;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
@@ -25,5 +30,6 @@ export class AccessLogBucket extends Construct {
       name: props.model.compliance.accessLogBucketName,
       policy: accessLogBucketPolicy(props.model, props.sourceBucketNames),
     });
+    this.targetName = this.bucket.policy.bucket;
   }
 }
