@@ -82,7 +82,7 @@ function controls(model: Model): Control[] {
       id: 'Prowler cloudwatch_log_metric_filter_root_usage',
       concerns: 'root user',
       checks: `A regular expression over the metric filters of the trail's log group (${code('\\$\\.userIdentity\\.type\\s*=\\s*.?Root.+\\$\\.userIdentity\\.invokedBy NOT EXISTS.+\\$\\.eventType\\s*!=\\s*.?AwsServiceEvent.?')}) and an alarm on the filter's metric.`,
-      satisfiedBy: [`${code(cis.metric!.filterName)} and ${code(cis.metric!.alarmName)}; the regular expression also matches ${code('rootlock-root-usage')}.`],
+      satisfiedBy: [`The metric filter ${code(cis.metric!.filterName)} and the alarm ${code(cis.metric!.alarmName)} on its metric; the regular expression also matches the paging filter ${code(detection(model, 'root-usage')!.metric!.filterName)}.`],
       evaluatedIn: 'The account Prowler scans: it reads the log groups and metric filters of that account.',
       expected: `PASS when Prowler scans the ${sec}; FAIL in every other account.`,
       falseFailures: `FAIL outside the ${sec}, for the reason above. Handling: scan the ${sec} for this check, or mute it in the other accounts with a Prowler mutelist entry naming this document.`,
@@ -310,7 +310,7 @@ function objectLockMigration(model: Model): string {
     `Terraform's ${code('object_lock_enabled')} forces a new bucket, and a bucket holding logs cannot be replaced. S3 can enable Object Lock on an existing versioned bucket (${link(
       'S3 Object Lock',
       SOURCES.s3ObjectLock,
-    )}); enable it there first, as the deployment role in the security account, then deploy the security stack: the plan then shows no replacement. Or turn it off with compliance.trailObjectLock (enabled: false and a reason).`,
+    )}); enable it there first, as the deployment role in the security account, then plan the security stack and deploy only once the plan no longer replaces the bucket. Or turn it off with compliance.trailObjectLock (enabled: false and a reason).`,
     fence([
       aws('s3api', 'put-object-lock-configuration', [
         ['--bucket', p.trailBucketName],
