@@ -4,9 +4,9 @@
  * GuardDuty, the central AWS Config bucket), and what auditors check (compliance topic, access-log bucket).
  */
 import { Construct } from 'constructs';
-import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import type { Model } from '../config/model';
 import { RootlockStack } from '../modules/rootlock-stack';
+import { OrganizationLookup } from '../modules/organization-lookup';
 import { AlertTopic } from '../modules/alert-topic';
 import { OrganizationTrail } from '../modules/organization-trail';
 import { RootAlarms } from '../modules/root-alarms';
@@ -23,7 +23,7 @@ export class SecurityStack extends RootlockStack {
       deployRoleArn: model.security.deployRoleArn,
       purpose: 'Root-usage alarm pipeline in the security account: organization trail, metric filters and alarms, alert topic, central event bus, GuardDuty, AWS Config bucket.',
     });
-    const organizationId = new DataAwsOrganizationsOrganization(this, 'organization').id;
+    const organizationId = new OrganizationLookup(this, 'organization').id;
     const alerts = new AlertTopic(this, 'alerts', { model, organizationId });
     const c = model.compliance;
     const compliance = new AlertTopic(this, 'compliance_topic', {
