@@ -5,6 +5,7 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
+import { Placement, resolvePlacement } from './model-placement';
 
 export { kebab, snake };
 
@@ -108,6 +109,8 @@ export interface Model {
   };
   monitoring: { guardDuty: boolean; config: boolean };
   detections: Detection[];
+  /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
+  placement: Placement;
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
 }
@@ -256,9 +259,11 @@ export function resolveModel(config: RootlockConfig): Model {
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
     detections: [],
+    placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
+  model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
   return model;
 }
