@@ -86,6 +86,13 @@ const EXPECTED: Record<string, string[]> = {
   'config-root-access-key-noncompliant': ['config-root-rule-noncompliant'],
   'config-root-mfa-compliant': [],
   'config-unrelated-noncompliant': [],
+  'org-move-account': ['account-moved'],
+  'org-remove-account': ['account-left-organization'],
+  'org-leave-organization': ['account-left-organization'],
+  'org-create-account': ['account-joined'],
+  'org-detach-policy-ou': ['org-policy-attachment-changed'],
+  // A policy on one account changes only that account: not the root/OU detection.
+  'org-attach-policy-account': [],
 };
 
 describe('event pattern fixtures', () => {
