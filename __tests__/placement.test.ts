@@ -33,7 +33,9 @@ import { GUARD_TEXT } from '../modules/organization-guard';
 import { synthesize } from '../stacks/app';
 import { exampleRaw } from './support/example';
 import { Emulator, sdkConfig, startEmulator } from './support/emulator';
-import { describeResult, expectExit, scratchDir, terraformApply, terraformInit, terraformPlan, TfResult } from './support/terraform';
+import { review } from '../review/analyze';
+import { asPlan } from '../review/plan';
+import { describeResult, expectExit, scratchDir, terraformApply, terraformInit, terraformPlan, terraformShowJson, TfResult } from './support/terraform';
 import { describeWithTools } from './support/tools';
 
 const timings: string[] = [];
@@ -85,6 +87,18 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
     }
     if (stateFrom) fs.copyFileSync(path.join(stateFrom, 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
     return dir;
+  }
+
+  /** The review's findings above low on a real saved plan of `dir`, as "severity:rule:account id". */
+  async function reviewed(dir: string): Promise<string[]> {
+    const plan = await timed('plan -out', terraformPlan(dir, emu.env, { out: 'review.tfplan' }));
+    if (plan.code !== 0) throw new Error(describeResult(plan));
+    const show = await terraformShowJson(dir, 'review.tfplan', emu.env);
+    const r = review([{ stack: 'management', file: 'management.json', plan: asPlan(show.json, 'management.json') }]);
+    return r.findings
+      .filter((f) => f.change.type === 'aws_organizations_account')
+      .map((f) => `${f.severity}:${f.rule.id}:${String(f.change.before.id)}`)
+      .sort();
   }
 
   async function parentOf(id: string): Promise<string> {
@@ -152,6 +166,8 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
   it('declaring it passes too; the deploy puts every declared account in its OU under the root-deny SCP', async () => {
     model = configFor((c) => c.accounts.push({ id: ids.stray, name: 'stray-sandbox', ou: 'Dev' }));
     deployed = await managementDir('declared', model);
+    // The review of the real plan shows each account moving from the root into its OU.
+    expect(await reviewed(deployed)).toEqual(model.placement.accounts.map((a) => `medium:RL-ACCOUNT-PLACED:${a.id}`).sort());
     const r = await timed('apply', terraformApply(deployed, emu.env));
     if (r.code !== 0) throw new Error(describeResult(r, 30000));
 
@@ -176,5 +192,13 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
   it('plans no changes afterwards', async () => {
     const r = await timed('re-plan', terraformPlan(deployed, emu.env, { detailedExitcode: true }));
     if (r.code !== 0) throw new Error(describeResult(r));
+  });
+
+  it('reviews moving a declared account out of its covered OU as high', async () => {
+    const moved = configFor((c) => {
+      c.accounts.push({ id: ids.stray, name: 'stray-sandbox', ou: 'Dev' });
+      c.accounts[1].ou = 'Suspended';
+    });
+    expect(await reviewed(await managementDir('moved-out', moved, deployed))).toEqual([`high:RL-ACCOUNT-MOVED-OUT:${ids.payments}`]);
   });
 });

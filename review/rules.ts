@@ -18,6 +18,7 @@ import {
   turnedOff,
   value,
 } from './change';
+import { placementRules } from './rules-placement';
 import { allowedActions, effectiveMfaMaxAge, gained, guardsOn, judgePolicy, parsePolicy, trustedPrincipals, Verdict } from './policy';
 
 export interface Rule {
@@ -550,6 +551,7 @@ export const RULES: Rule[] = [
     explain: (c) => `Changes \`${c.address}\` (${visibleChanges(c)}).`,
   },
 
+  ...placementRules,
   // ---- everything else
   {
     id: 'RL-COSMETIC',
