@@ -2,6 +2,7 @@
 import type { Model } from '../config/model';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
 import { accountLabel, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
+import { placementSection } from './placement';
 import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
 
 export function renderInventory(model: Model): string {
@@ -69,6 +70,7 @@ export function renderInventory(model: Model): string {
         `<${a.switchRoleUrl}>`,
       ]),
     ),
+    ...placementSection(model),
     heading(2, 'Service control policies'),
     table(
       ['Name', 'Attached to', 'What it does'],
