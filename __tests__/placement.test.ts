@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { validateConfig } from '../config/load';
 import { Model, resolveModel } from '../config/model';
-import { GUARD_TEXT } from '../modules/organization-guard';
+import { GUARD_TEXT } from '../config/model-placement';
 import { synthesize } from '../stacks/app';
 import { exampleRaw } from './support/example';
 import { Emulator, sdkConfig, startEmulator } from './support/emulator';

@@ -9,6 +9,18 @@ import type { Model, ResolvedOu } from './model';
 
 export const REQUIRED_POLICY_TYPE = 'SERVICE_CONTROL_POLICY';
 
+/** Text of the guard's messages; the tests and the README quote it. */
+export const GUARD_TEXT = {
+  undeclared: 'rootlock guard: ACTIVE member account(s) that the configuration neither declares nor leaves alone on purpose, so no rootlock SCP is sure to reach them:',
+  undeclaredFix:
+    'Fix: declare each under accounts ({ id, name, ou }: the next management deploy moves it into its OU, under the root-deny SCP), or list it under unmanagedAccounts ({ id, reason }) to leave it where it is, on purpose.',
+  notMember: 'rootlock guard: declared account(s) that are not ACTIVE members of the organization:',
+  notMemberFix:
+    'Fix: correct the account id, invite the account into the organization, or (closed or leaving) decommission it as the README says: move it from accounts to unmanagedAccounts with the reason.',
+  unknownParent: 'in an OU the configuration does not name (aws organizations list-parents --child-id ID)',
+};
+
+
 export interface ReachingScp {
   name: string;
   /** Path of the OU it is attached to: the account's own OU, or an ancestor it is inherited from. */

@@ -16,6 +16,7 @@ import { DataResource } from 'cdktf';
 import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { DataAwsOrganizationsOrganizationalUnitChildAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-child-accounts';
 import type { Model } from '../config/model';
+import { GUARD_TEXT } from '../config/model-placement';
 import { RootlockStack } from './rootlock-stack';
 
 export interface OrganizationGuardProps {
@@ -24,16 +25,6 @@ export interface OrganizationGuardProps {
   readonly live: DataAwsOrganizationsOrganization;
 }
 
-/** Text of the guard's messages; the tests and the README quote it. */
-export const GUARD_TEXT = {
-  undeclared: 'rootlock guard: ACTIVE member account(s) that the configuration neither declares nor leaves alone on purpose, so no rootlock SCP is sure to reach them:',
-  undeclaredFix:
-    'Fix: declare each under accounts ({ id, name, ou }: the next management deploy moves it into its OU, under the root-deny SCP), or list it under unmanagedAccounts ({ id, reason }) to leave it where it is, on purpose.',
-  notMember: 'rootlock guard: declared account(s) that are not ACTIVE members of the organization:',
-  notMemberFix:
-    'Fix: correct the account id, invite the account into the organization, or (closed or leaving) decommission it as the README says: move it from accounts to unmanagedAccounts with the reason.',
-  unknownParent: 'in an OU the configuration does not name (aws organizations list-parents --child-id ID)',
-};
 
 export class OrganizationGuard extends Construct {
   constructor(scope: Construct, id: string, props: OrganizationGuardProps) {
