@@ -5,7 +5,7 @@
  */
 import { review } from '../review/analyze';
 import { asPlan, ResourceChange } from '../review/plan';
-import { placementRules } from '../review/rules-placement';
+import { placementRules } from '../review/rules/placement';
 import { RULES } from '../review/rules';
 
 const account = (parent: string) => ({ id: '444444444444', name: 'payments-prod', parent_id: parent, close_on_deletion: false, status: 'ACTIVE' });
