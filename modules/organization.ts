@@ -1,6 +1,6 @@
 /** The organization (adopted by import, or created) and its member OUs. */
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { OrganizationsOrganization } from '@cdktf/provider-aws/lib/organizations-organization';
 import { OrganizationsOrganizationalUnit } from '@cdktf/provider-aws/lib/organizations-organizational-unit';
 import type { Model, ResolvedOu } from '../config/model';
@@ -25,8 +25,13 @@ export class Organization extends Construct {
       // Destroying this resource deletes the organization: decommissioning rootlock must `terraform state rm` it.
       lifecycle: { preventDestroy: true },
     });
-    // Adopting: import the organization so a deploy never tries to create a second one.
-    if (org.existingOrganizationId) this.organization.importFrom(org.existingOrganizationId);
+    // Adopting: import the organization so a deploy never tries to create a second one. Written as the stack's
+    // `import` block directly: cdktf's importFrom() would also add a synth-time check that runs `terraform version` on
+    // the synthesizing machine (failing synth where no terraform is installed, and costing a process per synth);
+    // Terraform checks import-block support itself where it runs (>= 1.5; rootlock needs >= 1.10 anyway).
+    if (org.existingOrganizationId) {
+      TerraformStack.of(this).addOverride('import', [{ id: org.existingOrganizationId, to: `${this.organization.terraformResourceType}.${this.organization.friendlyUniqueId}` }]);
+    }
     this.rootId = org.rootId ?? this.organization.roots.get(0).id;
 
     const created = new Map<string, OrganizationsOrganizationalUnit>();
