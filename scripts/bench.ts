@@ -11,7 +11,7 @@ import { resolveModel, Model } from '../config/model';
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { synthesize, withoutStackFormatting } from '../stacks/app';
+import { synthesize, withoutStackTraces } from '../stacks/app';
 import { renderRunbooks } from '../runbooks';
 import { largeOrgConfig } from '../examples/large-org';
 
@@ -30,7 +30,7 @@ function baseline(stacks: number): number {
       new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
       new IamRole(stack, 'role', { name: 'r', assumeRolePolicy: '{}' });
     }
-    withoutStackFormatting(() => app.synth());
+    withoutStackTraces(() => app.synth());
   });
 }
 
