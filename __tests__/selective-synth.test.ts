@@ -15,6 +15,8 @@ import { buildApp, synthesize } from '../stacks/app';
 import { stackGraph } from '../stacks/graph';
 import { selectStacks, StackSelectionError, stackPatternsFromEnv } from '../stacks/selection';
 import { largeOrgConfig } from '../examples/large-org';
+import { loadConfigFile } from '../config/load';
+import { resolveModel } from '../config/model';
 
 const ROOT = path.join(__dirname, '..');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-select-'));
@@ -84,13 +86,25 @@ describe('ROOTLOCK_STACKS on the example organization', () => {
     expect(fs.readdirSync(dir)).toEqual(['cdktf.out']);
   });
 
-  it('the synth shortcuts change no byte: stock cdktf (cross-stack preparation run, stack traces captured) writes the same', () => {
+  it.each([
+    ['the example', () => model],
+    ['the minimal example', () => resolveModel(loadConfigFile(path.join(ROOT, 'examples', 'minimal-org.yaml')))],
+    ['S3 state, GuardDuty and Config off', () => exampleModel((c) => {
+      c.state = { backend: 's3', bucket: 'org-tf-state', region: 'eu-west-1', keyPrefix: 'rootlock' };
+      c.monitoring = { guardDuty: false, config: false };
+    })],
+  ])('the synth shortcuts change no byte on %s: stock cdktf (cross-stack preparation run, second resolve, stack traces captured) writes the same', (_, modelOf) => {
+    const model = modelOf();
     const fast = path.join(tmp(), 'fast');
     synthesize(model, fast);
     const stockDir = path.join(tmp(), 'stock');
     const app: App = buildApp(model, stockDir);
-    // Back to TerraformStack.prototype.prepareStack: the preparing resolve run that finds cross-stack references.
-    for (const stack of app.node.findAll().filter(TerraformStack.isStack)) delete (stack as { prepareStack?: unknown }).prepareStack;
+    // Back to TerraformStack.prototype's prepareStack (the preparing resolve run that finds cross-stack references)
+    // and toTerraform (which resolves the merged document a second time).
+    for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+      delete (stack as { prepareStack?: unknown }).prepareStack;
+      delete (stack as { toTerraform?: unknown }).toTerraform;
+    }
     app.synth();
     expect(listFiles(stockDir)).toEqual(listFiles(fast));
     for (const f of listFiles(fast)) expect({ f, bytes: fs.readFileSync(path.join(stockDir, f), 'utf8') }).toEqual({ f, bytes: fs.readFileSync(path.join(fast, f), 'utf8') });
