@@ -17,6 +17,9 @@ export interface Row {
   label: string;
   ms: number;
   ratio?: { to: string; x: number; goal?: number };
+  /** CPU time of the process (user + system): unlike wall time, barely moved by other load on the machine. */
+  cpuMs?: number;
+  cpuRatio?: number;
   rssMb?: number;
   rssGoalMb?: number;
   skipped?: string;
@@ -26,18 +29,21 @@ let runs = 0;
 
 /**
  * Runs `command` through the shell `repeat` times (node_modules/.bin on PATH, a fresh output directory each time) and
- * returns the fastest wall time and that run's maximum resident set size (reported by the node process itself through
- * a --require hook). Throws with the command's stderr when it fails.
+ * returns the fastest wall time with that run's maximum resident set size and CPU time (reported by the node process
+ * itself through a --require hook). Throws with the command's stderr when it fails.
  */
-export function timeCommand(ctx: Context, command: string, env: NodeJS.ProcessEnv, repeat: number): { ms: number; rssMb?: number } {
+export function timeCommand(ctx: Context, command: string, env: NodeJS.ProcessEnv, repeat: number): { ms: number; rssMb?: number; cpuMs?: number } {
   const hook = path.join(ctx.tmp, 'report-rss.js');
   if (!fs.existsSync(hook)) {
-    fs.writeFileSync(hook, "process.on('exit', () => { if (process.env.ROOTLOCK_BENCH_RSS) require('fs').writeFileSync(process.env.ROOTLOCK_BENCH_RSS, String(process.resourceUsage().maxRSS)); });\n");
+    fs.writeFileSync(
+      hook,
+      "process.on('exit', () => { const u = process.resourceUsage(); if (process.env.ROOTLOCK_BENCH_USAGE) require('fs').writeFileSync(process.env.ROOTLOCK_BENCH_USAGE, JSON.stringify({ rssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })); });\n",
+    );
   }
-  let best: { ms: number; rssMb?: number } | undefined;
+  let best: { ms: number; rssMb?: number; cpuMs?: number } | undefined;
   for (let i = 0; i < repeat; i++) {
     const run = ++runs;
-    const rssFile = path.join(ctx.tmp, `rss-${run}`);
+    const usageFile = path.join(ctx.tmp, `usage-${run}.json`);
     const t0 = process.hrtime.bigint();
     const r = spawnSync('sh', ['-c', command], {
       cwd: ctx.root,
@@ -48,14 +54,14 @@ export function timeCommand(ctx: Context, command: string, env: NodeJS.ProcessEn
         PATH: `${path.join(ctx.root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
         CDKTF_OUTDIR: path.join(ctx.tmp, `out-${run}`),
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${hook}`.trim(),
-        ROOTLOCK_BENCH_RSS: rssFile,
+        ROOTLOCK_BENCH_USAGE: usageFile,
       },
     });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`${command} failed (exit ${r.status}):\n${r.stderr}`);
     fs.rmSync(path.join(ctx.tmp, `out-${run}`), { recursive: true, force: true });
-    const rssMb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) / 1024 : undefined;
-    if (!best || ms < best.ms) best = { ms, rssMb };
+    const usage = fs.existsSync(usageFile) ? (JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { rssKb: number; cpuMs: number }) : undefined;
+    if (!best || ms < best.ms) best = { ms, rssMb: usage && usage.rssKb / 1024, cpuMs: usage?.cpuMs };
   }
   return best!;
 }
