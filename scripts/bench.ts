@@ -85,7 +85,9 @@ async function main(): Promise<void> {
   const ctx: Context = { root: ROOT, tmp, synthCommand, largeConfig };
   process.stdout.write(`rootlock bench on ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; synth command: ${synthCommand}\n`);
   try {
-    for (const b of BENCHMARKS) for (const row of await b.run(ctx)) process.stdout.write(`${print(row)}\n`);
+    // `npm run bench -- synth` runs only the named benchmarks.
+    const only = process.argv.slice(2);
+    for (const b of BENCHMARKS.filter((x) => !only.length || only.includes(x.name))) for (const row of await b.run(ctx)) process.stdout.write(`${print(row)}\n`);
     // Wall-time ratios assume the machine was otherwise idle; on a loaded one, trust the CPU ratios.
     process.stdout.write(`load average at the end ${os.loadavg()[0].toFixed(1)}\n`);
   } finally {
