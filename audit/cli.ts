@@ -1,0 +1,83 @@
+/**
+ * `npm run audit [-- --json | --sarif] [--out FILE] [--concurrency N]`: the live organization held against the
+ * configuration (ROOTLOCK_CONFIG, else the bundled example). Read-only. Standard AWS credentials of the management
+ * account or the delegated administrator; AWS_ENDPOINT_URL is honoured by the SDK. Exit 0 clean, 2 when a high finding
+ * exists, 1 on usage, configuration or access errors (one line on stderr, no stack trace). Progress goes to stderr.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { configPathFromEnv, loadConfigFile } from '../config/load';
+import { resolveModel } from '../config/model';
+import type { AwsAccess } from './aws';
+import { errorText } from './aws';
+import { exitCodeFor, renderJson, renderMarkdown } from './report';
+import { runAudit } from './run';
+import { renderSarif } from './sarif';
+
+export const USAGE = 'usage: npm run audit -- [--json | --sarif] [--out FILE] [--concurrency N]';
+export const DEFAULT_CONCURRENCY = 16;
+
+export interface CliOptions {
+  format: 'markdown' | 'json' | 'sarif';
+  out?: string;
+  concurrency: number;
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const opts: CliOptions = { format: 'markdown', concurrency: DEFAULT_CONCURRENCY };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value. ${USAGE}`);
+      return v;
+    };
+    if (arg === '--json' || arg === '--sarif') {
+      if (opts.format !== 'markdown') throw new Error(`choose one of --json and --sarif. ${USAGE}`);
+      opts.format = arg === '--json' ? 'json' : 'sarif';
+    } else if (arg === '--out') opts.out = value();
+    else if (arg === '--concurrency') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--concurrency must be an integer from 1 to 64. ${USAGE}`);
+      opts.concurrency = n;
+    } else throw new Error(`unknown argument ${JSON.stringify(arg)}. ${USAGE}`);
+  }
+  return opts;
+}
+
+/** One progress line on stderr: rewritten in place on a terminal, every 10 % otherwise. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
+  let lastDecile = -1;
+  return (phase: string, done: number, total: number) => {
+    if (total < 20) return;
+    const text = `rootlock audit: ${phase} ${done}/${total}`;
+    if (stream.isTTY) stream.write(`\r${text}${done === total ? '\n' : ''}`);
+    else {
+      const decile = Math.floor((done * 10) / total);
+      if (decile !== lastDecile) stream.write(`${text}\n`);
+      lastDecile = done === total ? -1 : decile;
+    }
+  };
+}
+
+export async function main(argv: string[], access: Partial<AwsAccess> = {}): Promise<number> {
+  try {
+    const opts = parseArgs(argv);
+    const configPath = configPathFromEnv();
+    const model = resolveModel(loadConfigFile(configPath));
+    const configLabel = path.relative(process.cwd(), configPath) || configPath;
+    const outcome = await runAudit(model, { base: access.base ?? {}, concurrency: opts.concurrency }, { progress: progressReporter() });
+    const text =
+      opts.format === 'json' ? renderJson(outcome) : opts.format === 'sarif' ? renderSarif(outcome, configLabel.split(path.sep).join('/')) : renderMarkdown(outcome, configLabel);
+    if (opts.out) fs.writeFileSync(opts.out, text, 'utf8');
+    else process.stdout.write(text);
+    return exitCodeFor(outcome.results);
+  } catch (e) {
+    process.stderr.write(`rootlock audit: ${errorText(e).replace(/^AuditAccessError: /, '')}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
