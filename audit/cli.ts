@@ -73,7 +73,9 @@ export async function main(argv: string[], access: Partial<AwsAccess> = {}): Pro
     else process.stdout.write(text);
     return exitCodeFor(outcome.results);
   } catch (e) {
-    process.stderr.write(`rootlock audit: ${errorText(e).replace(/^AuditAccessError: /, '')}\n`);
+    // Our own errors (usage, configuration, access) carry a complete message; anything else is one line of its code.
+    const own = e instanceof Error && (e.name === 'Error' || e.name === 'ConfigError');
+    process.stderr.write(`rootlock audit: ${own ? (e as Error).message : errorText(e)}\n`);
     return 1;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * SARIF 2.1.0 for code-scanning dashboards (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html): one
  * rule per check, one result per finding (high = error, medium = warning, low = note) and per resource not checked
- * (note). The organization has no file, so each result is located at the configuration file with a logical location
+ * (kind review, level none). The organization has no file, so each result is located at the configuration file with a logical location
  * naming the resource.
  */
 import { CHECKS, checkDef } from './checks';
@@ -19,7 +19,8 @@ export function renderSarif(outcome: AuditOutcome, configUri: string): string {
       return {
         ruleId: r.check,
         ruleIndex: ruleIndex.get(r.check)!,
-        level: r.status === 'fail' ? LEVEL[def.severity] : 'note',
+        // A result that is not a failure must have level "none" (SARIF 2.1.0, 3.27.9).
+        level: r.status === 'fail' ? LEVEL[def.severity] : 'none',
         kind: r.status === 'fail' ? 'fail' : 'review',
         message: { text: r.status === 'fail' ? `${r.resource}: ${r.detail}` : `${r.resource}: not checked: ${r.detail}` },
         locations: [
