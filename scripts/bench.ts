@@ -51,3 +51,5 @@ function bench(label: string, load: () => Model, repeat: number): void {
 synthesize(resolveModel(loadConfigFile(DEFAULT_CONFIG)), fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-warm-')));
 bench('example organization', () => resolveModel(loadConfigFile(DEFAULT_CONFIG)), 5);
 bench('1,000 accounts / 100 OUs', () => resolveModel(validateConfig(largeOrgConfig(1000, 100))), 1);
+// The live-organization audit against the emulator (scripts/bench-audit.ts).
+import('./bench-audit').then((m) => m.benchAudit(1000, 100));
