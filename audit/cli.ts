@@ -1,5 +1,5 @@
 /**
- * `npm run audit [-- --json | --sarif] [--out FILE] [--concurrency N]`: the live organization held against the
+ * `npm run audit [-- --json | --sarif] [--out FILE] [--markdown-file|--json-file|--sarif-file FILE] [--concurrency N]`: the live organization held against the
  * configuration (ROOTLOCK_CONFIG, else the bundled example). Read-only. Standard AWS credentials of the management
  * account or the delegated administrator; AWS_ENDPOINT_URL is honoured by the SDK. Exit 0 clean, 2 when a high finding
  * exists, 1 on usage, configuration or access errors (one line on stderr, no stack trace). Progress goes to stderr.
@@ -14,17 +14,20 @@ import { exitCodeFor, renderJson, renderMarkdown } from './report';
 import { runAudit } from './run';
 import { renderSarif } from './sarif';
 
-export const USAGE = 'usage: npm run audit -- [--json | --sarif] [--out FILE] [--concurrency N]';
+export const USAGE = 'usage: npm run audit -- [--json | --sarif] [--out FILE] [--markdown-file FILE] [--json-file FILE] [--sarif-file FILE] [--concurrency N]';
+type Format = 'markdown' | 'json' | 'sarif';
 export const DEFAULT_CONCURRENCY = 16;
 
 export interface CliOptions {
-  format: 'markdown' | 'json' | 'sarif';
+  format: Format;
   out?: string;
+  /** More reports from the same run (one read of the organization), each into its file. */
+  files: Array<{ format: Format; file: string }>;
   concurrency: number;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const opts: CliOptions = { format: 'markdown', concurrency: DEFAULT_CONCURRENCY };
+  const opts: CliOptions = { format: 'markdown', files: [], concurrency: DEFAULT_CONCURRENCY };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -36,6 +39,7 @@ export function parseArgs(argv: string[]): CliOptions {
       if (opts.format !== 'markdown') throw new Error(`choose one of --json and --sarif. ${USAGE}`);
       opts.format = arg === '--json' ? 'json' : 'sarif';
     } else if (arg === '--out') opts.out = value();
+    else if (arg === '--markdown-file' || arg === '--json-file' || arg === '--sarif-file') opts.files.push({ format: arg.slice(2, -5) as Format, file: value() });
     else if (arg === '--concurrency') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--concurrency must be an integer from 1 to 64. ${USAGE}`);
@@ -67,8 +71,10 @@ export async function main(argv: string[], access: Partial<AwsAccess> = {}): Pro
     const model = resolveModel(loadConfigFile(configPath));
     const configLabel = path.relative(process.cwd(), configPath) || configPath;
     const outcome = await runAudit(model, { base: access.base ?? {}, concurrency: opts.concurrency }, { progress: progressReporter() });
-    const text =
-      opts.format === 'json' ? renderJson(outcome) : opts.format === 'sarif' ? renderSarif(outcome, configLabel.split(path.sep).join('/')) : renderMarkdown(outcome, configLabel);
+    const render = (format: Format) =>
+      format === 'json' ? renderJson(outcome) : format === 'sarif' ? renderSarif(outcome, configLabel.split(path.sep).join('/')) : renderMarkdown(outcome, configLabel);
+    for (const f of opts.files) fs.writeFileSync(f.file, render(f.format), 'utf8');
+    const text = render(opts.format);
     if (opts.out) fs.writeFileSync(opts.out, text, 'utf8');
     else process.stdout.write(text);
     return exitCodeFor(outcome.results);

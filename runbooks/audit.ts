@@ -23,7 +23,7 @@ export function renderAuditRunbook(model: Model): string {
     fence([
       'npm run audit                          # markdown on stdout',
       'npm run audit -- --json --out audit.json',
-      'npm run audit -- --sarif --out audit.sarif',
+      'npm run audit -- --out audit.md --sarif-file audit.sarif   # both from one run',
     ]),
     heading(2, 'How to read it'),
     bullets([
