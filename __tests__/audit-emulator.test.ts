@@ -13,8 +13,17 @@ import * as path from 'path';
 import { CloudTrailClient, CreateTrailCommand, RegisterOrganizationDelegatedAdminCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DisableAlarmActionsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ConfigServiceClient, PutConfigurationRecorderCommand, PutDeliveryChannelCommand, StartConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
 import { CreateDetectorCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { CreateAccessKeyCommand, CreateLoginProfileCommand, CreateRoleCommand, EnableOrganizationsRootCredentialsManagementCommand, EnableOrganizationsRootSessionsCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateRoleCommand,
+  DisableOrganizationsRootSessionsCommand,
+  EnableOrganizationsRootCredentialsManagementCommand,
+  EnableOrganizationsRootSessionsCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
 import {
   AttachPolicyCommand,
   CreateAccountCommand,
@@ -30,7 +39,7 @@ import {
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { loadConfigFile } from '../config/load';
 import { Model, resolveModel } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
@@ -61,6 +70,15 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
   const now = new Date();
 
   const audit = () => runAudit(model, access, { now });
+  /** The baseline stack's part the audit reads: the break-glass role and a recording AWS Config recorder. */
+  const baseline = async (credentials?: AwsCredentials) => {
+    await new IAMClient(sdkConfig(emu, { credentials })).send(new CreateRoleCommand({ RoleName: model.breakGlass.roleName, AssumeRolePolicyDocument: policyJson(breakGlassTrustPolicy(model)) }));
+    const cfg = new ConfigServiceClient(sdkConfig(emu, { region, credentials }));
+    const account = credentials ? (await new STSClient(sdkConfig(emu, { region, credentials })).send(new GetCallerIdentityCommand({}))).Account! : ids.mgmt;
+    await cfg.send(new PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'rootlock', roleARN: `arn:aws:iam::${account}:role/${model.pipeline.configRoleName}`, recordingGroup: { allSupported: true } } }));
+    await cfg.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'rootlock', s3BucketName: model.pipeline.configBucketName } }));
+    await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'rootlock' }));
+  };
   const open = (results: Result[]) => results.filter((r) => r.status !== 'pass').map((r) => ({ check: r.check, severity: checkDef(r.check).severity, status: r.status, resource: r.resource }));
 
   beforeAll(async () => {
@@ -102,7 +120,7 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
       breakGlass: { principals: [`arn:aws:iam::${ids.mgmt}:user/breakglass-alice`] },
       alerts: { emails: ['security-oncall@example.com'], httpsEndpoints: ['https://events.pagerduty.com/integration/examplekey/enqueue'] },
       exemptions: [],
-      monitoring: { guardDuty: true, config: false },
+      monitoring: { guardDuty: true, config: true },
     };
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
     model = resolveModel(loadConfigFile(configFile));
@@ -121,12 +139,8 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     await scp(model.scps.monitoringProtection.name, policyJson(monitoringProtectionScp(model)), [ids.securityOu, ids.workloadsOu]);
     await new CloudTrailClient(sdkConfig(emu, { region })).send(new RegisterOrganizationDelegatedAdminCommand({ MemberAccountId: ids.security }));
 
-    // Baselines: the break-glass role with the synthesized trust policy in every account.
-    for (const c of [undefined, creds.security, creds.payments]) {
-      await new IAMClient(sdkConfig(emu, { credentials: c })).send(
-        new CreateRoleCommand({ RoleName: model.breakGlass.roleName, AssumeRolePolicyDocument: policyJson(breakGlassTrustPolicy(model)) }),
-      );
-    }
+    // Baselines: the break-glass role with the synthesized trust policy, and AWS Config recording, in every account.
+    for (const c of [undefined, creds.security, creds.payments]) await baseline(c);
 
     // Security stack equivalent, in the security account.
     const sec = sdkConfig(emu, { region, credentials: creds.security });
@@ -180,7 +194,7 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     expect(exitCodeFor(first.results)).toBe(0);
     // Every check family ran: organization, accounts, root credentials of both members, pipeline.
     const checks = new Set(first.results.map((r) => r.check));
-    for (const id of ['org-root-sessions', 'account-break-glass-role', 'root-login-profile', 'root-access-keys', 'pipeline-trail-delivery', 'pipeline-subscriptions', 'pipeline-guardduty']) {
+    for (const id of ['org-root-sessions', 'account-break-glass-role', 'root-login-profile', 'root-access-keys', 'pipeline-trail-delivery', 'pipeline-subscriptions', 'pipeline-guardduty', 'pipeline-config-recorder']) {
       expect(checks).toContain(id);
     }
     expect(first.results.filter((r) => r.check === 'root-access-keys').map((r) => r.resource.slice(0, 12)).sort()).toEqual([ids.payments, ids.security].sort());
@@ -199,8 +213,7 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     raw.accounts.push({ id: ids.legacy, name: 'legacy-app', ou: 'Prod' });
     fs.writeFileSync(configFile, JSON.stringify(raw, null, 2));
     model = resolveModel(loadConfigFile(configFile));
-    const legacyCreds = await assumeAccount(emu, ids.legacy);
-    await new IAMClient(sdkConfig(emu, { credentials: legacyCreds })).send(new CreateRoleCommand({ RoleName: model.breakGlass.roleName, AssumeRolePolicyDocument: policyJson(breakGlassTrustPolicy(model)) }));
+    await baseline(await assumeAccount(emu, ids.legacy));
 
     // A root password (recovered through an IAMCreateRootUserPassword task session) and a root access key (created
     // by the root user signed in) in payments-prod.
@@ -275,5 +288,16 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     expect(access.stderr.trim().split('\n')).toHaveLength(1);
     expect(access.stderr).toMatch(/the credentials belong to the organization managed by/);
     expect(access.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('root credentials the caller may not read are "not checked", never passed', async () => {
+    await new IAMClient(sdkConfig(emu)).send(new DisableOrganizationsRootSessionsCommand({}));
+    const outcome = await audit();
+    const root = outcome.results.filter((r) => r.check.startsWith('root-'));
+    expect(root.length).toBeGreaterThan(0);
+    expect(new Set(root.map((r) => r.status))).toEqual(new Set(['not-checked']));
+    expect(root[0].detail).toMatch(/AssumeRoot .*refused: AccessDenied/);
+    expect(outcome.results.find((r) => r.check === 'org-root-sessions')!.status).toBe('fail');
+    await new IAMClient(sdkConfig(emu)).send(new EnableOrganizationsRootSessionsCommand({}));
   });
 });
