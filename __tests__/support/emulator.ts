@@ -45,14 +45,14 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 }
 
 /** Returns undefined (after a loud skip notice) where python3/moto is missing and CI is not set. */
-export async function startEmulator(opts: { accountId?: string; /** default true; false makes each new account's IAM backend cheap (benchmarks) */ loadManagedPolicies?: boolean } = {}): Promise<Emulator | undefined> {
+export async function startEmulator(opts: { accountId?: string } = {}): Promise<Emulator | undefined> {
   if (!requireTool('moto_server', 'the emulator deploy tests')) return undefined;
   const port = await freePort();
   const log: string[] = [];
   const child = spawn('python3', [path.join(__dirname, '..', '..', 'emulator', 'server.py'), '-H', '127.0.0.1', '-p', String(port)], {
     env: {
       ...process.env,
-      MOTO_IAM_LOAD_MANAGED_POLICIES: opts.loadManagedPolicies === false ? 'false' : 'true',
+      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
       ...(opts.accountId ? { MOTO_ACCOUNT_ID: opts.accountId } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
