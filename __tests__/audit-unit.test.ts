@@ -6,7 +6,7 @@ import * as path from 'path';
 import { evaluateAccounts } from '../audit/accounts';
 import { mapLimit, withBackoff } from '../audit/aws';
 import { CHECKS, checkDef, Result } from '../audit/checks';
-import { parseArgs } from '../audit/cli';
+import { parseArgs, progressReporter } from '../audit/cli';
 import { normalizePolicy, samePolicy } from '../audit/normalize';
 import { evaluateOrganization } from '../audit/organization';
 import { OrgTree } from '../audit/org-tree';
@@ -93,6 +93,26 @@ describe('command line', () => {
     expect(() => parseArgs(['--out'])).toThrow(/--out needs a value/);
     expect(() => parseArgs(['--concurrency', '0'])).toThrow(/from 1 to 64/);
     expect(() => parseArgs(['x'])).toThrow(/unknown argument "x"/);
+  });
+});
+
+describe('progress', () => {
+  it('one line per 10 % off a terminal, rewritten in place on one, silent for small organizations', () => {
+    const lines: string[] = [];
+    const pipe = { isTTY: false, write: (t: string) => lines.push(t) } as unknown as NodeJS.WriteStream;
+    const report = progressReporter(pipe);
+    for (let i = 1; i <= 1000; i++) report('accounts', i, 1000);
+    expect(lines).toHaveLength(11);
+    expect(lines[lines.length - 1]).toBe('rootlock audit: accounts 1000/1000\n');
+    const tty: string[] = [];
+    const term = progressReporter({ isTTY: true, write: (t: string) => tty.push(t) } as unknown as NodeJS.WriteStream);
+    for (let i = 1; i <= 30; i++) term('accounts', i, 30);
+    expect(tty[0]).toBe('\rrootlock audit: accounts 1/30');
+    expect(tty[29]).toBe('\rrootlock audit: accounts 30/30\n');
+    const small: string[] = [];
+    const quiet = progressReporter({ isTTY: false, write: (t: string) => small.push(t) } as unknown as NodeJS.WriteStream);
+    for (let i = 1; i <= 5; i++) quiet('accounts', i, 5);
+    expect(small).toEqual([]);
   });
 });
 
