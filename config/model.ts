@@ -5,6 +5,7 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
+import { ComplianceModel, resolveCompliance } from './model-compliance';
 
 export { kebab, snake };
 
@@ -20,6 +21,7 @@ export const RUNBOOK_FILES = {
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
   audit: 'audit.md',
+  compliance: 'compliance.md',
 } as const;
 
 export interface ResolvedOu {
@@ -108,6 +110,8 @@ export interface Model {
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
+  compliance: ComplianceModel;
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
@@ -256,6 +260,7 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    compliance: resolveCompliance(config, secId, home),
     detections: [],
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
