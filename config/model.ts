@@ -21,6 +21,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  audit: 'audit.md',
   compliance: 'compliance.md',
 } as const;
 
