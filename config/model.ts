@@ -5,6 +5,7 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
+import { Protection, resolveProtection } from './model-protection';
 
 export { kebab, snake };
 
@@ -61,6 +62,7 @@ export interface Model {
     /** Principals rootlock itself adds, with why. */
     requiredServicePrincipals: Array<{ principal: string; why: string }>;
     rootFeatures: string[];
+    deploymentRoleName: string;
     deploymentRoleArnPattern: string;
   };
   /** Regions every account listens in: the home region and, for console sign-in and global STS, us-east-1. */
@@ -99,14 +101,22 @@ export interface Model {
     busArn: string;
     deadLetterQueueName: string;
     deadLetterQueueArn: string;
+    forwardingDeadLetterQueueName: string;
     forwarderRoleName: string;
     configBucketName: string;
     configRoleName: string;
+    configRecorderName: string;
     metricNamespace: string;
+    /** Prefix of every rootlock alarm, metric filter, rule and organization Config rule name. */
+    namePrefix: string;
+    /** Prefix of every rootlock KMS alias. */
+    keyAliasPrefix: string;
     alarmPeriodSeconds: number;
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** What the monitoring-protection SCPs protect (config/model-protection.ts). */
+  protection: Protection;
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
@@ -197,6 +207,7 @@ export function resolveModel(config: RootlockConfig): Model {
       servicePrincipals,
       requiredServicePrincipals,
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
+      deploymentRoleName: org.deploymentRoleName,
       deploymentRoleArnPattern: `arn:${PARTITION}:iam::*:role/${org.deploymentRoleName}`,
     },
     eventRegions: [...new Set([home, GLOBAL_EVENTS_REGION])].sort(),
@@ -244,10 +255,14 @@ export function resolveModel(config: RootlockConfig): Model {
       busArn: `arn:${PARTITION}:events:${home}:${secId}:event-bus/${busName}`,
       deadLetterQueueName,
       deadLetterQueueArn: `arn:${PARTITION}:sqs:${home}:${secId}:${deadLetterQueueName}`,
+      forwardingDeadLetterQueueName: 'rootlock-forwarding-dlq',
       forwarderRoleName: 'rootlock-event-forwarder',
       configBucketName: `rootlock-config-${secId}-${home}`,
       configRoleName: 'rootlock-config-recorder',
+      configRecorderName: 'rootlock',
       metricNamespace: METRIC_NAMESPACE,
+      namePrefix: 'rootlock-',
+      keyAliasPrefix: 'alias/rootlock-',
       alarmPeriodSeconds: config.alerts.alarmPeriodSeconds,
       subscriptions: [
         ...config.alerts.emails.map((endpoint) => ({ protocol: 'email' as const, endpoint })),
@@ -255,11 +270,20 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    protection: undefined as unknown as Protection, // resolved below, from the finished pipeline names
     detections: [],
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.detections = detectionsFor(model);
+  model.protection = resolveProtection({
+    securityAccountId: secId,
+    deploymentRoleName: org.deploymentRoleName,
+    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
+    breakGlassRoleName: bg.roleName,
+    monitoring: model.monitoring,
+    pipeline: model.pipeline,
+  });
   return model;
 }
 

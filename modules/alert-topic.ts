@@ -22,6 +22,7 @@ export class AlertTopic extends Construct {
     super(scope, id);
     const p = props.model.pipeline;
     const key = new EncryptionKey(this, 'key', {
+      purpose: 'alert-topic',
       alias: p.alertsKeyAlias,
       description: 'rootlock alert topic: usable by CloudWatch alarms and EventBridge (aws/sns is not).',
       policy: alertsKeyPolicy(props.model),
