@@ -83,6 +83,7 @@ export interface Model {
   };
   scps: {
     rootDeny: { name: string; description: string; targets: ResolvedOu[] };
+    /** Base name and description of the monitoring-protection SCPs (as many as the size limit needs: <name>-1, -2...). */
     monitoringProtection: { name: string; description: string; targets: ResolvedOu[] };
   };
   pipeline: {
@@ -234,7 +235,9 @@ export function resolveModel(config: RootlockConfig): Model {
       },
       monitoringProtection: {
         name: 'rootlock-monitoring-protection',
-        description: truncate(`Only ${org.deploymentRoleName} may stop, delete or change the organization trail, root alarms, alert topic, forwarding rules and break-glass role.`),
+        description: truncate(
+          `Only ${org.deploymentRoleName} may change the root-usage alarm pipeline: trail, bucket, log group, alarms, metric namespace, topic, buses, rules, queues, rootlock roles and keys, GuardDuty, Config. No member account may leave the organization.`,
+        ),
         targets: ous,
       },
     },
