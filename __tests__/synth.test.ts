@@ -63,11 +63,14 @@ describe('synthesis of the example organization', () => {
   it('attaches the root-deny SCP to every member OU except the exempted one, and monitoring protection to all', () => {
     const attachments = resources(stacks.management, 'aws_organizations_policy_attachment').map(([id]) => id);
     const rootDeny = attachments.filter((a) => a.startsWith('scps_root_deny_scp_')).map((a) => a.replace('scps_root_deny_scp_', ''));
-    const protection = attachments.filter((a) => a.startsWith('scps_monitoring_protection_scp_')).map((a) => a.replace('scps_monitoring_protection_scp_', ''));
+    // One attachment per OU for each of the monitoring-protection SCPs (as many as the size limit needs).
+    const parts = resources(stacks.management, 'aws_organizations_policy').map(([id]) => id).filter((id) => /^scps_monitoring_protection_\d+_scp$/.test(id));
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    const protection = parts.flatMap((p) => attachments.filter((a) => a.startsWith(`${p}_`)).map((a) => a.replace(`${p}_`, '')));
     const exempt = model.ous.filter((o) => o.rootDenyExemptReason).map((o) => o.key);
     expect(exempt).toEqual(['suspended']);
     expect(rootDeny.sort()).toEqual(model.ous.map((o) => o.key).filter((k) => !exempt.includes(k)).sort());
-    expect(protection.sort()).toEqual(model.ous.map((o) => o.key).sort());
+    expect(protection.sort()).toEqual(parts.flatMap(() => model.ous.map((o) => o.key)).sort());
   });
 
   it('writes the exemption reason into the SCP description and the outputs', () => {
@@ -150,8 +153,9 @@ describe('the configuration is the only input', () => {
       expect(role.max_session_duration).toBe(1800);
       expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.AWS).toEqual(['arn:aws:iam::111111111111:role/incident-commander']);
     }
-    const protection = JSON.parse(stacks.management.resource.aws_organizations_policy.scps_monitoring_protection_scp.content);
-    expect(JSON.stringify(protection)).toContain(':role/emergency-admin');
+    const policies = stacks.management.resource.aws_organizations_policy as Record<string, { name: string; content: string }>;
+    const protection = Object.values(policies).filter((p) => p.name.includes('monitoring-protection'));
+    expect(protection.map((p) => p.content).join('\n')).toContain(':role/emergency-admin');
   });
 
   it('switching GuardDuty and Config off removes their resources and stacks', () => {
@@ -206,6 +210,9 @@ describe('scale', () => {
     synthesize(model, out);
     expect(fs.readdirSync(path.join(out, 'stacks'))).toHaveLength(1004);
     const mgmt = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'management', 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(mgmt.resource.aws_organizations_policy_attachment)).toHaveLength(200);
+    // Every OU carries the root-deny SCP and each monitoring-protection SCP.
+    const scps = Object.keys(mgmt.resource.aws_organizations_policy);
+    expect(scps.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(mgmt.resource.aws_organizations_policy_attachment)).toHaveLength(100 * scps.length);
   });
 });
