@@ -20,6 +20,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  protection: 'monitoring-protection.md',
 } as const;
 
 export interface ResolvedOu {
