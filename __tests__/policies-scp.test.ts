@@ -5,11 +5,12 @@
  */
 import * as path from 'path';
 import { loadConfigFile } from '../config/load';
-import { resolveModel, Model, ResolvedOu } from '../config/model';
+import { resolveModel, Model } from '../config/model';
 import { scpSpecs, ScpSpec } from '../policies/scp';
 import { KEY_PURPOSE_TAG } from '../config/model-protection';
 import { canonical, PolicyDocument } from '../policies/document';
-import { ADMIN, Decision, FULL_AWS_ACCESS, parsePolicy, ScpLevel, simulate, SimulateInput } from './support/iam';
+import { ADMIN, Decision, parsePolicy, ScpLevel, simulate, SimulateInput } from './support/iam';
+import { ouChainOf, scpLevels } from './support/scp-levels';
 
 const model: Model = resolveModel(loadConfigFile(path.join(__dirname, '..', 'examples', 'example-org.yaml')));
 const specs: ScpSpec[] = scpSpecs(model);
@@ -19,37 +20,9 @@ const protectionSpecs = specs.filter((s) => s.key.startsWith('monitoring_protect
 const ORG_ID = model.organization.existingOrganizationId ?? 'o-exampleorg1';
 const REGION = model.organization.homeRegion;
 
-/** A stable identifier per OU for the simulation's organization tree. */
-const ouId = (ou: ResolvedOu) => ou.existingId ?? `ou-ex12-${ou.key.replace(/_/g, '')}00`;
-
-/** The chain of OUs from the root down to `ouName`, root-most first. */
-function ouChain(ouName: string): ResolvedOu[] {
-  const chain: ResolvedOu[] = [];
-  let cursor: ResolvedOu | undefined = model.ous.find((o) => o.name === ouName);
-  while (cursor) {
-    chain.unshift(cursor);
-    const parent = cursor.parent;
-    cursor = parent && parent !== 'root' ? model.ous.find((o) => o.name === parent) : undefined;
-  }
-  return chain;
-}
-
-/**
- * The SCPs that apply to an account, level by level, as Organizations evaluates them: FullAWSAccess at every level,
- * each of our SCPs at the OUs its `targets` name (parsed from the Terraform text, not the in-memory document).
- */
-function scpLevelsFor(accountId: string, ouName: string, only?: ScpSpec['key'][]): ScpLevel[] {
-  const levels: ScpLevel[] = [{ id: model.organization.rootId ?? 'r-ex12', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] }];
-  for (const ou of ouChain(ouName)) {
-    const attached = specs.filter((s) => s.targets.includes(ou) && (!only || only.some((k) => s.key.startsWith(k))));
-    levels.push({
-      id: ouId(ou),
-      policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, ...attached.map((s) => ({ name: s.name, policy: parsePolicy(s.json) }))],
-    });
-  }
-  levels.push({ id: accountId, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] });
-  return levels;
-}
+/** The SCPs that apply to an account, level by level (support/scp-levels.ts). */
+const scpLevelsFor = (accountId: string, ouName: string, only?: string[]): ScpLevel[] => scpLevels(model, specs, accountId, ouName, only);
+const ouChain = (ouName: string) => ouChainOf(model, ouName);
 
 const account = (name: string) => model.members.find((m) => m.name === name)!;
 const PAYMENTS = account('payments-prod'); // Workloads/Prod
