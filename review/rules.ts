@@ -18,6 +18,7 @@ import {
   turnedOff,
   value,
 } from './change';
+import { protectionRules } from './rules-protection';
 import { allowedActions, effectiveMfaMaxAge, gained, guardsOn, judgePolicy, parsePolicy, trustedPrincipals, Verdict } from './policy';
 
 export interface Rule {
@@ -549,6 +550,8 @@ export const RULES: Rule[] = [
     when: (c) => (c.kind === 'update' || c.kind === 'replace') && !onlyCosmetic(c),
     explain: (c) => `Changes \`${c.address}\` (${visibleChanges(c)}).`,
   },
+
+  ...protectionRules,
 
   // ---- everything else
   {
