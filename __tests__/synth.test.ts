@@ -4,6 +4,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { validateConfig } from '../config/load';
 import { resolveModel, Model } from '../config/model';
+import { KEY_PURPOSE_TAG } from '../config/model-protection';
 import { exampleModel, exampleRaw } from './support/example';
 import { deployOrder, synthesize } from '../stacks/app';
 import { writeOutput } from '../output';
@@ -71,6 +72,12 @@ describe('synthesis of the example organization', () => {
     expect(exempt).toEqual(['suspended']);
     expect(rootDeny.sort()).toEqual(model.ous.map((o) => o.key).filter((k) => !exempt.includes(k)).sort());
     expect(protection.sort()).toEqual(parts.flatMap(() => model.ous.map((o) => o.key)).sort());
+  });
+
+  it('tags every rootlock KMS key with its purpose: the monitoring-protection SCPs protect keys by that tag, not by an alias', () => {
+    const keys = resources(stacks.security, 'aws_kms_key');
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const [, key] of keys) expect(key.tags).toEqual({ [KEY_PURPOSE_TAG]: expect.stringMatching(/^[a-z-]+$/) });
   });
 
   it('writes the exemption reason into the SCP description and the outputs', () => {
