@@ -8,7 +8,11 @@ import { PARTITION } from './model';
 import type { Model } from './model';
 import { TAGS } from './contract';
 
-/** Tag every rootlock KMS key carries; the SCP protects keys by it, never by an alias (an alias can be deleted). */
+/**
+ * Tag every rootlock KMS key carries; the SCP protects keys by it (aws:ResourceTag, supported by KMS for key operations:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html), never by an alias, which can be
+ * deleted or repointed. Tagging and untagging a tagged key is denied by the same statement.
+ */
 export const KEY_PURPOSE_TAG = TAGS.purpose;
 
 /** Where a protected resource lives: the security account only, or every member account. */
@@ -20,7 +24,10 @@ export type ProtectionScope =
   | { by: 'arn'; arns: string[] }
   /** By a resource tag, which itself cannot be changed (its tag actions are denied by the same statement). */
   | { by: 'tag'; tagKey: string }
-  /** By a service condition key the request carries (e.g. cloudwatch:namespace for PutMetricData). */
+  /**
+   * By a service condition key the request carries (e.g. cloudwatch:namespace for PutMetricData, whose resource is "*":
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html).
+   */
   | { by: 'condition'; conditionKey: string; values: string[] };
 
 export interface ProtectedResource {
