@@ -21,7 +21,7 @@ import type { PolicyDocument } from '../policies/document';
 import type { ProtectedResource } from '../config/model-protection';
 import { CATALOGUE, CATALOGUE_SERVICES, catalogueActions, changes, snapshotText } from '../policies/iam-catalogue';
 import { readInstalledCatalogue } from './support/iam-catalogue';
-import { accountScopedDenies, actionsReaching, decide } from '../policies/protection-scp';
+import { accountScopedDenies, actionsReaching, decide, protectionStatements } from '../policies/protection-scp';
 import { ARNLESS, DENY_BY_ACCOUNT, OPEN_ON_PROTECTED } from '../policies/protection-classification';
 
 const model = exampleModel();
@@ -259,5 +259,24 @@ describe('acceptance: what no member-account administrator can do', () => {
     ['leave the organization', 'organizations:LeaveOrganization'],
   ])('cannot %s (%s, denied by account)', (_what, action) => {
     expect(byAccount.has(action)).toBe(true);
+  });
+});
+
+describe('packing into SCPs (checked at synthesis)', () => {
+  it.each([
+    ['the example', model],
+    ['long role and topic names', exampleModel((c) => {
+      c.organization.deploymentRoleName = 'd'.repeat(64);
+      c.breakGlass.roleName = 'b'.repeat(64);
+      c.alerts.topicName = 't'.repeat(200);
+    })],
+  ])('%s: every part within 5,120 characters, every statement kept, at most 5 SCPs per OU with FullAWSAccess', (_what, m) => {
+    const all = scpSpecs(m);
+    const parts = all.filter((s) => s.key.startsWith('monitoring_protection'));
+    for (const s of all) expect(s.json.length).toBeLessThanOrEqual(5120);
+    const sids = (s: (typeof all)[number]) => s.document.Statement.map((x) => x.Sid.replace(/[AB]+$/, ''));
+    expect([...new Set(parts.flatMap(sids))]).toEqual([...new Set(protectionStatements(m).map((x) => x.Sid))]);
+    for (const ou of m.ous) expect(1 + all.filter((s) => s.targets.includes(ou)).length).toBeLessThanOrEqual(5);
+    process.stdout.write(`${_what}: ${parts.map((p) => `${p.name} ${p.json.length} characters`).join(', ')}\n`);
   });
 });
