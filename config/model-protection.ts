@@ -62,6 +62,7 @@ export interface ProtectionInputs {
   deploymentRoleTrustedBy: string[];
   breakGlassRoleName: string;
   monitoring: Model['monitoring'];
+  compliance: Pick<Model['compliance'], 'topicArn' | 'accessLogBucketArn'>;
   pipeline: Pick<
     Model['pipeline'],
     | 'trailName'
@@ -93,10 +94,10 @@ export function resolveProtection(i: ProtectionInputs): Protection {
     { id: 'Trail', what: 'the organization trail', service: 'cloudtrail', resourceType: 'trail', scope: arn(`arn:${PARTITION}:cloudtrail:*:*:trail/${p.trailName}`), holder: 'security' },
     {
       id: 'Buckets',
-      what: 'the trail bucket (and the central AWS Config bucket)',
+      what: 'the trail bucket, the access-log bucket and the central AWS Config bucket',
       service: 's3',
       resourceType: 'bucket',
-      scope: arn(`arn:${PARTITION}:s3:::${p.trailBucketName}`, ...(i.monitoring.config ? [`arn:${PARTITION}:s3:::${p.configBucketName}`] : [])),
+      scope: arn(`arn:${PARTITION}:s3:::${p.trailBucketName}`, i.compliance.accessLogBucketArn, ...(i.monitoring.config ? [`arn:${PARTITION}:s3:::${p.configBucketName}`] : [])),
       holder: 'security',
     },
     { id: 'TrailObjects', what: 'the trail log files', service: 's3', resourceType: 'object', scope: arn(`arn:${PARTITION}:s3:::${p.trailBucketName}/*`), holder: 'security' },
@@ -110,7 +111,14 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       scope: { by: 'condition', conditionKey: 'cloudwatch:namespace', values: [p.metricNamespace] },
       holder: 'every-account',
     },
-    { id: 'AlertTopic', what: 'the alert topic and its subscriptions', service: 'sns', resourceType: 'topic', scope: arn(p.topicArn, `${p.topicArn}:*`), holder: 'security' },
+    {
+      id: 'AlertTopic',
+      what: 'the alert topic, the compliance topic and their subscriptions',
+      service: 'sns',
+      resourceType: 'topic',
+      scope: arn(p.topicArn, `${p.topicArn}:*`, i.compliance.topicArn, `${i.compliance.topicArn}:*`),
+      holder: 'security',
+    },
     { id: 'CentralBus', what: 'the central event bus', service: 'events', resourceType: 'event-bus', scope: arn(p.busArn), holder: 'security' },
     {
       id: 'CentralRules',

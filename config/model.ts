@@ -6,6 +6,7 @@ import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { Protection, resolveProtection } from './model-protection';
+import { ComplianceModel, resolveCompliance } from './model-compliance';
 
 export { kebab, snake };
 
@@ -21,6 +22,7 @@ export const RUNBOOK_FILES = {
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
   protection: 'monitoring-protection.md',
+  compliance: 'compliance.md',
 } as const;
 
 export interface ResolvedOu {
@@ -119,6 +121,8 @@ export interface Model {
   monitoring: { guardDuty: boolean; config: boolean };
   /** What the monitoring-protection SCPs protect (config/model-protection.ts). */
   protection: Protection;
+  /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
+  compliance: ComplianceModel;
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
@@ -275,6 +279,7 @@ export function resolveModel(config: RootlockConfig): Model {
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
     protection: undefined as unknown as Protection, // resolved below, from the finished pipeline names
+    compliance: resolveCompliance(config, secId, home),
     detections: [],
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
@@ -286,6 +291,7 @@ export function resolveModel(config: RootlockConfig): Model {
     deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
     breakGlassRoleName: bg.roleName,
     monitoring: model.monitoring,
+    compliance: model.compliance,
     pipeline: model.pipeline,
   });
   return model;

@@ -12,6 +12,7 @@ import { organizationRules } from './rules/organization';
 import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
 import { generalRules } from './rules/general';
+import { complianceRules } from './rules-compliance';
 import { protectionRules } from './rules/protection';
 
 export type { Finding, Rule } from './rule';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   ...organizationRules,
   ...breakGlassRules,
   ...monitoringRules,
+  ...complianceRules,
   ...protectionRules,
   // ---- everything else
   ...generalRules,
