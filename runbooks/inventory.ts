@@ -78,7 +78,7 @@ export function renderInventory(model: Model): string {
     'Policy ids exist only after deploy. Find them, and what each is attached to, from the management account:',
     fence(
       scps.flatMap((s) => {
-        const v = `${s.key.toUpperCase()}_ID`;
+        const v = s.key === 'root_deny' ? 'ROOT_DENY_ID' : 'PROTECTION_ID'; // one variable, reassigned per monitoring-protection part
         return [
           aws(
             'organizations',
