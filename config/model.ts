@@ -7,6 +7,7 @@ import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { Protection, resolveProtection } from './model-protection';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
+import { Placement, resolvePlacement } from './model-placement';
 
 export { kebab, snake };
 
@@ -22,6 +23,7 @@ export const RUNBOOK_FILES = {
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
   protection: 'monitoring-protection.md',
+  audit: 'audit.md',
   compliance: 'compliance.md',
 } as const;
 
@@ -124,6 +126,8 @@ export interface Model {
   /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
   compliance: ComplianceModel;
   detections: Detection[];
+  /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
+  placement: Placement;
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
 }
@@ -281,9 +285,11 @@ export function resolveModel(config: RootlockConfig): Model {
     protection: undefined as unknown as Protection, // resolved below, from the finished pipeline names
     compliance: resolveCompliance(config, secId, home),
     detections: [],
+    placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
+  model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
   model.protection = resolveProtection({
     securityAccountId: secId,

@@ -11,6 +11,7 @@ import { scpRules } from './rules/scp';
 import { organizationRules } from './rules/organization';
 import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
+import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
 import { complianceRules } from './rules-compliance';
 import { protectionRules } from './rules/protection';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   ...monitoringRules,
   ...complianceRules,
   ...protectionRules,
+  ...placementRules,
   // ---- everything else
   ...generalRules,
 ];

@@ -13,6 +13,7 @@ import { code, document, GENERATED_MARKER, heading, link, table } from './markdo
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
 import { renderProtection } from './protection';
+import { renderAuditRunbook } from './audit';
 import { renderComplianceMap } from './compliance';
 
 export { GENERATED_MARKER } from './markdown';
@@ -35,6 +36,7 @@ function renderIndex(model: Model): string {
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
         ['Who can change the alarm pipeline, and what nobody else can', link('Monitoring protection', f.protection)],
+        ['Does the live organization still match the configuration (after a deploy, weekly, before an audit)', link('Auditing the live organization', f.audit)],
         ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
       ],
     ),
@@ -62,6 +64,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
     [f.protection, renderProtection(model)],
+    [f.audit, renderAuditRunbook(model)],
     [f.compliance, renderComplianceMap(model)],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
