@@ -44,7 +44,7 @@ import { loadConfigFile } from '../config/load';
 import { Model, resolveModel } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { policyJson } from '../policies/document';
-import { monitoringProtectionScp, rootDenyScp } from '../policies/scp';
+import { rootDenyScp, scpSpecs } from '../policies/scp';
 import { taskPolicyArn } from '../runbooks/root-tasks';
 import { AwsAccess } from '../audit/aws';
 import { checkDef, Result } from '../audit/checks';
@@ -136,7 +136,7 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
       for (const t of targets) await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: t }));
     };
     await scp(model.scps.rootDeny.name, policyJson(rootDenyScp()), [ids.securityOu, ids.workloadsOu]);
-    await scp(model.scps.monitoringProtection.name, policyJson(monitoringProtectionScp(model)), [ids.securityOu, ids.workloadsOu]);
+    for (const part of scpSpecs(model).filter((p) => p.key.startsWith('monitoring_protection'))) await scp(part.name, part.json, [ids.securityOu, ids.workloadsOu]);
     await new CloudTrailClient(sdkConfig(emu, { region })).send(new RegisterOrganizationDelegatedAdminCommand({ MemberAccountId: ids.security }));
 
     // Baselines: the break-glass role with the synthesized trust policy, and AWS Config recording, in every account.

@@ -15,6 +15,7 @@ import { auditJsonSchema, exitCodeFor, renderJson, renderMarkdown } from '../aud
 import { evaluateRootCredentials } from '../audit/root-credentials';
 import { renderSarif } from '../audit/sarif';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
+import { scpSpecs } from '../policies/scp';
 import { exampleModel } from './support/example';
 import { validateSarif } from './support/sarif';
 
@@ -164,7 +165,7 @@ describe('evaluation', () => {
         { id: '555555555555', name: 'misplaced', status: 'ACTIVE', parentId: 'ou-w' },
       ],
       scps: new Map([
-        ['r-root', [m.scps.monitoringProtection.name]],
+        ['r-root', scpSpecs(m).filter((p) => p.key.startsWith('monitoring_protection')).map((p) => p.name)],
         ['ou-abcd-11111111', [m.scps.rootDeny.name]],
         ['ou-w', [m.scps.rootDeny.name]],
       ]),

@@ -6,6 +6,7 @@ import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from 
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { AccountTarget, Model } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
+import { scpSpecs } from '../policies/scp';
 import { AwsAccess, clientConfig, Credentials, errorText, assumeRole, withBackoff } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 import { samePolicy } from './normalize';
@@ -70,7 +71,8 @@ export function evaluateAccounts(model: Model, tree: OrgTree, snapshots: Account
   const declared = new Map(model.allAccounts.map((a) => [a.id, a]));
   const inOrg = new Map(tree.accounts.map((a) => [a.id, a]));
   const rootDeny = model.scps.rootDeny.name;
-  const monitoring = model.scps.monitoringProtection.name;
+  // Every part of the monitoring protection (rootlock-monitoring-protection-1, -2, ...: as many as the size limit needs).
+  const monitoringParts = scpSpecs(model).filter((p) => p.key.startsWith('monitoring_protection')).map((p) => p.name);
 
   for (const member of model.members) {
     if (!inOrg.has(member.id)) results.push(fail('account-missing', label(member.id, member.name), 'Declared in the configuration but not in the organization.'));
@@ -102,9 +104,9 @@ export function evaluateAccounts(model: Model, tree: OrgTree, snapshots: Account
     else if (exemptReason) results.push(pass('account-root-deny-scp', who, `Exempt by configuration: ${exemptReason}`));
     else results.push(fail('account-root-deny-scp', who, `${rootDeny} does not reach it (${where}): its root user is not denied.`));
     results.push(
-      reaching.includes(monitoring)
-        ? pass('account-monitoring-scp', who, `${monitoring} reaches it.`)
-        : fail('account-monitoring-scp', who, `${monitoring} does not reach it (${where}).`),
+      monitoringParts.every((m) => reaching.includes(m))
+        ? pass('account-monitoring-scp', who, `${monitoringParts.join(', ')} reach it.`)
+        : fail('account-monitoring-scp', who, `${monitoringParts.filter((m) => !reaching.includes(m)).join(', ')} do not reach it (${where}).`),
     );
   }
 

@@ -5,6 +5,7 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
+import { Protection, resolveProtection } from './model-protection';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
 
@@ -21,6 +22,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  protection: 'monitoring-protection.md',
   audit: 'audit.md',
   compliance: 'compliance.md',
 } as const;
@@ -65,6 +67,7 @@ export interface Model {
     /** Principals rootlock itself adds, with why. */
     requiredServicePrincipals: Array<{ principal: string; why: string }>;
     rootFeatures: string[];
+    deploymentRoleName: string;
     deploymentRoleArnPattern: string;
   };
   /** Regions every account listens in: the home region and, for console sign-in and global STS, us-east-1. */
@@ -85,6 +88,7 @@ export interface Model {
   };
   scps: {
     rootDeny: { name: string; description: string; targets: ResolvedOu[] };
+    /** Base name and description of the monitoring-protection SCPs (as many as the size limit needs: <name>-1, -2...). */
     monitoringProtection: { name: string; description: string; targets: ResolvedOu[] };
   };
   pipeline: {
@@ -103,14 +107,22 @@ export interface Model {
     busArn: string;
     deadLetterQueueName: string;
     deadLetterQueueArn: string;
+    forwardingDeadLetterQueueName: string;
     forwarderRoleName: string;
     configBucketName: string;
     configRoleName: string;
+    configRecorderName: string;
     metricNamespace: string;
+    /** Prefix of every rootlock alarm, metric filter, rule and organization Config rule name. */
+    namePrefix: string;
+    /** Prefix of every rootlock KMS alias. */
+    keyAliasPrefix: string;
     alarmPeriodSeconds: number;
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** What the monitoring-protection SCPs protect (config/model-protection.ts). */
+  protection: Protection;
   /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
   compliance: ComplianceModel;
   detections: Detection[];
@@ -205,6 +217,7 @@ export function resolveModel(config: RootlockConfig): Model {
       servicePrincipals,
       requiredServicePrincipals,
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
+      deploymentRoleName: org.deploymentRoleName,
       deploymentRoleArnPattern: `arn:${PARTITION}:iam::*:role/${org.deploymentRoleName}`,
     },
     eventRegions: [...new Set([home, GLOBAL_EVENTS_REGION])].sort(),
@@ -231,7 +244,9 @@ export function resolveModel(config: RootlockConfig): Model {
       },
       monitoringProtection: {
         name: 'rootlock-monitoring-protection',
-        description: truncate(`Only ${org.deploymentRoleName} may stop, delete or change the organization trail, root alarms, alert topic, forwarding rules and break-glass role.`),
+        description: truncate(
+          `Only ${org.deploymentRoleName} may change the root-usage alarm pipeline: trail, bucket, log group, alarms, metric namespace, topic, buses, rules, queues, rootlock roles and keys, GuardDuty, Config. No member account may leave the organization.`,
+        ),
         targets: ous,
       },
     },
@@ -252,10 +267,14 @@ export function resolveModel(config: RootlockConfig): Model {
       busArn: `arn:${PARTITION}:events:${home}:${secId}:event-bus/${busName}`,
       deadLetterQueueName,
       deadLetterQueueArn: `arn:${PARTITION}:sqs:${home}:${secId}:${deadLetterQueueName}`,
+      forwardingDeadLetterQueueName: 'rootlock-forwarding-dlq',
       forwarderRoleName: 'rootlock-event-forwarder',
       configBucketName: `rootlock-config-${secId}-${home}`,
       configRoleName: 'rootlock-config-recorder',
+      configRecorderName: 'rootlock',
       metricNamespace: METRIC_NAMESPACE,
+      namePrefix: 'rootlock-',
+      keyAliasPrefix: 'alias/rootlock-',
       alarmPeriodSeconds: config.alerts.alarmPeriodSeconds,
       subscriptions: [
         ...config.alerts.emails.map((endpoint) => ({ protocol: 'email' as const, endpoint })),
@@ -263,6 +282,7 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    protection: undefined as unknown as Protection, // resolved below, from the finished pipeline names
     compliance: resolveCompliance(config, secId, home),
     detections: [],
     placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
@@ -271,6 +291,15 @@ export function resolveModel(config: RootlockConfig): Model {
   };
   model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
+  model.protection = resolveProtection({
+    securityAccountId: secId,
+    deploymentRoleName: org.deploymentRoleName,
+    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
+    breakGlassRoleName: bg.roleName,
+    monitoring: model.monitoring,
+    compliance: model.compliance,
+    pipeline: model.pipeline,
+  });
   return model;
 }
 

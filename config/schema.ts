@@ -61,6 +61,12 @@ const organization = z
       .describe(
         'The role the deploy assumes in every member account, and the only principal the monitoring-protection SCP lets change the trail, alarms, topic, rules and break-glass role. A dedicated, narrowly trusted deployer role is better than the default.',
       ),
+    deploymentRoleTrustedBy: z
+      .array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN'))
+      .default([])
+      .describe(
+        'Who can assume the deployment role (the principals of its trust policy), written into the runbooks: whoever can assume it can change the alarm pipeline. List only the deploy pipeline.',
+      ),
   })
   .describe('The organization and its management account.');
 

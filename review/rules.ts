@@ -14,6 +14,7 @@ import { monitoringRules } from './rules/monitoring';
 import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
 import { complianceRules } from './rules-compliance';
+import { protectionRules } from './rules/protection';
 
 export type { Finding, Rule } from './rule';
 export { appliesTo, evaluate } from './rule';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   ...breakGlassRules,
   ...monitoringRules,
   ...complianceRules,
+  ...protectionRules,
   ...placementRules,
   // ---- everything else
   ...generalRules,

@@ -1,5 +1,6 @@
 /** inventory.md: everything rootlock deployed, by name, and how to find what only exists after deploy. */
 import type { Model } from '../config/model';
+import { scpSpecs } from '../policies/scp';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
 import { accountLabel, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
 import { GUARD_TEXT } from '../config/model-placement';
@@ -9,7 +10,7 @@ export function renderInventory(model: Model): string {
   const org = model.organization;
   const p = model.pipeline;
   const bg = model.breakGlass;
-  const scps = [model.scps.rootDeny, model.scps.monitoringProtection];
+  const scps = scpSpecs(model);
 
   const body = document([
     heading(2, 'Organization'),
@@ -23,7 +24,7 @@ export function renderInventory(model: Model): string {
         ['Event regions', model.eventRegions.map(code).join(', ')],
         ['Centralized root access', org.rootFeatures.map(code).join(', ')],
         ['Security account (delegated administrator)', code(model.security.id)],
-        ['Deployment role', code(org.deploymentRoleArnPattern)],
+        ['Deployment role (the only principal the monitoring protection exempts)', `${code(org.deploymentRoleArnPattern)}: who can assume it is in [${model.runbooks.protection}](${model.runbooks.protection})`],
       ],
     ),
     'Trusted service access:',
@@ -45,7 +46,7 @@ export function renderInventory(model: Model): string {
     ]),
     heading(2, 'Organizational units'),
     table(
-      ['OU', 'Id', 'Accounts', code(model.scps.rootDeny.name), code(model.scps.monitoringProtection.name)],
+      ['OU', 'Id', 'Accounts', code(model.scps.rootDeny.name), `${code(model.scps.monitoringProtection.name)}-1...${scps.length - 1}`],
       model.ous.map((o) => [
         code(o.path),
         o.existingId ? code(o.existingId) : 'created by rootlock, known after deploy',
@@ -79,7 +80,7 @@ export function renderInventory(model: Model): string {
     'Policy ids exist only after deploy. Find them, and what each is attached to, from the management account:',
     fence(
       scps.flatMap((s) => {
-        const v = s.name === model.scps.rootDeny.name ? 'ROOT_DENY_ID' : 'PROTECTION_ID';
+        const v = s.key === 'root_deny' ? 'ROOT_DENY_ID' : 'PROTECTION_ID'; // one variable, reassigned per monitoring-protection part
         return [
           aws(
             'organizations',

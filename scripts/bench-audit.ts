@@ -21,7 +21,7 @@ import { validateConfig } from '../config/load';
 import { resolveModel } from '../config/model';
 import { largeOrgConfig } from '../examples/large-org';
 import { policyJson } from '../policies/document';
-import { monitoringProtectionScp, rootDenyScp } from '../policies/scp';
+import { rootDenyScp, scpSpecs } from '../policies/scp';
 import { mapLimit } from '../audit/aws';
 import { DEFAULT_CONCURRENCY } from '../audit/cli';
 import { runAudit } from '../audit/run';
@@ -84,7 +84,9 @@ export async function benchAudit(accountCount = 1000, ouCount = 100): Promise<vo
     const topLevel = shape.organizationalUnits.filter((o) => o.parent === 'root').map((o) => ouIds.get(o.name)!);
     for (const [name, content] of [
       [model.scps.rootDeny.name, policyJson(rootDenyScp())],
-      [model.scps.monitoringProtection.name, policyJson(monitoringProtectionScp(model))],
+      ...scpSpecs(model)
+        .filter((p) => p.key.startsWith('monitoring_protection'))
+        .map((p) => [p.name, p.json]),
     ]) {
       const id = (await org.send(new CreatePolicyCommand({ Name: name, Description: name, Type: 'SERVICE_CONTROL_POLICY', Content: content }))).Policy!.PolicySummary!.Id!;
       for (const t of topLevel) await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: t }));
