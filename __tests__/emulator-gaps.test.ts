@@ -273,6 +273,14 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           hit: { eventSource: 'organizations.amazonaws.com', eventName: 'DetachPolicy', requestParameters: { policyId: 'p-1', targetId: 'ou-ex12-workprod1' } },
           miss: { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { policyId: 'p-1', targetId: '444444444444' } },
         },
+        'cis-root-usage': {
+          hit: { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventSource: 'iam.amazonaws.com', eventName: 'DeleteLoginProfile' },
+          miss: { userIdentity: { type: 'Root', invokedBy: 'support.amazonaws.com' }, eventSource: 'iam.amazonaws.com', eventName: 'CreateServiceLinkedRole' },
+        },
+        'kms-key-disabled': {
+          hit: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: model.security.id },
+          miss: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: '444444444444' },
+        },
       };
       const metricDetections = model.detections.filter((d) => d.metric);
       expect(metricDetections.map((d) => d.id).sort()).toEqual(Object.keys(samples).sort());
@@ -328,6 +336,7 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
         'account-left-organization': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'RemoveAccountFromOrganization' }),
         'account-joined': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'CreateAccount' }),
         'org-policy-attachment-changed': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { targetId: 'r-ex12' } }),
+        'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
       };
       const miss = event('aws.iam', { userIdentity: { type: 'IAMUser' }, eventName: 'CreateUser' });
       const withEvents = model.detections.filter((d) => d.event);

@@ -93,6 +93,8 @@ const EXPECTED: Record<string, string[]> = {
   'org-detach-policy-ou': ['org-policy-attachment-changed'],
   // A policy on one account changes only that account: not the root/OU detection.
   'org-attach-policy-account': [],
+  'kms-disable-key': ['kms-key-disabled'],
+  'root-credential-challenge-service-event': [],
 };
 
 describe('event pattern fixtures', () => {

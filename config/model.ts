@@ -6,6 +6,7 @@ import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { Placement, resolvePlacement } from './model-placement';
+import { ComplianceModel, resolveCompliance } from './model-compliance';
 
 export { kebab, snake };
 
@@ -20,6 +21,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  compliance: 'compliance.md',
 } as const;
 
 export interface ResolvedOu {
@@ -108,6 +110,8 @@ export interface Model {
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
+  compliance: ComplianceModel;
   detections: Detection[];
   /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
   placement: Placement;
@@ -258,6 +262,7 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    compliance: resolveCompliance(config, secId, home),
     detections: [],
     placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     runbooks: RUNBOOK_FILES,

@@ -13,6 +13,7 @@ import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
 import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
+import { complianceRules } from './rules-compliance';
 
 export type { Finding, Rule } from './rule';
 export { appliesTo, evaluate } from './rule';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   ...organizationRules,
   ...breakGlassRules,
   ...monitoringRules,
+  ...complianceRules,
   ...placementRules,
   // ---- everything else
   ...generalRules,
