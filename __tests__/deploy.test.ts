@@ -247,25 +247,6 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     });
   });
 
-  it('placed every declared account in its OU, with the root-deny SCP on its path (unless its OU is exempt)', async () => {
-    const org = new OrganizationsClient(sdkConfig(emu));
-    const parentOf = async (id: string) => (await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id!;
-    for (const a of model.placement.accounts) {
-      const parent = await parentOf(a.id);
-      const ouName = parent.startsWith('ou-') ? (await org.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: parent }))).OrganizationalUnit!.Name : parent;
-      const onPath: string[] = [];
-      for (let node = parent; ; node = await parentOf(node)) {
-        onPath.push(...(await org.send(new ListPoliciesForTargetCommand({ TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name!));
-        if (node.startsWith('r-')) break;
-      }
-      expect({ account: a.name, ou: ouName, rootDeny: onPath.includes(model.scps.rootDeny.name) }).toEqual({
-        account: a.name,
-        ou: a.ou,
-        rootDeny: a.scps.some((s) => s.name === model.scps.rootDeny.name),
-      });
-    }
-  });
-
   it('keeps the trail and Config buckets as auditors check them, and has the exact CIS 4.3 alarm (issue #18)', async () => {
     await stage('SDK checks: compliance', async () => {
       const sec = creds.security;
@@ -295,6 +276,25 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       const subs = (await new SNSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListSubscriptionsByTopicCommand({ TopicArn: c.topicArn }))).Subscriptions!;
       expect(subs.map((x) => `${x.Protocol}:${x.Endpoint}`)).toEqual(c.subscriptions.map((x) => `${x.protocol}:${x.endpoint}`));
     });
+  });
+
+  it('placed every declared account in its OU, with the root-deny SCP on its path (unless its OU is exempt)', async () => {
+    const org = new OrganizationsClient(sdkConfig(emu));
+    const parentOf = async (id: string) => (await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id!;
+    for (const a of model.placement.accounts) {
+      const parent = await parentOf(a.id);
+      const ouName = parent.startsWith('ou-') ? (await org.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: parent }))).OrganizationalUnit!.Name : parent;
+      const onPath: string[] = [];
+      for (let node = parent; ; node = await parentOf(node)) {
+        onPath.push(...(await org.send(new ListPoliciesForTargetCommand({ TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name!));
+        if (node.startsWith('r-')) break;
+      }
+      expect({ account: a.name, ou: ouName, rootDeny: onPath.includes(model.scps.rootDeny.name) }).toEqual({
+        account: a.name,
+        ou: a.ou,
+        rootDeny: a.scps.some((s) => s.name === model.scps.rootDeny.name),
+      });
+    }
   });
 
   it('plans no changes on every stack afterwards (terraform plan -detailed-exitcode)', async () => {

@@ -266,13 +266,6 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           hit: { eventSource: 'organizations.amazonaws.com', eventName: 'DisableAWSServiceAccess' },
           miss: { eventSource: 'iam.amazonaws.com', eventName: 'EnableOrganizationsRootSessions' },
         },
-        'account-moved': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'ListParents' } },
-        'account-left-organization': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'DescribeOrganization' } },
-        'account-joined': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'InviteAccountToOrganization' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'ListAccounts' } },
-        'org-policy-attachment-changed': {
-          hit: { eventSource: 'organizations.amazonaws.com', eventName: 'DetachPolicy', requestParameters: { policyId: 'p-1', targetId: 'ou-ex12-workprod1' } },
-          miss: { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { policyId: 'p-1', targetId: '444444444444' } },
-        },
         'cis-root-usage': {
           hit: { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventSource: 'iam.amazonaws.com', eventName: 'DeleteLoginProfile' },
           miss: { userIdentity: { type: 'Root', invokedBy: 'support.amazonaws.com' }, eventSource: 'iam.amazonaws.com', eventName: 'CreateServiceLinkedRole' },
@@ -280,6 +273,13 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
         'kms-key-disabled': {
           hit: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: model.security.id },
           miss: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: '444444444444' },
+        },
+        'account-moved': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'ListParents' } },
+        'account-left-organization': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'DescribeOrganization' } },
+        'account-joined': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'InviteAccountToOrganization' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'ListAccounts' } },
+        'org-policy-attachment-changed': {
+          hit: { eventSource: 'organizations.amazonaws.com', eventName: 'DetachPolicy', requestParameters: { policyId: 'p-1', targetId: 'ou-ex12-workprod1' } },
+          miss: { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { policyId: 'p-1', targetId: '444444444444' } },
         },
       };
       const metricDetections = model.detections.filter((d) => d.metric);
@@ -332,11 +332,11 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           { configRuleName: 'OrgConfigRule-rootlock-root-account-mfa-enabled-ab12cd34', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
           'Config Rules Compliance Change',
         ),
+        'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
         'account-moved': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }),
         'account-left-organization': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'RemoveAccountFromOrganization' }),
         'account-joined': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'CreateAccount' }),
         'org-policy-attachment-changed': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { targetId: 'r-ex12' } }),
-        'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
       };
       const miss = event('aws.iam', { userIdentity: { type: 'IAMUser' }, eventName: 'CreateUser' });
       const withEvents = model.detections.filter((d) => d.event);

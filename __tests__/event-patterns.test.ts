@@ -86,6 +86,8 @@ const EXPECTED: Record<string, string[]> = {
   'config-root-access-key-noncompliant': ['config-root-rule-noncompliant'],
   'config-root-mfa-compliant': [],
   'config-unrelated-noncompliant': [],
+  'kms-disable-key': ['kms-key-disabled'],
+  'root-credential-challenge-service-event': [],
   'org-move-account': ['account-moved'],
   'org-remove-account': ['account-left-organization'],
   'org-leave-organization': ['account-left-organization'],
@@ -93,8 +95,6 @@ const EXPECTED: Record<string, string[]> = {
   'org-detach-policy-ou': ['org-policy-attachment-changed'],
   // A policy on one account changes only that account: not the root/OU detection.
   'org-attach-policy-account': [],
-  'kms-disable-key': ['kms-key-disabled'],
-  'root-credential-challenge-service-event': [],
 };
 
 describe('event pattern fixtures', () => {

@@ -5,8 +5,8 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
-import { Placement, resolvePlacement } from './model-placement';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
+import { Placement, resolvePlacement } from './model-placement';
 
 export { kebab, snake };
 
@@ -21,6 +21,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  audit: 'audit.md',
   compliance: 'compliance.md',
 } as const;
 

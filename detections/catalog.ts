@@ -4,8 +4,8 @@
  * playbook per entry. Nothing else names an alarm or a rule.
  */
 import type { Model } from '../config/model';
-import { organizationDetections } from './organization';
 import { complianceDetections } from './compliance';
+import { organizationDetections } from './organization';
 
 export type Severity = 'critical' | 'high';
 
@@ -237,7 +237,7 @@ export function detectionsFor(model: Model): Detection[] {
       contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
     });
   }
-  return [...detections, ...organizationDetections(model), ...complianceDetections(model)];
+  return [...detections, ...complianceDetections(model), ...organizationDetections(model)];
 }
 
 function escapeRegex(text: string): string {

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
 import type { Model } from '../config/model';
+import { importExisting } from './import-existing';
 
 export interface AccountPlacementProps {
   readonly model: Model;
@@ -40,7 +41,7 @@ export class AccountPlacement extends Construct {
         closeOnDeletion: false,
         lifecycle: { preventDestroy: true, ignoreChanges: NEVER_CHANGED },
       });
-      account.importFrom(a.id);
+      importExisting(account, a.id);
       this.accounts.set(a.id, account);
     }
     // An account moved to unmanagedAccounts is forgotten, never destroyed: the account stays where and what it is.

@@ -1,6 +1,7 @@
 /** The organization (adopted by import, or created) and its member OUs. */
 import { Construct } from 'constructs';
 import { TerraformOutput, Token } from 'cdktf';
+import { importExisting } from './import-existing';
 import { OrganizationsOrganization } from '@cdktf/provider-aws/lib/organizations-organization';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { OrganizationsOrganizationalUnit } from '@cdktf/provider-aws/lib/organizations-organizational-unit';
@@ -41,7 +42,7 @@ export class Organization extends Construct {
       lifecycle: { preventDestroy: true },
     });
     // Adopting: import the organization so a deploy never tries to create a second one.
-    if (org.existingOrganizationId) this.organization.importFrom(org.existingOrganizationId);
+    if (org.existingOrganizationId) importExisting(this.organization, org.existingOrganizationId);
     this.rootId = org.rootId ?? this.organization.roots.get(0).id;
     this.live = adoptedLive ?? new DataAwsOrganizationsOrganization(this, 'live', { dependsOn: [this.organization] });
 
