@@ -4,7 +4,9 @@
  */
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
+import { rulesForRegion } from '../modules/event-rules';
 import { kebab, snake } from './naming';
+import { DeliveryModel, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 
 export { kebab, snake };
 
@@ -108,6 +110,10 @@ export interface Model {
   };
   monitoring: { guardDuty: boolean; config: boolean };
   detections: Detection[];
+  /** Dead-letter queues, central rules, the alarms watching the pipeline (config/model-delivery.ts). */
+  delivery: DeliveryModel;
+  /** The one place a playbook link is built: alarms, rules and runbooks use it. */
+  playbooks: PlaybookLinks;
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
 }
@@ -256,10 +262,25 @@ export function resolveModel(config: RootlockConfig): Model {
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
     detections: [],
+    delivery: undefined as unknown as DeliveryModel,
+    playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.detections = detectionsFor(model);
+  model.delivery = resolveDelivery({
+    partition: PARTITION,
+    homeRegion: home,
+    eventRegions: model.eventRegions,
+    security: { id: secId, name: security.name },
+    accounts: model.allAccounts,
+    busName,
+    alertQueueName: deadLetterQueueName,
+    detections: model.detections,
+    forwardedIn: (region) => rulesForRegion(model, region, 'forwarded'),
+    securityDefaultBus: rulesForRegion(model, home, 'security-default-bus'),
+    windowMinutes: config.alerts.logDeliveryWindowMinutes,
+  });
   return model;
 }
 
