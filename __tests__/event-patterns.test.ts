@@ -86,6 +86,9 @@ const EXPECTED: Record<string, string[]> = {
   'config-root-access-key-noncompliant': ['config-root-rule-noncompliant'],
   'config-root-mfa-compliant': [],
   'config-unrelated-noncompliant': [],
+  'forwarding-alarm-in-alarm': ['forwarding-failed'],
+  'forwarding-alarm-back-to-ok': [],
+  'unrelated-alarm-in-alarm': [],
 };
 
 describe('event pattern fixtures', () => {

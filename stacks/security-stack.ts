@@ -11,6 +11,7 @@ import { AlertTopic } from '../modules/alert-topic';
 import { OrganizationTrail } from '../modules/organization-trail';
 import { RootAlarms } from '../modules/root-alarms';
 import { CentralEventBus } from '../modules/central-event-bus';
+import { PipelineWatch } from '../modules/pipeline-watch';
 import { GuardDutyOrganization } from '../modules/guardduty-organization';
 import { SecureBucket } from '../modules/secure-bucket';
 import { configBucketPolicy } from '../policies/pipeline';
@@ -28,6 +29,7 @@ export class SecurityStack extends RootlockStack {
     const trail = new OrganizationTrail(this, 'organization_trail', { model, organizationId });
     new RootAlarms(this, 'alarms', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn });
     new CentralEventBus(this, 'central_bus', { model, stack: this, organizationId, topicArn: alerts.topic.arn });
+    new PipelineWatch(this, 'pipeline_watch', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn });
     if (model.monitoring.guardDuty) new GuardDutyOrganization(this, 'guardduty');
     if (model.monitoring.config) {
       new SecureBucket(this, 'config_bucket', { name: model.pipeline.configBucketName, policy: configBucketPolicy(model, organizationId) });
