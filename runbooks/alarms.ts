@@ -14,6 +14,7 @@ import {
   timeWindow,
   custodyOf,
 } from './common';
+import { playbookAnchor, renderWatchPlaybooks } from './watch-playbooks';
 import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from './markdown';
 
 /** Detections that mean a root user acted for real, versus expected AssumeRoot task sessions. */
@@ -125,6 +126,7 @@ function playbook(model: Model, d: Detection): string {
   }
   triage.push('Match what you found to an approved record. It matches: write the page into that record and stop here. It does not match: contain.');
   return [
+    playbookAnchor(model, d.id),
     heading(2, playbookHeading(d)),
     firesAs(model, d),
     `**Why it matters:** ${d.why}`,
@@ -164,6 +166,7 @@ export function renderAlarmPlaybooks(model: Model): string {
       `Someone is blinding the alarms or loosening the lock: ${integrity.map((d) => playbookLink(model, d, d.title, true)).join(', ')}.`,
     ]),
     ...detections.map((d) => playbook(model, d)),
+    renderWatchPlaybooks(model),
   ]);
   // Anchors must stay unique: two detections with the same title would share one.
   const anchors = detections.map((d) => slug(playbookHeading(d)));
