@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import type { Model } from '../config/model';
 import { renderRunbooks } from '../runbooks';
 import { slug } from '../runbooks/markdown';
@@ -160,5 +161,17 @@ describe('the pipeline watches itself (example organization)', () => {
     expect(refs.filter((prefix) => prefix !== 'https://runbooks.example.org/security/')).toEqual([]);
     expect(m.playbooks.url('root-usage')).toBe('https://runbooks.example.org/security/alarm-playbooks.md#root-usage');
     expect(renderRunbooks(m).get(m.runbooks.index)).toContain('](alarm-playbooks.md#root-console-sign-in)');
+  });
+});
+
+describe('the facts module under ts-node (how cdktf runs main.ts)', () => {
+  it('loads the TypeScript wrapper, not the JSON of the same name (tsconfig ts-node.preferTsExts)', () => {
+    const root = path.join(__dirname, '..');
+    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', '-e', "process.stdout.write(typeof require('./policies/service-integrations').sourceConditions)"], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect({ out: r.stdout, err: r.stderr }).toEqual({ out: 'function', err: '' });
   });
 });
