@@ -4,6 +4,7 @@
  * and the one place playbook links are built.
  */
 import type { Detection } from '../detections/catalog';
+import { eventRuleArn, sqsQueueArn } from './arn';
 import { FORWARDING_ALARM_PREFIX } from '../detections/pipeline-health';
 
 export { FORWARDING_ALARM_PREFIX };
@@ -54,7 +55,6 @@ export interface DeliveryModel {
 }
 
 interface DeliveryInput {
-  partition: string;
   homeRegion: string;
   eventRegions: string[];
   security: { id: string; name: string };
@@ -80,8 +80,8 @@ export function playbookLinks(file: string, baseUrl?: string): PlaybookLinks {
 }
 
 export function resolveDelivery(input: DeliveryInput): DeliveryModel {
-  const { partition, homeRegion, security } = input;
-  const sqsArn = (region: string, account: string, name: string) => `arn:${partition}:sqs:${region}:${account}:${name}`;
+  const { homeRegion, security } = input;
+  const sqsArn = sqsQueueArn;
   const forwarding = {
     id: 'forwarding-failed' as const,
     queueAlarmName: `${FORWARDING_ALARM_PREFIX}dlq-not-empty`,
@@ -116,7 +116,7 @@ export function resolveDelivery(input: DeliveryInput): DeliveryModel {
     detectionId: d.id,
     ruleName: d.event!.ruleName,
     eventBusName,
-    arn: `arn:${partition}:events:${homeRegion}:${security.id}:rule/${eventBusName ? `${eventBusName}/` : ''}${d.event!.ruleName}`,
+    arn: eventRuleArn(homeRegion, security.id, d.event!.ruleName, eventBusName),
     failureAlarmName: `rootlock-pipeline-failed-${d.id}`,
   });
   const centralRules = [

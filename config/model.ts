@@ -4,7 +4,7 @@
  */
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
-import { rulesForRegion } from '../modules/event-rules';
+import { rulesForRegion } from '../detections/regions';
 import { kebab, snake } from './naming';
 import { DeliveryModel, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 
@@ -269,7 +269,6 @@ export function resolveModel(config: RootlockConfig): Model {
   };
   model.detections = detectionsFor(model);
   model.delivery = resolveDelivery({
-    partition: PARTITION,
     homeRegion: home,
     eventRegions: model.eventRegions,
     security: { id: secId, name: security.name },

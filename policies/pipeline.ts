@@ -4,6 +4,7 @@
  */
 import type { Model } from '../config/model';
 import { PARTITION } from '../config/model';
+import { alarmArn, eventRuleArn } from '../config/arn';
 import { policy, PolicyDocument, Statement } from './document';
 import { IntegrationId, principalOf, sourceConditions } from './service-integrations';
 
@@ -92,7 +93,7 @@ export function alertsKeyPolicy(model: Model): PolicyDocument {
 
 /** Every rootlock alarm of the security account in the home region. */
 function alarmArnPattern(model: Model): string {
-  return `arn:${PARTITION}:cloudwatch:${model.organization.homeRegion}:${model.security.id}:alarm:rootlock-*`;
+  return alarmArn(model.organization.homeRegion, model.security.id, 'rootlock-*');
 }
 
 export function topicPolicy(model: Model, topicArn: string, orgId: string): PolicyDocument {
@@ -212,13 +213,14 @@ export function busPolicy(model: Model, orgId: string): PolicyDocument {
 /** Dead-letter queue of one account and region: EventBridge rules of that account and region may send failed deliveries. */
 export function deadLetterQueuePolicy(queueArn: string, accountId: string): PolicyDocument {
   const region = queueArn.split(':')[3];
+  const rulesHere = eventRuleArn(region, accountId, '*');
   return policy({
     Sid: 'EventBridgeSendsFailedDeliveries',
     Effect: 'Allow',
     Principal: { Service: principalOf('events-to-sqs') },
     Action: 'sqs:SendMessage',
     Resource: queueArn,
-    Condition: sourceConditions('events-to-sqs', { account: accountId, arns: [`arn:${PARTITION}:events:${region}:${accountId}:rule/*`] }),
+    Condition: sourceConditions('events-to-sqs', { account: accountId, arns: [rulesHere] }),
   });
 }
 

@@ -9,12 +9,12 @@ import {
   people,
   placeholderSection,
   playbookHeading,
+  playbookAnchor,
   playbookLink,
   respondersWith,
   timeWindow,
   custodyOf,
 } from './common';
-import { playbookAnchor, renderWatchPlaybooks } from './watch-playbooks';
 import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from './markdown';
 
 /** Detections that mean a root user acted for real, versus expected AssumeRoot task sessions. */
@@ -143,7 +143,8 @@ function playbook(model: Model, d: Detection): string {
   ].join('\n\n');
 }
 
-export function renderAlarmPlaybooks(model: Model): string {
+/** `appendix`: further playbook sections (the pipeline watch alarms), rendered by their own module. */
+export function renderAlarmPlaybooks(model: Model, appendix: string[] = []): string {
   const detections = model.detections;
   const real = detections.filter((d) => REAL_ROOT.has(d.id));
   const sessions = detections.filter((d) => d.id === 'root-task-session' || d.id === 'break-glass-assumed');
@@ -166,7 +167,7 @@ export function renderAlarmPlaybooks(model: Model): string {
       `Someone is blinding the alarms or loosening the lock: ${integrity.map((d) => playbookLink(model, d, d.title, true)).join(', ')}.`,
     ]),
     ...detections.map((d) => playbook(model, d)),
-    renderWatchPlaybooks(model),
+    ...appendix,
   ]);
   // Anchors must stay unique: two detections with the same title would share one.
   const anchors = detections.map((d) => slug(playbookHeading(d)));

@@ -159,6 +159,11 @@ export function playbookLink(model: Model, d: Detection, text = d.title, local =
   return link(text, local ? `#${model.playbooks.anchor(d.id)}` : model.playbooks.relativeUrl(d.id));
 }
 
+/** `<a id="...">` before a playbook heading: the anchor pages link to, stable when a title or role name changes. */
+export function playbookAnchor(model: Model, id: string): string {
+  return `<a id="${model.playbooks.anchor(id)}"></a>`;
+}
+
 /** Ends free text with exactly one full stop. */
 export function sentence(text: string): string {
   const t = text.trim();

@@ -12,6 +12,7 @@ import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
+import { renderWatchPlaybooks } from './watch-playbooks';
 
 export { GENERATED_MARKER } from './markdown';
 export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
@@ -54,7 +55,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.index, renderIndex(model)],
     [f.breakGlass, renderBreakGlass(model)],
     [f.rootTasks, renderRootTasks(model)],
-    [f.alarms, renderAlarmPlaybooks(model)],
+    [f.alarms, renderAlarmPlaybooks(model, [renderWatchPlaybooks(model)])],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
   ]);

@@ -4,13 +4,8 @@
  * alarm-playbooks.md after the detection playbooks, each behind its explicit anchor.
  */
 import type { Model } from '../config/model';
-import { custodyOf, people, respondersWith } from './common';
+import { custodyOf, people, playbookAnchor, respondersWith } from './common';
 import { aws, code, fence, heading, link, raw, steps, table } from './markdown';
-
-/** `<a id="...">` before a playbook heading: the anchor pages link to, stable when a title changes. */
-export function playbookAnchor(model: Model, id: string): string {
-  return `<a id="${model.playbooks.anchor(id)}"></a>`;
-}
 
 function escalate(model: Model): string[] {
   return [
