@@ -22,7 +22,8 @@ export function watchAlarmsTable(model: Model): string {
   const home = model.organization.homeRegion;
   const here = `security account ${code(sec.id)}, ${code(home)}`;
   const topic = 'alarm action: the alert topic';
-  const forwarded = `no action: its state change is forwarded by the rule ${code('rootlock-forwarding-failed')} and paged by the central rule of that name`;
+  const rule = model.detections.find((x) => x.id === d.watch.forwarding.id)!.event!.ruleName;
+  const forwarded = `no action: its state change is forwarded by the rule ${code(rule)} and paged by the central rule of that name`;
   const central = d.deadLetterQueues.find((q) => q.purpose === 'alert-delivery')!;
   const pl = (id: string) => link(id, `#${model.playbooks.anchor(id)}`);
   const rows: string[][] = [
