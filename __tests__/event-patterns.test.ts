@@ -89,6 +89,8 @@ const EXPECTED: Record<string, string[]> = {
   'forwarding-alarm-in-alarm': ['forwarding-failed'],
   'forwarding-alarm-back-to-ok': [],
   'unrelated-alarm-in-alarm': [],
+  'kms-disable-key': ['kms-key-disabled'],
+  'root-credential-challenge-service-event': [],
 };
 
 describe('event pattern fixtures', () => {

@@ -7,6 +7,7 @@ import { detectionsFor, Detection } from '../detections/catalog';
 import { rulesForRegion } from '../detections/regions';
 import { kebab, snake } from './naming';
 import { DeliveryModel, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
+import { ComplianceModel, resolveCompliance } from './model-compliance';
 
 export { kebab, snake };
 
@@ -21,6 +22,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  compliance: 'compliance.md',
 } as const;
 
 export interface ResolvedOu {
@@ -109,6 +111,8 @@ export interface Model {
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
+  compliance: ComplianceModel;
   detections: Detection[];
   /** Dead-letter queues, central rules, the alarms watching the pipeline (config/model-delivery.ts). */
   delivery: DeliveryModel;
@@ -261,6 +265,7 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    compliance: resolveCompliance(config, secId, home),
     detections: [],
     delivery: undefined as unknown as DeliveryModel,
     playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),

@@ -5,6 +5,7 @@
  */
 import type { Model } from '../config/model';
 import { pipelineHealthDetections } from './pipeline-health';
+import { complianceDetections } from './compliance';
 
 export type Severity = 'critical' | 'high';
 
@@ -19,7 +20,14 @@ export interface Detection {
   /** Why this detection exists, in one sentence a responder understands. */
   why: string;
   /** CloudWatch Logs metric filter on the organization trail's log group, with its alarm. */
-  metric?: { filterName: string; metricName: string; alarmName: string; pattern: string };
+  metric?: {
+    filterName: string;
+    metricName: string;
+    alarmName: string;
+    pattern: string;
+    /** Where the alarm notifies: the alert topic (pages) unless 'compliance' (the low-noise compliance topic, never the only page). */
+    route?: 'compliance';
+  };
   /** EventBridge rule; `forwarded` rules run in every account and forward to the central bus, where a rule of the same name pages. */
   event?: {
     ruleName: string;
@@ -230,7 +238,7 @@ export function detectionsFor(model: Model): Detection[] {
     });
   }
   detections.push(...pipelineHealthDetections());
-  return detections;
+  return [...detections, ...complianceDetections(model)];
 }
 
 function escapeRegex(text: string): string {

@@ -13,6 +13,7 @@ import { code, document, GENERATED_MARKER, heading, link, table } from './markdo
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
 import { renderWatchPlaybooks } from './watch-playbooks';
+import { renderComplianceMap } from './compliance';
 
 export { GENERATED_MARKER } from './markdown';
 export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
@@ -33,6 +34,7 @@ function renderIndex(model: Model): string {
         ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+        ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
       ],
     ),
     heading(2, 'Critical alarms'),
@@ -58,6 +60,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.alarms, renderAlarmPlaybooks(model, [renderWatchPlaybooks(model)])],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
+    [f.compliance, renderComplianceMap(model)],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
   return files;
