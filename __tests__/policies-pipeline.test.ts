@@ -23,6 +23,7 @@ import {
   trailBucketPolicy,
   trailKeyPolicy,
 } from '../policies/pipeline';
+import { accessLogBucketPolicy } from '../policies/compliance';
 import { SERVICE_INTEGRATIONS } from '../policies/service-integrations';
 import { ADMIN, Decision, parsePolicy, serviceRequest, simulate, SimulateInput } from './support/iam';
 
@@ -316,6 +317,7 @@ describe('service-integration facts', () => {
       forwarderTrust: forwarderRoleTrust(MEMBER),
       cloudTrailTrust: serviceRoleTrust('cloudtrail-to-logs-role', SEC),
       configTrust: serviceRoleTrust('config-assumes-recorder-role', MEMBER),
+      accessLogBucket: accessLogBucketPolicy(model, [p.trailBucketName, p.configBucketName]),
     };
     const unsent: string[] = [];
     for (const [name, doc] of Object.entries(docs)) {
