@@ -208,7 +208,10 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
         expect(f.filterPattern).toBe(d.metric!.pattern);
         await logs.send(new TestMetricFilterCommand({ filterPattern: f.filterPattern!, logEventMessages: ['{"eventSource":"x"}'] }));
       }
-      const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!;
+      // The pipeline's own watch alarms are checked in their own test below.
+      const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!.filter(
+        (a) => a.Namespace === model.pipeline.metricNamespace,
+      );
       expect(alarms.map((a) => a.AlarmName).sort()).toEqual(metricDetections.map((d) => d.metric!.alarmName).sort());
       const topicOf = (name: string) => (metricDetections.find((d) => d.metric!.alarmName === name)!.metric!.route === 'compliance' ? model.compliance.topicArn : model.pipeline.topicArn);
       for (const a of alarms) expect(a.AlarmActions).toEqual([topicOf(a.AlarmName!)]);
@@ -248,6 +251,38 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
             ['rootlock-iam-root-access-key-check', 'rootlock-root-account-hardware-mfa-enabled', 'rootlock-root-account-mfa-enabled'].map((n) => `OrgConfigRule-${n}`),
           );
         }
+      }
+    });
+  });
+
+  it('watches the pipeline itself and formats every page (checked with the AWS SDK)', async () => {
+    await stage('SDK checks: watch alarms and page format', async () => {
+      const sec = creds.security;
+      const watch = model.delivery.watch;
+      const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-pipeline-' }))).MetricAlarms!;
+      const central = model.delivery.deadLetterQueues.filter((q) => q.purpose === 'alert-delivery').map((q) => q.alarmName);
+      expect(alarms.map((a) => a.AlarmName).sort()).toEqual([watch.trailDelivery.alarmName, ...central, ...model.delivery.centralRules.map((r) => r.failureAlarmName)].sort());
+      for (const a of alarms) expect({ alarm: a.AlarmName, actions: a.AlarmActions }).toEqual({ alarm: a.AlarmName, actions: [model.pipeline.topicArn] });
+      expect(alarms.find((a) => a.AlarmName === watch.trailDelivery.alarmName)).toMatchObject({
+        Namespace: 'AWS/Logs',
+        MetricName: 'IncomingLogEvents',
+        Dimensions: [{ Name: 'LogGroupName', Value: model.pipeline.logGroupName }],
+        TreatMissingData: 'breaching',
+      });
+      // Every central rule's target on the topic formats the page; its template names the playbook.
+      const eb = new EventBridgeClient(sdkConfig(emu, { region, credentials: sec }));
+      for (const r of model.delivery.centralRules) {
+        const targets = (await eb.send(new ListTargetsByRuleCommand({ Rule: r.ruleName, EventBusName: r.eventBusName }))).Targets!;
+        const page = targets.find((t) => t.Arn === model.pipeline.topicArn);
+        expect({ rule: r.ruleName, paths: Object.keys(page?.InputTransformer?.InputPathsMap ?? {}).sort() }).toEqual({ rule: r.ruleName, paths: ['account', 'actor', 'region', 'time'] });
+        expect(JSON.parse(page!.InputTransformer!.InputTemplate!)).toContain(`Playbook: ${model.playbooks.url(r.detectionId)}`);
+      }
+      // A member account: its queue and rule-failure alarms in every event region, and the rule forwarding their state change.
+      for (const r of model.eventRegions) {
+        const names = (await new CloudWatchClient(sdkConfig(emu, { region: r, credentials: creds.payments })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-forwarding-' }))).MetricAlarms!.map((a) => a.AlarmName);
+        expect({ region: r, queue: names.includes(watch.forwarding.queueAlarmName), failures: names.length > 1 }).toEqual({ region: r, queue: true, failures: true });
+        const targets = (await new EventBridgeClient(sdkConfig(emu, { region: r, credentials: creds.payments })).send(new ListTargetsByRuleCommand({ Rule: model.detections.find((d) => d.id === watch.forwarding.id)!.event!.ruleName }))).Targets!;
+        expect(targets.map((t) => t.Arn)).toEqual([model.pipeline.busArn]);
       }
     });
   });

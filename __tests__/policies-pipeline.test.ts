@@ -23,7 +23,9 @@ import {
   trailBucketPolicy,
   trailKeyPolicy,
 } from '../policies/pipeline';
-import { ADMIN, Decision, parsePolicy, simulate, SimulateInput } from './support/iam';
+import { accessLogBucketPolicy } from '../policies/compliance';
+import { SERVICE_INTEGRATIONS } from '../policies/service-integrations';
+import { ADMIN, Decision, parsePolicy, serviceRequest, simulate, SimulateInput } from './support/iam';
 
 const model: Model = resolveModel(loadConfigFile(path.join(__dirname, '..', 'examples', 'example-org.yaml')));
 const ORG = 'o-exampleorg1';
@@ -43,11 +45,6 @@ const alertsKeyArn = `arn:aws:kms:${REGION}:${SEC}:key/66666666-7777-8888-9999-0
 const ATTACKER_TRAIL = `arn:aws:cloudtrail:${REGION}:${OUTSIDER}:trail/rootlock-organization-trail`;
 /** The mistake the model's comment warns about: the trail ARN with the security (creating) account instead of the management account. */
 const TRAIL_IN_SECURITY_ACCOUNT = `arn:aws:cloudtrail:${REGION}:${SEC}:trail/${p.trailName}`;
-
-/** A service principal's request: what AWS puts in the context of a service-to-service call. */
-function service(name: string, extra: Record<string, string | string[]>): Pick<SimulateInput, 'principal' | 'context' | 'identityPolicies'> {
-  return { principal: name, identityPolicies: [], context: { 'aws:SecureTransport': 'true', ...extra } };
-}
 
 /** A role session: aws:PrincipalArn is the role ARN; aws:PrincipalOrgID says which organization its account is in. */
 function roleSession(acct: string, role: string, org: string | undefined, identityPolicies: PolicyDocument[], extra: Record<string, string | string[]> = {}) {
@@ -81,7 +78,7 @@ describe('trail bucket policy', () => {
   const orgObject = `${trailBucket}/AWSLogs/${ORG}/${MEMBER}/CloudTrail/${REGION}/2026/11/28/${MEMBER}_CloudTrail_${REGION}_20261128T0000Z_abc.json.gz`;
   const mgmtObject = `${trailBucket}/AWSLogs/${MGMT}/CloudTrail/${REGION}/2026/11/28/${MGMT}_CloudTrail_${REGION}_20261128T0000Z_abc.json.gz`;
   const put = (resource: string, ctx: Record<string, string>) =>
-    decision({ resourcePolicy: policy, ...service('cloudtrail.amazonaws.com', ctx), action: 's3:PutObject', resource, resourceAccount: SEC });
+    decision({ resourcePolicy: policy, ...serviceRequest('cloudtrail-to-s3', ctx), action: 's3:PutObject', resource, resourceAccount: SEC });
 
   it('lets CloudTrail write member-account logs of the organization trail under AWSLogs/<org id>/', async () => {
     expect(await put(orgObject, trailContext)).toBe('Allowed');
@@ -90,7 +87,7 @@ describe('trail bucket policy', () => {
     expect(await put(mgmtObject, trailContext)).toBe('Allowed');
   });
   it('lets CloudTrail check the bucket ACL for the organization trail', async () => {
-    expect(await decision({ resourcePolicy: policy, ...service('cloudtrail.amazonaws.com', { 'aws:SourceArn': p.trailArn }), action: 's3:GetBucketAcl', resource: trailBucket, resourceAccount: SEC })).toBe('Allowed');
+    expect(await decision({ resourcePolicy: policy, ...serviceRequest('cloudtrail-to-s3', { 'aws:SourceArn': p.trailArn, 'aws:SourceAccount': MGMT }), action: 's3:GetBucketAcl', resource: trailBucket, resourceAccount: SEC })).toBe('Allowed');
   });
   it('refuses CloudTrail writing for another trail (wrong aws:SourceArn: an outsider\'s trail of the same name)', async () => {
     expect(await put(orgObject, { ...trailContext, 'aws:SourceArn': ATTACKER_TRAIL })).toBe('ImplicitlyDenied');
@@ -129,19 +126,19 @@ describe('trail key policy', () => {
     decision({ resourcePolicy: policy, ...who, action, resource: trailKeyArn, unvalidatedKeys: ENCRYPTION_CONTEXT });
 
   it('lets CloudTrail generate data keys for the organization trail', async () => {
-    expect(await kms(service('cloudtrail.amazonaws.com', ctCtx), 'kms:GenerateDataKey')).toBe('Allowed');
-    expect(await kms(service('cloudtrail.amazonaws.com', { 'aws:SourceArn': p.trailArn }), 'kms:DescribeKey')).toBe('Allowed');
+    expect(await kms(serviceRequest('cloudtrail-to-kms', ctCtx), 'kms:GenerateDataKey')).toBe('Allowed');
+    expect(await kms(serviceRequest('cloudtrail-to-kms', { 'aws:SourceArn': p.trailArn }), 'kms:DescribeKey')).toBe('Allowed');
   });
   it('refuses CloudTrail for another trail (wrong aws:SourceArn, or an encryption context of another account\'s trail)', async () => {
-    expect(await kms(service('cloudtrail.amazonaws.com', { ...ctCtx, 'aws:SourceArn': ATTACKER_TRAIL }), 'kms:GenerateDataKey')).toBe('ImplicitlyDenied');
-    expect(await kms(service('cloudtrail.amazonaws.com', { ...ctCtx, 'kms:EncryptionContext:aws:cloudtrail:arn': ATTACKER_TRAIL }), 'kms:GenerateDataKey')).toBe('ImplicitlyDenied');
-    expect(await kms(service('cloudtrail.amazonaws.com', { 'aws:SourceArn': ATTACKER_TRAIL }), 'kms:DescribeKey')).toBe('ImplicitlyDenied');
+    expect(await kms(serviceRequest('cloudtrail-to-kms', { ...ctCtx, 'aws:SourceArn': ATTACKER_TRAIL }), 'kms:GenerateDataKey')).toBe('ImplicitlyDenied');
+    expect(await kms(serviceRequest('cloudtrail-to-kms', { ...ctCtx, 'kms:EncryptionContext:aws:cloudtrail:arn': ATTACKER_TRAIL }), 'kms:GenerateDataKey')).toBe('ImplicitlyDenied');
+    expect(await kms(serviceRequest('cloudtrail-to-kms', { 'aws:SourceArn': ATTACKER_TRAIL }), 'kms:DescribeKey')).toBe('ImplicitlyDenied');
   });
   it('lets CloudWatch Logs of the home region encrypt the trail log group, and no other log group', async () => {
-    const logs = `logs.${REGION}.amazonaws.com`;
-    expect(await kms(service(logs, { 'kms:EncryptionContext:aws:logs:arn': p.logGroupArn }), 'kms:GenerateDataKey')).toBe('Allowed');
-    expect(await kms(service(logs, { 'kms:EncryptionContext:aws:logs:arn': p.logGroupArn }), 'kms:Decrypt')).toBe('Allowed');
-    expect(await kms(service(logs, { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${SEC}:log-group:/app/other` }), 'kms:Decrypt')).toBe('ImplicitlyDenied');
+    const logs = (ctx: Record<string, string>) => serviceRequest('logs-to-kms', ctx, REGION);
+    expect(await kms(logs({ 'kms:EncryptionContext:aws:logs:arn': p.logGroupArn }), 'kms:GenerateDataKey')).toBe('Allowed');
+    expect(await kms(logs({ 'kms:EncryptionContext:aws:logs:arn': p.logGroupArn }), 'kms:Decrypt')).toBe('Allowed');
+    expect(await kms(logs({ 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${SEC}:log-group:/app/other` }), 'kms:Decrypt')).toBe('ImplicitlyDenied');
   });
   it('lets security-account principals decrypt trail logs, and refuses member accounts and outsiders', async () => {
     const ctx = { 'kms:CallerAccount': SEC, 'kms:EncryptionContext:aws:cloudtrail:arn': p.trailArn };
@@ -155,36 +152,45 @@ describe('trail key policy', () => {
 });
 
 describe('alerts key policy', () => {
-  const policy = tf(alertsKeyPolicy(model));
-  const kms = (svc: string, acct: string, action: string) =>
-    decision({ resourcePolicy: policy, ...service(svc, { 'aws:SourceAccount': acct, 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${acct}:alarm:rootlock-root-usage` }), action, resource: alertsKeyArn });
+  const doc = alertsKeyPolicy(model);
+  const policy = tf(doc);
+  const kms = (who: Pick<SimulateInput, 'principal' | 'context' | 'identityPolicies'>, action: string) => decision({ resourcePolicy: policy, ...who, action, resource: alertsKeyArn });
 
-  it.each(['cloudwatch.amazonaws.com', 'events.amazonaws.com'])('lets %s of the security account use the key to publish encrypted alerts', async (svc) => {
-    expect(await kms(svc, SEC, 'kms:GenerateDataKey')).toBe('Allowed');
-    expect(await kms(svc, SEC, 'kms:Decrypt')).toBe('Allowed');
+  it.each(['cloudwatch-to-kms', 'events-to-kms'] as const)('lets %s (the KMS call SNS makes, with no source key) encrypt and decrypt alerts', async (id) => {
+    expect(await kms(serviceRequest(id, {}), 'kms:GenerateDataKey')).toBe('Allowed');
+    expect(await kms(serviceRequest(id, {}), 'kms:Decrypt')).toBe('Allowed');
   });
-  it.each(['cloudwatch.amazonaws.com', 'events.amazonaws.com'])('refuses %s acting for another account', async (svc) => {
-    expect(await kms(svc, OUTSIDER, 'kms:GenerateDataKey')).toBe('ImplicitlyDenied');
-    expect(await kms(svc, MEMBER, 'kms:GenerateDataKey')).toBe('ImplicitlyDenied');
+  it('carries no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID for events.amazonaws.com (SNS guide: not supported)', () => {
+    const forEvents = doc.Statement.filter((st) => JSON.stringify(st.Principal ?? '').includes('events.amazonaws.com'));
+    expect(forEvents.length).toBeGreaterThan(0);
+    for (const st of forEvents) expect(JSON.stringify(st.Condition ?? {})).not.toMatch(/aws:Source(Account|Arn|OrgID)/i);
   });
-  it('refuses other services', async () => {
-    expect(await kms('sns.amazonaws.com', SEC, 'kms:Decrypt')).toBe('ImplicitlyDenied');
+  it('refuses other services and other accounts\' administrators', async () => {
+    expect(await kms({ principal: 'sns.amazonaws.com', identityPolicies: [], context: { 'aws:SecureTransport': 'true' } }, 'kms:Decrypt')).toBe('ImplicitlyDenied');
+    expect(await kms(roleSession(OUTSIDER, 'Admin', OTHER_ORG, [ADMIN]), 'kms:Decrypt')).toBe('ImplicitlyDenied');
+    expect(await kms(roleSession(MEMBER, 'Admin', ORG, [ADMIN]), 'kms:Decrypt')).toBe('ImplicitlyDenied');
   });
 });
 
 describe('alert topic policy', () => {
   const policy = tf(topicPolicy(model, p.topicArn, ORG));
   const publish = (who: Pick<SimulateInput, 'principal' | 'context' | 'identityPolicies'>) => decision({ resourcePolicy: policy, ...who, action: 'sns:Publish', resource: p.topicArn });
+  const alarm = (acct: string, name: string) => ({ 'aws:SourceAccount': acct, 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${acct}:alarm:${name}` });
+  const rule = (acct: string, path: string) => ({ 'aws:SourceAccount': acct, 'aws:SourceArn': `arn:aws:events:${REGION}:${acct}:rule/${path}` });
 
-  it('lets CloudWatch alarms of the security account publish', async () => {
-    expect(await publish(service('cloudwatch.amazonaws.com', { 'aws:SourceAccount': SEC, 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${SEC}:alarm:rootlock-root-usage` }))).toBe('Allowed');
+  it('lets CloudWatch alarms of the security account publish (root alarms and the pipeline watch alarms)', async () => {
+    expect(await publish(serviceRequest('cloudwatch-to-sns', alarm(SEC, 'rootlock-root-usage')))).toBe('Allowed');
+    expect(await publish(serviceRequest('cloudwatch-to-sns', alarm(SEC, model.delivery.watch.trailDelivery.alarmName)))).toBe('Allowed');
   });
-  it('lets EventBridge rules of the security account publish (central bus and GuardDuty rules)', async () => {
-    expect(await publish(service('events.amazonaws.com', { 'aws:SourceAccount': SEC, 'aws:SourceArn': `arn:aws:events:${REGION}:${SEC}:rule/${p.busName}/rootlock-root-api-call` }))).toBe('Allowed');
+  it.each(model.delivery.centralRules.map((r) => [r.ruleName, r.arn]))('lets the central rule %s publish', async (_name, arn) => {
+    expect(await publish(serviceRequest('events-to-sns', { 'aws:SourceAccount': SEC, 'aws:SourceArn': arn }))).toBe('Allowed');
   });
-  it('refuses services acting for another account (a member account\'s or an outsider\'s rule)', async () => {
-    expect(await publish(service('events.amazonaws.com', { 'aws:SourceAccount': MEMBER }))).toBe('ImplicitlyDenied');
-    expect(await publish(service('cloudwatch.amazonaws.com', { 'aws:SourceAccount': OUTSIDER }))).toBe('ImplicitlyDenied');
+  it('refuses another account\'s rule or alarm, and a security-account rule that is not a central rule', async () => {
+    expect(await publish(serviceRequest('events-to-sns', rule(MEMBER, 'rootlock-root-api-call')))).toBe('ImplicitlyDenied');
+    expect(await publish(serviceRequest('events-to-sns', rule(OUTSIDER, `${p.busName}/rootlock-root-api-call`)))).toBe('ImplicitlyDenied');
+    expect(await publish(serviceRequest('events-to-sns', rule(SEC, 'someone-elses-rule')))).toBe('ImplicitlyDenied');
+    expect(await publish(serviceRequest('cloudwatch-to-sns', alarm(OUTSIDER, 'rootlock-root-usage')))).toBe('ImplicitlyDenied');
+    expect(await publish(serviceRequest('cloudwatch-to-sns', alarm(SEC, 'billing-alarm')))).toBe('ImplicitlyDenied');
   });
   it('refuses an outside account, and lets organization members only read the topic', async () => {
     expect(await publish(roleSession(OUTSIDER, 'Admin', OTHER_ORG, [ADMIN]))).toBe('ImplicitlyDenied');
@@ -194,7 +200,7 @@ describe('alert topic policy', () => {
     expect(await decision({ resourcePolicy: policy, ...roleSession(MEMBER, 'Admin', ORG, [ADMIN]), action: 'sns:Subscribe', resource: p.topicArn })).toBe('ImplicitlyDenied');
   });
   it('denies publishing without TLS', async () => {
-    expect(await publish(service('cloudwatch.amazonaws.com', { 'aws:SourceAccount': SEC, 'aws:SecureTransport': 'false' }))).toBe('ExplicitlyDenied');
+    expect(await publish(serviceRequest('cloudwatch-to-sns', { ...alarm(SEC, 'rootlock-root-usage'), 'aws:SecureTransport': 'false' }))).toBe('ExplicitlyDenied');
     expect(await publish(roleSession(SEC, 'Responder', ORG, [ADMIN], { 'aws:SecureTransport': 'false' }))).toBe('ExplicitlyDenied');
   });
 });
@@ -226,18 +232,26 @@ describe('forwarder and service role trusts', () => {
   const forwarderRole = `arn:aws:iam::${MEMBER}:role/${p.forwarderRoleName}`;
   it('lets EventBridge of the member account assume its forwarder role', async () => {
     const trust = tf(forwarderRoleTrust(MEMBER));
-    expect(await decision({ trustPolicy: trust, ...service('events.amazonaws.com', { 'aws:SourceAccount': MEMBER }), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('Allowed');
+    expect(await decision({ trustPolicy: trust, ...serviceRequest('events-assumes-forwarder-role', { 'aws:SourceAccount': MEMBER }), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('Allowed');
   });
   it('refuses EventBridge acting for another account (confused deputy)', async () => {
     const trust = tf(forwarderRoleTrust(MEMBER));
-    expect(await decision({ trustPolicy: trust, ...service('events.amazonaws.com', { 'aws:SourceAccount': OUTSIDER }), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('ImplicitlyDenied');
+    expect(await decision({ trustPolicy: trust, ...serviceRequest('events-assumes-forwarder-role', { 'aws:SourceAccount': OUTSIDER }), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('ImplicitlyDenied');
     expect(await decision({ trustPolicy: trust, ...roleSession(MEMBER, 'Admin', ORG, [ADMIN]), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('ImplicitlyDenied');
   });
-  it('lets CloudTrail of the security account assume its logs delivery role, and the role only writes the trail log group', async () => {
+  it('lets AWS Config of the recording account assume the recorder role, and refuses Config acting for another account', async () => {
+    const role = `arn:aws:iam::${MEMBER}:role/${p.configRoleName}`;
+    const trust = tf(serviceRoleTrust('config-assumes-recorder-role', MEMBER));
+    expect(await decision({ trustPolicy: trust, ...serviceRequest('config-assumes-recorder-role', { 'aws:SourceAccount': MEMBER }), action: 'sts:AssumeRole', resource: role })).toBe('Allowed');
+    expect(await decision({ trustPolicy: trust, ...serviceRequest('config-assumes-recorder-role', { 'aws:SourceAccount': OUTSIDER }), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
+  });
+  it('lets CloudTrail assume its logs delivery role with what it sends (no source key), and the role only writes the trail log group', async () => {
     const role = `arn:aws:iam::${SEC}:role/${p.cloudTrailToLogsRoleName}`;
-    const trust = tf(serviceRoleTrust('cloudtrail.amazonaws.com', SEC));
-    expect(await decision({ trustPolicy: trust, ...service('cloudtrail.amazonaws.com', { 'aws:SourceAccount': SEC }), action: 'sts:AssumeRole', resource: role })).toBe('Allowed');
-    expect(await decision({ trustPolicy: trust, ...service('cloudtrail.amazonaws.com', { 'aws:SourceAccount': OUTSIDER }), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
+    const doc = serviceRoleTrust('cloudtrail-to-logs-role', SEC);
+    expect(doc.Statement.map((st) => st.Condition)).toEqual([undefined]);
+    const trust = tf(doc);
+    expect(await decision({ trustPolicy: trust, ...serviceRequest('cloudtrail-to-logs-role', {}), action: 'sts:AssumeRole', resource: role })).toBe('Allowed');
+    expect(await decision({ trustPolicy: trust, ...roleSession(MEMBER, 'Admin', ORG, [ADMIN]), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
     const deliver = roleSession(SEC, p.cloudTrailToLogsRoleName, ORG, [tf(cloudTrailToLogsPolicy(model))]);
     const stream = `${p.logGroupArn}:log-stream:${MGMT}_CloudTrail_${REGION}`;
     expect(await decision({ ...deliver, action: 'logs:PutLogEvents', resource: stream })).toBe('Allowed');
@@ -247,14 +261,18 @@ describe('forwarder and service role trusts', () => {
 });
 
 describe('dead-letter queue policy', () => {
-  const queueArn = `arn:aws:sqs:${REGION}:${MEMBER}:${p.deadLetterQueueName}`;
+  const queueArn = `arn:aws:sqs:${REGION}:${MEMBER}:${model.delivery.forwardingDeadLetterQueueName}`;
   const policy = tf(deadLetterQueuePolicy(queueArn, MEMBER));
-  it('lets EventBridge rules of the queue\'s account send failed deliveries', async () => {
-    expect(await decision({ resourcePolicy: policy, ...service('events.amazonaws.com', { 'aws:SourceAccount': MEMBER, 'aws:SourceArn': `arn:aws:events:${REGION}:${MEMBER}:rule/rootlock-root-api-call` }), action: 'sqs:SendMessage', resource: queueArn })).toBe('Allowed');
+  const send = (who: Pick<SimulateInput, 'principal' | 'context' | 'identityPolicies'>) => decision({ resourcePolicy: policy, ...who, action: 'sqs:SendMessage', resource: queueArn });
+  const rule = (acct: string, region: string) => ({ 'aws:SourceAccount': acct, 'aws:SourceArn': `arn:aws:events:${region}:${acct}:rule/rootlock-root-api-call` });
+  it('lets EventBridge rules of the queue\'s account and region send failed deliveries', async () => {
+    expect(await send(serviceRequest('events-to-sqs', rule(MEMBER, REGION)))).toBe('Allowed');
   });
-  it('refuses EventBridge acting for another account, and outsiders', async () => {
-    expect(await decision({ resourcePolicy: policy, ...service('events.amazonaws.com', { 'aws:SourceAccount': OUTSIDER }), action: 'sqs:SendMessage', resource: queueArn })).toBe('ImplicitlyDenied');
-    expect(await decision({ resourcePolicy: policy, ...roleSession(OUTSIDER, 'Admin', OTHER_ORG, [ADMIN]), action: 'sqs:SendMessage', resource: queueArn })).toBe('ImplicitlyDenied');
+  it('refuses another account\'s rule, a rule of another region, and outsiders', async () => {
+    expect(await send(serviceRequest('events-to-sqs', rule(OUTSIDER, REGION)))).toBe('ImplicitlyDenied');
+    expect(await send(serviceRequest('events-to-sqs', { ...rule(MEMBER, REGION), 'aws:SourceAccount': OUTSIDER }))).toBe('ImplicitlyDenied');
+    expect(await send(serviceRequest('events-to-sqs', rule(MEMBER, 'ap-south-1')))).toBe('ImplicitlyDenied');
+    expect(await send(roleSession(OUTSIDER, 'Admin', OTHER_ORG, [ADMIN]))).toBe('ImplicitlyDenied');
   });
 });
 
@@ -277,5 +295,44 @@ describe('config bucket policy', () => {
     expect(await put(roleSession(MEMBER, p.configRoleName, ORG, [recorderIdentity], { ...acl, 'aws:SecureTransport': 'false' }), MEMBER)).toBe('ExplicitlyDenied');
     expect(await put(roleSession(OUTSIDER, p.configRoleName, OTHER_ORG, [recorderIdentity], acl), OUTSIDER)).toBe('ImplicitlyDenied');
     expect(await put(roleSession(MEMBER, 'Admin', ORG, [ADMIN], acl), MEMBER)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('service-integration facts', () => {
+  it('name, for every integration, the AWS page that says what it sends', () => {
+    for (const i of SERVICE_INTEGRATIONS) {
+      expect({ id: i.id, source: i.source }).toEqual({ id: i.id, source: expect.stringMatching(/^https:\/\/(docs\.aws\.amazon\.com|repost\.aws)\//) });
+      expect(i.sendsConditionKeys.filter((k) => i.notSent.includes(k))).toEqual([]);
+    }
+    expect(new Set(SERVICE_INTEGRATIONS.map((i) => i.id)).size).toBe(SERVICE_INTEGRATIONS.length);
+  });
+
+  it('bound every condition of every service statement: only keys the service sends for that action', () => {
+    const docs = {
+      trailKey: trailKeyPolicy(model, ORG),
+      trailBucket: trailBucketPolicy(model, ORG),
+      alertsKey: alertsKeyPolicy(model),
+      topic: topicPolicy(model, p.topicArn, ORG),
+      queue: deadLetterQueuePolicy(p.deadLetterQueueArn, SEC),
+      forwarderTrust: forwarderRoleTrust(MEMBER),
+      cloudTrailTrust: serviceRoleTrust('cloudtrail-to-logs-role', SEC),
+      configTrust: serviceRoleTrust('config-assumes-recorder-role', MEMBER),
+      accessLogBucket: accessLogBucketPolicy(model, [p.trailBucketName, p.configBucketName]),
+    };
+    const unsent: string[] = [];
+    for (const [name, doc] of Object.entries(docs)) {
+      for (const st of doc.Statement) {
+        const services = st.Principal && st.Principal !== '*' ? [st.Principal.Service ?? []].flat() : [];
+        if (services.length === 0 || st.Effect !== 'Allow') continue;
+        const keys = Object.values(st.Condition ?? {}).flatMap((block) => Object.keys(block));
+        for (const svc of services) {
+          const actions = [st.Action ?? []].flat();
+          const facts = SERVICE_INTEGRATIONS.filter((i) => i.principal.replace('{region}', REGION) === svc && actions.every((a) => i.actions.includes(a)));
+          if (facts.length === 0) unsent.push(`${name}/${st.Sid}: no integration fact for ${svc} ${actions.join(',')}`);
+          for (const k of keys) if (!facts.some((i) => i.sendsConditionKeys.includes(k))) unsent.push(`${name}/${st.Sid}: ${svc} does not send ${k}`);
+        }
+      }
+    }
+    expect(unsent).toEqual([]);
   });
 });

@@ -43,6 +43,7 @@ const VARIABLE_VALUES: Record<string, string> = {
   DETECTOR_ID: '12abc34d567e8fa901bc2d34eexample',
   ROOT_DENY_ID: 'p-examplepolicyid111',
   PROTECTION_ID: 'p-examplepolicyid222',
+  QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/222222222222/rootlock-alert-delivery-dlq',
 };
 
 function fillIn(script: string): string {

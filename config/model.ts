@@ -4,8 +4,10 @@
  */
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
+import { rulesForRegion } from '../detections/regions';
 import { kebab, snake } from './naming';
 import { Protection, resolveProtection } from './model-protection';
+import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
 
@@ -128,6 +130,10 @@ export interface Model {
   detections: Detection[];
   /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
   placement: Placement;
+  /** Dead-letter queues, central rules, the alarms watching the pipeline (config/model-delivery.ts). */
+  delivery: DeliveryModel;
+  /** The one place a playbook link is built: alarms, rules and runbooks use it. */
+  playbooks: PlaybookLinks;
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
 }
@@ -267,7 +273,7 @@ export function resolveModel(config: RootlockConfig): Model {
       busArn: `arn:${PARTITION}:events:${home}:${secId}:event-bus/${busName}`,
       deadLetterQueueName,
       deadLetterQueueArn: `arn:${PARTITION}:sqs:${home}:${secId}:${deadLetterQueueName}`,
-      forwardingDeadLetterQueueName: 'rootlock-forwarding-dlq',
+      forwardingDeadLetterQueueName: FORWARDING_DLQ_NAME,
       forwarderRoleName: 'rootlock-event-forwarder',
       configBucketName: `rootlock-config-${secId}-${home}`,
       configRoleName: 'rootlock-config-recorder',
@@ -286,11 +292,25 @@ export function resolveModel(config: RootlockConfig): Model {
     compliance: resolveCompliance(config, secId, home),
     detections: [],
     placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
+    delivery: undefined as unknown as DeliveryModel,
+    playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
+  model.delivery = resolveDelivery({
+    homeRegion: home,
+    eventRegions: model.eventRegions,
+    security: { id: secId, name: security.name },
+    accounts: model.allAccounts,
+    busName,
+    alertQueueName: deadLetterQueueName,
+    detections: model.detections,
+    forwardedIn: (region) => rulesForRegion(model, region, 'forwarded'),
+    securityDefaultBus: rulesForRegion(model, home, 'security-default-bus'),
+    windowMinutes: config.alerts.logDeliveryWindowMinutes,
+  });
   model.protection = resolveProtection({
     securityAccountId: secId,
     deploymentRoleName: org.deploymentRoleName,

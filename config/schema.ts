@@ -132,6 +132,13 @@ const alerts = z
     alarmPeriodSeconds: z
       .union([z.literal(10), z.literal(30), z.literal(60), z.literal(300), z.literal(900), z.literal(3600)], { error: 'must be one of 10, 30, 60, 300, 900, 3600' })
       .default(60),
+    logDeliveryWindowMinutes: z
+      .number({ error: 'must be a number of minutes' })
+      .int('must be a whole number of minutes')
+      .min(5, 'must be within 5..1440 minutes (CloudWatch evaluates at most one day)')
+      .max(1440, 'must be within 5..1440 minutes (CloudWatch evaluates at most one day)')
+      .default(60)
+      .describe('Page when the organization trail delivered no event to its log group for this long: the root alarms would be blind.'),
   })
   .describe('Where alarms page. At least one destination is required.');
 
@@ -215,6 +222,15 @@ export const configSchema = z
       .describe('ACTIVE member accounts deliberately left outside rootlock. Any other undeclared ACTIVE account fails the management plan.'),
     monitoring,
     state,
+    runbooks: z
+      .strictObject({
+        baseUrl: z
+          .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+          .optional()
+          .describe('Where the team publishes the generated runbooks; pages and alarm descriptions then link to <baseUrl>/alarm-playbooks.md#<detection id>.'),
+      })
+      .default({})
+      .describe('Where the generated runbooks are published.'),
     compliance: compliance.default({ topicName: 'rootlock-compliance', trailObjectLock: { enabled: true } }),
   })
   .describe('rootlock: one organization, its root lock-down and its break-glass runbooks.');

@@ -4,6 +4,7 @@
  * playbook per entry. Nothing else names an alarm or a rule.
  */
 import type { Model } from '../config/model';
+import { pipelineHealthDetections } from './pipeline-health';
 import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
 
@@ -237,6 +238,7 @@ export function detectionsFor(model: Model): Detection[] {
       contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
     });
   }
+  detections.push(...pipelineHealthDetections());
   return [...detections, ...complianceDetections(model), ...organizationDetections(model)];
 }
 

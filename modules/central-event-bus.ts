@@ -11,11 +11,10 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { Model } from '../config/model';
 import type { RootlockStack } from './rootlock-stack';
-import type { Detection } from '../detections/catalog';
+import { pageTransformer } from '../detections/page-format';
 import { policyJson } from '../policies/document';
 import { busPolicy } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { rulesForRegion } from './event-rules';
 
 export interface CentralEventBusProps {
   model: Model;
@@ -31,17 +30,20 @@ export class CentralEventBus extends Construct {
     super(scope, id);
     const { model } = props;
     const p = model.pipeline;
-    const home = model.organization.homeRegion;
     this.bus = new CloudwatchEventBus(this, 'bus', { name: p.busName, description: 'rootlock: root and break-glass activity from every account.' });
     new CloudwatchEventBusPolicy(this, 'bus_policy', { eventBusName: this.bus.name, policy: policyJson(busPolicy(model, props.organizationId)) });
-    const dlq = new DeadLetterQueue(this, 'dlq', { accountId: model.security.id, region: home, provider: props.stack.home, name: p.deadLetterQueueName });
+    const dlq = new DeadLetterQueue(this, 'dlq', { accountId: model.security.id, region: model.organization.homeRegion, provider: props.stack.home, name: p.deadLetterQueueName });
 
-    const page = (d: Detection, eventBusName?: string) => {
+    // One rule per central rule of the model (forwarded detections on the bus, GuardDuty on the default bus); every
+    // target formats the page in plain words (detections/page-format.ts).
+    for (const r of model.delivery.centralRules) {
+      const d = model.detections.find((x) => x.id === r.detectionId)!;
       const key = d.id.replace(/-/g, '_');
+      const eventBusName = r.eventBusName ? this.bus.name : undefined;
       const rule = new CloudwatchEventRule(this, `${key}_rule`, {
-        name: d.event!.ruleName,
+        name: r.ruleName,
         eventBusName,
-        description: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${model.runbooks.alarms}#${d.id}`,
+        description: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${model.playbooks.url(d.id)}`,
         eventPattern: JSON.stringify(d.event!.pattern),
       });
       new CloudwatchEventTarget(this, `${key}_target`, {
@@ -49,14 +51,10 @@ export class CentralEventBus extends Construct {
         eventBusName,
         targetId: 'alert-topic',
         arn: props.topicArn,
+        inputTransformer: pageTransformer(model, d),
         deadLetterConfig: { arn: dlq.queue.arn },
       });
-    };
-    // Forwarded events keep their shape, so one central rule per forwarded detection, whatever region sent it.
-    const forwarded = new Map<string, Detection>();
-    for (const region of model.eventRegions) for (const d of rulesForRegion(model, region, 'forwarded')) forwarded.set(d.id, d);
-    for (const d of model.detections.filter((x) => forwarded.has(x.id))) page(d, this.bus.name);
-    for (const d of rulesForRegion(model, home, 'security-default-bus')) page(d);
+    }
 
     new TerraformOutput(this, 'bus_arn', { value: this.bus.arn, description: 'Central bus every account forwards to.' });
   }

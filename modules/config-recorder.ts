@@ -26,7 +26,7 @@ export class ConfigRecorder extends Construct {
     const role = new IamRole(this, 'role', {
       name: model.pipeline.configRoleName,
       description: 'AWS Config recorder role: reads configuration, delivers to the central rootlock Config bucket.',
-      assumeRolePolicy: policyJson(serviceRoleTrust('config.amazonaws.com', account.id)),
+      assumeRolePolicy: policyJson(serviceRoleTrust('config-assumes-recorder-role', account.id)),
     });
     new IamRolePolicyAttachment(this, 'aws_config_role', { role: role.name, policyArn: `arn:${PARTITION}:iam::aws:policy/service-role/AWS_ConfigRole` });
     new IamRolePolicy(this, 'delivery', { role: role.name, name: 'deliver-to-central-bucket', policy: policyJson(configRecorderDeliveryPolicy(model)) });

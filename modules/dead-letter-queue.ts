@@ -11,7 +11,7 @@ export interface DeadLetterQueueProps {
   accountId: string;
   region: string;
   provider: AwsProvider;
-  /** Queue name (the model's pipeline names). */
+  /** Resolved in the model (model.delivery.deadLetterQueues). */
   name: string;
 }
 

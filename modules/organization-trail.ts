@@ -49,7 +49,7 @@ export class OrganizationTrail extends Construct {
     const role = new IamRole(this, 'logs_role', {
       name: p.cloudTrailToLogsRoleName,
       description: 'CloudTrail delivers the organization trail to its log group; nothing else.',
-      assumeRolePolicy: policyJson(serviceRoleTrust('cloudtrail.amazonaws.com', model.security.id)),
+      assumeRolePolicy: policyJson(serviceRoleTrust('cloudtrail-to-logs-role', model.security.id)),
     });
     const rolePolicy = new IamRolePolicy(this, 'logs_role_policy', { role: role.name, name: 'deliver-to-log-group', policy: policyJson(cloudTrailToLogsPolicy(model)) });
     this.trail = new Cloudtrail(this, 'trail', {

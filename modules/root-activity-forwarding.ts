@@ -1,7 +1,8 @@
 /**
  * One account's near-real-time path: EventBridge rules on its default bus (home region, and us-east-1 where console
  * sign-in and global STS/IAM events arrive) forward root and break-glass activity to the central bus in the security
- * account. Failed deliveries land in a dead-letter queue per region.
+ * account. Failed deliveries land in a dead-letter queue per region; an alarm on that queue and on each rule's failed
+ * invocations changes state, and that state change is itself forwarded (the forwarding-failed detection) to page.
  */
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -14,6 +15,7 @@ import { policyJson } from '../policies/document';
 import { forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { rulesForRegion } from './event-rules';
+import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
 
 export interface RootActivityForwardingProps {
   model: Model;
@@ -25,6 +27,7 @@ export class RootActivityForwarding extends Construct {
   constructor(scope: Construct, id: string, props: RootActivityForwardingProps) {
     super(scope, id);
     const { model, account } = props;
+    const watch = model.delivery.watch.forwarding;
     const role = new IamRole(this, 'forwarder_role', {
       name: model.pipeline.forwarderRoleName,
       description: 'Lets EventBridge forward root and break-glass activity to the central rootlock bus.',
@@ -35,13 +38,21 @@ export class RootActivityForwarding extends Construct {
     for (const region of model.eventRegions) {
       const provider = props.stack.providerFor(region);
       const regionKey = region.replace(/-/g, '_');
-      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.pipeline.forwardingDeadLetterQueueName });
+      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.delivery.forwardingDeadLetterQueueName });
+      // No alarm action can reach the topic in the security account: the state change is forwarded instead (detections/pipeline-health.ts).
+      queueNotEmptyAlarm(this, `dlq_${regionKey}_alarm`, {
+        provider,
+        alarmName: watch.queueAlarmName,
+        description: `CRITICAL: events of ${account.name} (${account.id}) in ${region} could not be forwarded to ${model.pipeline.busName} and wait in ${model.delivery.forwardingDeadLetterQueueName}. Playbook: ${model.playbooks.url(watch.id)}`,
+        queueName: model.delivery.forwardingDeadLetterQueueName,
+        actions: [],
+      });
       for (const detection of rulesForRegion(model, region, 'forwarded')) {
         const ruleKey = detection.id.replace(/-/g, '_');
         const rule = new CloudwatchEventRule(this, `${ruleKey}_${regionKey}`, {
           provider,
           name: detection.event!.ruleName,
-          description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.runbooks.alarms}#${detection.id}`,
+          description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
           eventPattern: JSON.stringify(detection.event!.pattern),
         });
         new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
@@ -51,6 +62,14 @@ export class RootActivityForwarding extends Construct {
           arn: model.pipeline.busArn,
           roleArn: role.arn,
           deadLetterConfig: { arn: dlq.queue.arn },
+        });
+        ruleFailureAlarm(this, `${ruleKey}_${regionKey}_failed`, {
+          provider,
+          alarmName: watch.ruleFailureAlarmName(detection.id),
+          description: `CRITICAL: rule ${detection.event!.ruleName} of ${account.name} (${account.id}) in ${region} failed to forward to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(watch.id)}`,
+          ruleName: detection.event!.ruleName,
+          periodSeconds: 300,
+          actions: [],
         });
       }
     }

@@ -30,7 +30,7 @@ export class RootAlarms extends Construct {
       });
       new CloudwatchMetricAlarm(this, `${key}_alarm`, {
         alarmName: d.metric.alarmName,
-        alarmDescription: `${d.severity.toUpperCase()}: ${d.title}. Open ${props.model.runbooks.alarms}#${d.id}`,
+        alarmDescription: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${props.model.playbooks.url(d.id)}`,
         namespace: p.metricNamespace,
         metricName: d.metric.metricName,
         statistic: 'Sum',

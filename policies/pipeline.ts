@@ -4,7 +4,9 @@
  */
 import type { Model } from '../config/model';
 import { PARTITION } from '../config/model';
+import { alarmArn, eventRuleArn } from '../config/arn';
 import { policy, PolicyDocument, Statement } from './document';
+import { IntegrationId, principalOf, sourceConditions } from './service-integrations';
 import { configBucketKeyUse } from './compliance';
 
 function accountRoot(accountId: string): string {
@@ -26,31 +28,33 @@ export function trailKeyPolicy(model: Model, orgId: string): PolicyDocument {
   const p = model.pipeline;
   const sec = model.security.id;
   const region = model.organization.homeRegion;
+  // CloudTrail names the trail in aws:SourceArn (service-integrations.json: cloudtrail-to-kms).
+  const fromTrail = sourceConditions('cloudtrail-to-kms', { arns: [p.trailArn] })!;
   return policy(
     keyAdministration(sec),
     {
       Sid: 'CloudTrailEncryptsOrganizationTrail',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: principalOf('cloudtrail-to-kms') },
       Action: 'kms:GenerateDataKey*',
       Resource: '*',
       Condition: {
-        StringEquals: { 'aws:SourceArn': p.trailArn },
+        ...fromTrail,
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${PARTITION}:cloudtrail:*:${model.organization.managementAccountId}:trail/*` },
       },
     },
     {
       Sid: 'CloudTrailDescribesKey',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: principalOf('cloudtrail-to-kms') },
       Action: 'kms:DescribeKey',
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceArn': p.trailArn } },
+      Condition: fromTrail,
     },
     {
       Sid: 'CloudWatchLogsEncryptsTrailLogGroup',
       Effect: 'Allow',
-      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Principal: { Service: principalOf('logs-to-kms', region) },
       Action: ['kms:Decrypt', 'kms:Describe*', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
       Resource: '*',
       Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': p.logGroupArn } },
@@ -69,17 +73,28 @@ export function trailKeyPolicy(model: Model, orgId: string): PolicyDocument {
   );
 }
 
-/** Key for the alert topic. The default aws/sns key cannot be used by CloudWatch alarms or EventBridge: alerts would silently drop. */
+/**
+ * Key for the alert topic. The default aws/sns key cannot be used by CloudWatch alarms or EventBridge: alerts would
+ * silently drop. SNS makes the KMS call for the publishing service and sends no source key with it (SNS developer guide,
+ * key management: compatibility with AWS event sources, see service-integrations.json), so these statements carry only
+ * the conditions the facts allow (today none); the topic policy limits who may publish.
+ */
 export function alertsKeyPolicy(model: Model): PolicyDocument {
   const sec = model.security.id;
-  return policy(keyAdministration(sec), {
-    Sid: 'AlarmsAndRulesPublishEncrypted',
-    Effect: 'Allow',
-    Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
-    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    Resource: '*',
-    Condition: { StringEquals: { 'aws:SourceAccount': sec } },
-  });
+  const publisher = (Sid: string, id: IntegrationId, arns: string[]): Statement => {
+    const Condition = sourceConditions(id, { account: sec, arns });
+    return { Sid, Effect: 'Allow', Principal: { Service: principalOf(id) }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', ...(Condition ? { Condition } : {}) };
+  };
+  return policy(
+    keyAdministration(sec),
+    publisher('AlarmsPublishEncrypted', 'cloudwatch-to-kms', [alarmArnPattern(model)]),
+    publisher('RulesPublishEncrypted', 'events-to-kms', model.delivery.centralRules.map((r) => r.arn)),
+  );
+}
+
+/** Every rootlock alarm of the security account in the home region. */
+function alarmArnPattern(model: Model): string {
+  return alarmArn(model.organization.homeRegion, model.security.id, 'rootlock-*');
 }
 
 export function topicPolicy(model: Model, topicArn: string, orgId: string): PolicyDocument {
@@ -93,12 +108,21 @@ export function topicPolicy(model: Model, topicArn: string, orgId: string): Poli
       Resource: topicArn,
     },
     {
-      Sid: 'AlarmsAndRulesOfSecurityAccountPublish',
+      Sid: 'AlarmsOfSecurityAccountPublish',
       Effect: 'Allow',
-      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Principal: { Service: principalOf('cloudwatch-to-sns') },
       Action: 'sns:Publish',
       Resource: topicArn,
-      Condition: { StringEquals: { 'aws:SourceAccount': sec } },
+      Condition: sourceConditions('cloudwatch-to-sns', { account: sec, arns: [alarmArnPattern(model)] }),
+    },
+    {
+      // Only the central rules: EventBridge sends the rule ARN as aws:SourceArn (see service-integrations.json).
+      Sid: 'CentralRulesPublish',
+      Effect: 'Allow',
+      Principal: { Service: principalOf('events-to-sns') },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: sourceConditions('events-to-sns', { account: sec, arns: model.delivery.centralRules.map((r) => r.arn) }),
     },
     {
       Sid: 'OrganizationReadsTopic',
@@ -115,31 +139,32 @@ export function topicPolicy(model: Model, topicArn: string, orgId: string): Poli
 export function trailBucketPolicy(model: Model, orgId: string): PolicyDocument {
   const p = model.pipeline;
   const bucket = `arn:${PARTITION}:s3:::${p.trailBucketName}`;
-  const fromTrail = { 'aws:SourceArn': p.trailArn };
+  const fromTrail = sourceConditions('cloudtrail-to-s3', { arns: [p.trailArn] })!;
+  const withAcl = { ...fromTrail, StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
   return policy(
     {
       Sid: 'CloudTrailChecksBucketAcl',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: principalOf('cloudtrail-to-s3') },
       Action: 's3:GetBucketAcl',
       Resource: bucket,
-      Condition: { StringEquals: fromTrail },
+      Condition: fromTrail,
     },
     {
       Sid: 'CloudTrailWritesManagementAccountLogs',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: principalOf('cloudtrail-to-s3') },
       Action: 's3:PutObject',
       Resource: `${bucket}/AWSLogs/${model.organization.managementAccountId}/*`,
-      Condition: { StringEquals: { ...fromTrail, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      Condition: withAcl,
     },
     {
       Sid: 'CloudTrailWritesOrganizationLogs',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: principalOf('cloudtrail-to-s3') },
       Action: 's3:PutObject',
       Resource: `${bucket}/AWSLogs/${orgId}/*`,
-      Condition: { StringEquals: { ...fromTrail, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      Condition: withAcl,
     },
     denyInsecureTransport('s3:*', [bucket, `${bucket}/*`]),
   );
@@ -186,15 +211,17 @@ export function busPolicy(model: Model, orgId: string): PolicyDocument {
   });
 }
 
-/** Dead-letter queue of one account and region: EventBridge rules of that account may send failed deliveries. */
+/** Dead-letter queue of one account and region: EventBridge rules of that account and region may send failed deliveries. */
 export function deadLetterQueuePolicy(queueArn: string, accountId: string): PolicyDocument {
+  const region = queueArn.split(':')[3];
+  const rulesHere = eventRuleArn(region, accountId, '*');
   return policy({
     Sid: 'EventBridgeSendsFailedDeliveries',
     Effect: 'Allow',
-    Principal: { Service: 'events.amazonaws.com' },
+    Principal: { Service: principalOf('events-to-sqs') },
     Action: 'sqs:SendMessage',
     Resource: queueArn,
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    Condition: sourceConditions('events-to-sqs', { account: accountId, arns: [rulesHere] }),
   });
 }
 
@@ -203,9 +230,9 @@ export function forwarderRoleTrust(accountId: string): PolicyDocument {
   return policy({
     Sid: 'EventBridgeOfThisAccount',
     Effect: 'Allow',
-    Principal: { Service: 'events.amazonaws.com' },
+    Principal: { Service: principalOf('events-assumes-forwarder-role') },
     Action: 'sts:AssumeRole',
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    Condition: sourceConditions('events-assumes-forwarder-role', { account: accountId }),
   });
 }
 
@@ -213,13 +240,19 @@ export function forwarderRolePolicy(model: Model): PolicyDocument {
   return policy({ Sid: 'PutOnCentralBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: model.pipeline.busArn });
 }
 
-export function serviceRoleTrust(service: string, accountId: string): PolicyDocument {
+/**
+ * Trust of a role a service assumes, with the confused-deputy condition only where the service sends its key: the
+ * CloudTrail-to-Logs role gets none (CloudTrail user guide: they do not apply to that role), the Config recorder role
+ * requires its own account.
+ */
+export function serviceRoleTrust(id: 'cloudtrail-to-logs-role' | 'config-assumes-recorder-role', accountId: string): PolicyDocument {
+  const Condition = sourceConditions(id, { account: accountId });
   return policy({
     Sid: 'ServiceOfThisAccount',
     Effect: 'Allow',
-    Principal: { Service: service },
+    Principal: { Service: principalOf(id) },
     Action: 'sts:AssumeRole',
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    ...(Condition ? { Condition } : {}),
   });
 }
 

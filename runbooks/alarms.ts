@@ -9,6 +9,7 @@ import {
   people,
   placeholderSection,
   playbookHeading,
+  playbookAnchor,
   playbookLink,
   respondersWith,
   timeWindow,
@@ -127,6 +128,7 @@ function playbook(model: Model, d: Detection): string {
   }
   triage.push('Match what you found to an approved record. It matches: write the page into that record and stop here. It does not match: contain.');
   return [
+    playbookAnchor(model, d.id),
     heading(2, playbookHeading(d)),
     firesAs(model, d),
     `**Why it matters:** ${d.why}`,
@@ -143,7 +145,8 @@ function playbook(model: Model, d: Detection): string {
   ].join('\n\n');
 }
 
-export function renderAlarmPlaybooks(model: Model): string {
+/** `appendix`: further playbook sections (the pipeline watch alarms), rendered by their own module. */
+export function renderAlarmPlaybooks(model: Model, appendix: string[] = []): string {
   const detections = model.detections;
   const real = detections.filter((d) => REAL_ROOT.has(d.id));
   const sessions = detections.filter((d) => d.id === 'root-task-session' || d.id === 'break-glass-assumed');
@@ -168,6 +171,7 @@ export function renderAlarmPlaybooks(model: Model): string {
       ...compliance.map((d) => `For auditors, never the only page: ${playbookLink(model, d, d.title, true)} (see ${link('the compliance map', model.runbooks.compliance)}).`),
     ]),
     ...detections.map((d) => playbook(model, d)),
+    ...appendix,
   ]);
   // Anchors must stay unique: two detections with the same title would share one.
   const anchors = detections.map((d) => slug(playbookHeading(d)));

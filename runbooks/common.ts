@@ -4,7 +4,7 @@
  */
 import type { Model } from '../config/model';
 import type { Detection } from '../detections/catalog';
-import { aws, bullets, code, heading, link, prose, raw, slug, table } from './markdown';
+import { aws, bullets, code, heading, link, prose, raw, table } from './markdown';
 
 /**
  * The only values a runbook leaves open: things only the responder knows at that moment. They appear as `<NAME>` in
@@ -151,9 +151,17 @@ export function playbookHeading(d: Detection): string {
   return d.title.replace(/[A-Za-z0-9-]+:[A-Za-z0-9:/*-]+/g, (m) => code(m));
 }
 
-/** Link to a detection's playbook; `local` inside alarm-playbooks.md itself, so markdownlint checks the anchor. */
+/**
+ * Link to a detection's playbook, from the model's one link builder (the explicit anchor written before each playbook
+ * heading); `local` inside alarm-playbooks.md itself, so markdownlint checks the anchor.
+ */
 export function playbookLink(model: Model, d: Detection, text = d.title, local = false): string {
-  return link(text, `${local ? '' : model.runbooks.alarms}#${slug(playbookHeading(d))}`);
+  return link(text, local ? `#${model.playbooks.anchor(d.id)}` : model.playbooks.relativeUrl(d.id));
+}
+
+/** `<a id="...">` before a playbook heading: the anchor pages link to, stable when a title or role name changes. */
+export function playbookAnchor(model: Model, id: string): string {
+  return `<a id="${model.playbooks.anchor(id)}"></a>`;
 }
 
 /** Ends free text with exactly one full stop. */

@@ -14,6 +14,7 @@ import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
 import { renderProtection } from './protection';
 import { renderAuditRunbook } from './audit';
+import { renderWatchPlaybooks } from './watch-playbooks';
 import { renderComplianceMap } from './compliance';
 
 export { GENERATED_MARKER } from './markdown';
@@ -60,7 +61,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.index, renderIndex(model)],
     [f.breakGlass, renderBreakGlass(model)],
     [f.rootTasks, renderRootTasks(model)],
-    [f.alarms, renderAlarmPlaybooks(model)],
+    [f.alarms, renderAlarmPlaybooks(model, [renderWatchPlaybooks(model)])],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
     [f.protection, renderProtection(model)],

@@ -6,6 +6,19 @@ import { accountLabel, generatedNote, placeholderSection, playbookLink, responde
 import { GUARD_TEXT } from '../config/model-placement';
 import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
 
+function deadLetterQueuesTable(model: Model): string {
+  return table(
+    ['Queue', 'Account', 'Region', 'Holds', 'Alarm'],
+    model.delivery.deadLetterQueues.map((q) => [
+      code(q.arn),
+      accountLabel({ name: q.accountName, id: q.accountId }),
+      code(q.region),
+      q.purpose === 'alert-delivery' ? 'alerts the central rules could not publish to the topic' : `events the account could not forward to ${code(model.pipeline.busName)}`,
+      code(q.alarmName),
+    ]),
+  );
+}
+
 export function renderInventory(model: Model): string {
   const org = model.organization;
   const p = model.pipeline;
@@ -122,6 +135,9 @@ export function renderInventory(model: Model): string {
         ['--output', 'text'],
       ]),
     ]),
+    heading(3, 'Dead-letter queues'),
+    'Events a rule could not deliver wait here (14 days); each queue has an alarm that pages (see the alarm playbooks, section Alarms watching the pipeline).',
+    deadLetterQueuesTable(model),
     heading(2, 'Detections'),
     table(
       ['Playbook', 'Severity', 'CloudWatch alarm', 'EventBridge rule'],

@@ -11,6 +11,7 @@ import { AlertTopic } from '../modules/alert-topic';
 import { OrganizationTrail } from '../modules/organization-trail';
 import { RootAlarms } from '../modules/root-alarms';
 import { CentralEventBus } from '../modules/central-event-bus';
+import { PipelineWatch } from '../modules/pipeline-watch';
 import { GuardDutyOrganization } from '../modules/guardduty-organization';
 import { ConfigBucket } from '../modules/config-bucket';
 import { AccessLogBucket } from '../modules/access-log-bucket';
@@ -43,6 +44,7 @@ export class SecurityStack extends RootlockStack {
     const trail = new OrganizationTrail(this, 'organization_trail', { model, organizationId, accessLogBucketName: accessLogs.targetName });
     new RootAlarms(this, 'alarms', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn, complianceTopicArn: compliance.topic.arn });
     new CentralEventBus(this, 'central_bus', { model, stack: this, organizationId, topicArn: alerts.topic.arn });
+    new PipelineWatch(this, 'pipeline_watch', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn });
     if (model.monitoring.guardDuty) new GuardDutyOrganization(this, 'guardduty');
     if (model.monitoring.config) new ConfigBucket(this, 'config_bucket', { model, organizationId, accessLogBucketName: accessLogs.targetName });
   }

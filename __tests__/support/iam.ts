@@ -8,6 +8,7 @@
  */
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from '../../policies/document';
+import { integration, IntegrationId, principalOf } from '../../policies/service-integrations';
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
@@ -157,4 +158,24 @@ export function orgLevels(path: Array<{ id: string; extra?: PolicyDocument[] }>)
     id: p.id,
     policies: [{ name: `${p.id}-FullAWSAccess`, policy: FULL_AWS_ACCESS }, ...(p.extra ?? []).map((policy, i) => ({ name: `${p.id}-${i}`, policy }))],
   }));
+}
+
+/** Keys present in every request, whoever makes it (request properties, not source facts). */
+const ALWAYS_SENT = ['aws:SecureTransport'];
+
+/**
+ * A service's request, built from the service-integration facts (policies/service-integrations.json): the principal
+ * is the integration's, and every context key must be one the integration lists as sent. A test cannot invent a key.
+ */
+export function serviceRequest(
+  id: IntegrationId,
+  context: Record<string, string | string[]>,
+  region?: string,
+): Pick<SimulateInput, 'principal' | 'context' | 'identityPolicies'> {
+  const facts = integration(id);
+  const invented = Object.keys(context).filter(
+    (k) => !ALWAYS_SENT.includes(k) && !facts.sendsConditionKeys.some((s) => s.toLowerCase() === k.toLowerCase()),
+  );
+  if (invented.length > 0) throw new Error(`${id}: ${facts.principal} does not send ${invented.join(', ')} (${facts.source})`);
+  return { principal: principalOf(id, region), identityPolicies: [], context: { 'aws:SecureTransport': 'true', ...context } };
 }

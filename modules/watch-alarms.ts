@@ -1,0 +1,61 @@
+/**
+ * Alarms on the pipeline's own health: a dead-letter queue holding a message, a rule failing its invocations. Shared by
+ * the security stack (actions: the alert topic) and every account's forwarding (no action: CloudWatch puts the state
+ * change on the account's default bus, and the forwarding-failed rule carries it to the central bus).
+ */
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+
+interface WatchAlarmProps {
+  provider?: AwsProvider;
+  alarmName: string;
+  description: string;
+  /** Alarm actions; empty where the state change reaches the pager through EventBridge. */
+  actions: string[];
+}
+
+/**
+ * Any message visible in a dead-letter queue. SQS stops publishing metrics of a queue that stays empty for a while, so
+ * missing data is "not breaching": an empty, idle queue is healthy.
+ */
+export function queueNotEmptyAlarm(scope: Construct, id: string, props: WatchAlarmProps & { queueName: string }): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    provider: props.provider,
+    alarmName: props.alarmName,
+    alarmDescription: props.description,
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimensions: { QueueName: props.queueName },
+    statistic: 'Maximum',
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: props.actions,
+  });
+}
+
+/**
+ * Any permanently failed invocation of a rule. EventBridge publishes FailedInvocations only when it is not zero, with
+ * RuleName alone on the default bus and EventBusName plus RuleName on a custom bus
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
+ */
+export function ruleFailureAlarm(scope: Construct, id: string, props: WatchAlarmProps & { ruleName: string; eventBusName?: string; periodSeconds: number }): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    provider: props.provider,
+    alarmName: props.alarmName,
+    alarmDescription: props.description,
+    namespace: 'AWS/Events',
+    metricName: 'FailedInvocations',
+    dimensions: { ...(props.eventBusName ? { EventBusName: props.eventBusName } : {}), RuleName: props.ruleName },
+    statistic: 'Sum',
+    period: props.periodSeconds,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: props.actions,
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * Playbooks for the alarms that watch the alert pipeline itself (modules/pipeline-watch.ts, modules/watch-alarms.ts):
+ * trail delivery stopped, alerts that could not be published, events an account could not forward. Rendered into
+ * alarm-playbooks.md after the detection playbooks, each behind its explicit anchor.
+ */
+import type { Model } from '../config/model';
+import { custodyOf, people, playbookAnchor, respondersWith } from './common';
+import { aws, code, fence, heading, link, raw, steps, table } from './markdown';
+
+function escalate(model: Model): string[] {
+  return [
+    heading(3, 'Escalate'),
+    'Critical: until this is fixed, root activity may page nobody. Call an approver now, whatever the hour.',
+    people(respondersWith(model, 'approver'), '**No approver is configured**: call every responder.'),
+  ];
+}
+
+/** Every alarm on the pipeline's health: where it lives, how it pages, its playbook. */
+export function watchAlarmsTable(model: Model): string {
+  const d = model.delivery;
+  const sec = model.security;
+  const home = model.organization.homeRegion;
+  const here = `security account ${code(sec.id)}, ${code(home)}`;
+  const topic = 'alarm action: the alert topic';
+  const rule = model.detections.find((x) => x.id === d.watch.forwarding.id)!.event!.ruleName;
+  const forwarded = `no action: its state change is forwarded by the rule ${code(rule)} and paged by the central rule of that name`;
+  const central = d.deadLetterQueues.find((q) => q.purpose === 'alert-delivery')!;
+  const pl = (id: string) => link(id, `#${model.playbooks.anchor(id)}`);
+  const rows: string[][] = [
+    [code(d.watch.trailDelivery.alarmName), here, topic, pl(d.watch.trailDelivery.id)],
+    [code(central.alarmName), here, topic, pl(d.watch.alertDelivery.id)],
+    ...d.centralRules.map((r) => [code(r.failureAlarmName), here, topic, pl(d.watch.alertDelivery.id)]),
+    [code(d.watch.forwarding.queueAlarmName), `every account, in ${model.eventRegions.map(code).join(' and ')}`, forwarded, pl(d.watch.forwarding.id)],
+    ...model.detections.filter((x) => x.event?.scope === 'forwarded').map(({ id }) => [
+      code(d.watch.forwarding.ruleFailureAlarmName(id)),
+      'every account, in each region its rule runs in',
+      forwarded,
+      pl(d.watch.forwarding.id),
+    ]),
+  ];
+  return table(['Alarm', 'Where', 'How it pages', 'Playbook'], rows);
+}
+
+function trailDeliveryPlaybook(model: Model): string {
+  const p = model.pipeline;
+  const w = model.delivery.watch.trailDelivery;
+  const home = model.organization.homeRegion;
+  return [
+    playbookAnchor(model, w.id),
+    heading(2, 'Organization trail stopped delivering to its log group'),
+    table(
+      ['What', 'Details'],
+      [
+        ['Severity', 'critical'],
+        ['CloudWatch alarm', `${code(w.alarmName)} on ${code('AWS/Logs IncomingLogEvents')} of ${code(p.logGroupName)}: fewer than 1 event in ${w.windowMinutes} minutes; no data at all also alarms`],
+        ['Pages', `topic ${code(p.topicArn)}`],
+      ],
+    ),
+    '**Why it matters:** every metric-filter alarm reads this log group. Without delivery they all stay quiet, and quiet looks like "no root activity". The EventBridge rules still page in near real time.',
+    heading(3, 'Triage'),
+    steps([
+      `Open a record in ${custodyOf(model).recordLocation}.`,
+      [
+        `In the security account ${code(model.security.id)}, check the trail: ${code('IsLogging')}, ${code('LatestCloudWatchLogsDeliveryError')} and ${code('LatestCloudWatchLogsDeliveryTime')} say whether CloudTrail stopped or cannot deliver.`,
+        fence([aws('cloudtrail', 'get-trail-status', [['--region', home], ['--name', p.trailArn]])]),
+      ],
+      [
+        `Check the delivery role ${code(p.cloudTrailToLogsRoleName)} and its policy are unchanged (a broken trust or policy gives ${code('AccessDenied')} in the delivery error):`,
+        fence([aws('iam', 'get-role', [['--role-name', p.cloudTrailToLogsRoleName]]), aws('iam', 'get-role-policy', [['--role-name', p.cloudTrailToLogsRoleName], ['--policy-name', 'deliver-to-log-group']])]),
+      ],
+      `Look for the trail tampering page (${link('playbook', `#${model.playbooks.anchor('trail-tampering')}`)}): someone may have stopped the trail.`,
+    ]),
+    heading(3, 'Contain'),
+    steps([
+      'Logging stopped: follow the trail tampering playbook (restart logging, redeploy the security stack).',
+      'Delivery error: redeploy the security stack; it restores the delivery role, its trust and the key policy of the log group.',
+      `Until delivery is back, the trail bucket ${code(p.trailBucketName)} still holds the log files: search them for root activity of the gap.`,
+    ]),
+    ...escalate(model),
+  ].join('\n\n');
+}
+
+function alertDeliveryPlaybook(model: Model): string {
+  const w = model.delivery.watch.alertDelivery;
+  const home = model.organization.homeRegion;
+  const central = model.delivery.deadLetterQueues.find((q) => q.purpose === 'alert-delivery')!;
+  return [
+    playbookAnchor(model, w.id),
+    heading(2, 'Alerts could not be published to the alert topic'),
+    table(
+      ['What', 'Details'],
+      [
+        ['Severity', 'critical'],
+        ['CloudWatch alarms', `${code(central.alarmName)} (a message in ${code(central.arn)}); one ${code('rootlock-pipeline-failed-<detection id>')} per central rule (${code('AWS/Events FailedInvocations')})`],
+        ['Pages', `topic ${code(model.pipeline.topicArn)}, published by CloudWatch (not by the failing rules)`],
+      ],
+    ),
+    '**Why it matters:** each message in the queue is a page nobody received: a root sign-in, a break-glass use or a finding.',
+    heading(3, 'Triage'),
+    steps([
+      [
+        `In the security account, read the queued events. ${code('ERROR_CODE')} and ${code('ERROR_MESSAGE')} say why publishing failed (a topic or key policy); ${code('RULE_ARN')} names the rule, so the detection and its playbook.`,
+        fence([
+          aws('sqs', 'get-queue-url', [['--region', home], ['--queue-name', central.name], ['--query', 'QueueUrl'], ['--output', 'text']], 'QUEUE_URL'),
+          aws('sqs', 'receive-message', [
+            ['--region', home],
+            ['--queue-url', raw('"$QUEUE_URL"')],
+            ['--attribute-names', 'All'],
+            ['--message-attribute-names', 'All'],
+            ['--max-number-of-messages', '10'],
+            ['--visibility-timeout', '0'],
+          ]),
+        ]),
+      ],
+      'Handle every queued event as the page it should have been: open the playbook of its rule.',
+    ]),
+    heading(3, 'Contain'),
+    steps([
+      'Redeploy the security stack: it restores the topic policy, the alerts key policy and the rule targets.',
+      'Delete each message only after its page was handled and written into the record.',
+    ]),
+    ...escalate(model),
+  ].join('\n\n');
+}
+
+/** The pipeline-health part of alarm-playbooks.md. */
+export function renderWatchPlaybooks(model: Model): string {
+  return [
+    heading(2, 'Alarms watching the pipeline'),
+    'These alarms page when alerts may not arrive. A page from one of them means root activity may be going unreported: treat it as critical.',
+    watchAlarmsTable(model),
+    trailDeliveryPlaybook(model),
+    alertDeliveryPlaybook(model),
+  ].join('\n\n');
+}
