@@ -17,9 +17,11 @@ import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   CreateOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
   EnableAWSServiceAccessCommand,
   ListAWSServiceAccessForOrganizationCommand,
   ListDelegatedAdministratorsCommand,
+  ListParentsCommand,
   ListPoliciesForTargetCommand,
   ListRootsCommand,
   OrganizationsClient,
@@ -71,6 +73,8 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       ids.securityOu = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.root, Name: 'Security' }))).OrganizationalUnit!.Id!;
       ids.security = (await org.send(new CreateAccountCommand({ AccountName: 'security-tooling', Email: 'security@example.com' }))).CreateAccountStatus!.AccountId!;
       ids.payments = (await org.send(new CreateAccountCommand({ AccountName: 'payments-prod', Email: 'payments@example.com' }))).CreateAccountStatus!.AccountId!;
+      // As CreateAccount leaves them: at the root, where no rootlock SCP reaches. The management deploy places them.
+      for (const id of [ids.security, ids.payments]) expect((await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id).toBe(ids.root);
       // Trusted access already in use elsewhere: the deploy must keep it.
       await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' }));
       creds.security = await assumeAccount(emu, ids.security);
@@ -274,6 +278,25 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     });
   });
 
+  it('placed every declared account in its OU, with the root-deny SCP on its path (unless its OU is exempt)', async () => {
+    const org = new OrganizationsClient(sdkConfig(emu));
+    const parentOf = async (id: string) => (await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id!;
+    for (const a of model.placement.accounts) {
+      const parent = await parentOf(a.id);
+      const ouName = parent.startsWith('ou-') ? (await org.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: parent }))).OrganizationalUnit!.Name : parent;
+      const onPath: string[] = [];
+      for (let node = parent; ; node = await parentOf(node)) {
+        onPath.push(...(await org.send(new ListPoliciesForTargetCommand({ TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name!));
+        if (node.startsWith('r-')) break;
+      }
+      expect({ account: a.name, ou: ouName, rootDeny: onPath.includes(model.scps.rootDeny.name) }).toEqual({
+        account: a.name,
+        ou: a.ou,
+        rootDeny: a.scps.some((s) => s.name === model.scps.rootDeny.name),
+      });
+    }
+  });
+
   it('plans no changes on every stack afterwards (terraform plan -detailed-exitcode)', async () => {
     const dirty: string[] = [];
     for (const name of deployOrder(model)) {
@@ -302,6 +325,9 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       if (name === model.stackNames.management && model.organization.existingOrganizationId) {
         // An adopted organization is never deleted: forget it, then destroy what rootlock added.
         expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(name), env));
+        // Adopted accounts are never removed or closed either (prevent_destroy): forget them, they stay in their OUs.
+        const accounts = model.placement.accounts.map((a) => `aws_organizations_account.placement_${a.key}`);
+        expectExit(await runTerraform(['state', 'rm', '-no-color', ...accounts], stackDir(name), env));
       }
       if (name === model.stackNames.security) await emptyAccessLogs(model.compliance.accessLogBucketName);
       const r = await stage(`terraform destroy ${name}`, () => terraformDestroy(stackDir(name), env));

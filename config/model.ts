@@ -6,6 +6,7 @@ import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
+import { Placement, resolvePlacement } from './model-placement';
 
 export { kebab, snake };
 
@@ -20,6 +21,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  audit: 'audit.md',
   compliance: 'compliance.md',
 } as const;
 
@@ -112,6 +114,8 @@ export interface Model {
   /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
   compliance: ComplianceModel;
   detections: Detection[];
+  /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
+  placement: Placement;
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
 }
@@ -261,9 +265,11 @@ export function resolveModel(config: RootlockConfig): Model {
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
     compliance: resolveCompliance(config, secId, home),
     detections: [],
+    placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
+  model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
   return model;
 }

@@ -19,6 +19,17 @@ const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim()
 
 export const CUSTODY_ROLES = ['root-password', 'mfa-device', 'approver'] as const;
 
+/** Organizations policy types (EnablePolicyType): disabling one detaches every policy of that type. */
+export const POLICY_TYPES = [
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'TAG_POLICY',
+  'BACKUP_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+] as const;
+
 const organization = z
   .strictObject({
     managementAccountId: accountId.describe('The management (payer) account id. SCPs never apply to it.'),
@@ -37,6 +48,12 @@ const organization = z
       .array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'is not a service principal such as "sso.amazonaws.com"'))
       .default([])
       .describe('Service principals that already have trusted access. They are kept: dropping one silently is an outage.'),
+    keepPolicyTypes: z
+      .array(z.enum(POLICY_TYPES, { error: `must be one of ${POLICY_TYPES.join(', ')}` }))
+      .default([])
+      .describe(
+        'Policy types to keep enabled besides SERVICE_CONTROL_POLICY. An adopted organization keeps every type already enabled (read at plan time); list them here when the plan cannot read them. A type is never disabled by a deploy.',
+      ),
     deploymentRoleName: z
       .string()
       .regex(IAM_NAME, 'is not a valid IAM role name')
@@ -126,6 +143,11 @@ const exemption = z.strictObject({
   reason: z.string().optional().describe('Why this OU may keep root: shown in the plan, the SCP descriptions and the runbooks.'),
 });
 
+const unmanagedAccount = z.strictObject({
+  id: accountId.describe('A member account rootlock leaves where it is: not placed, not baselined.'),
+  reason: z.string().optional().describe('Why the account is left alone: shown in the runbooks, the inventory and the plan.'),
+});
+
 const monitoring = z
   .strictObject({
     guardDuty: z.boolean().default(true).describe('Enable GuardDuty with the security account as delegated admin. false where the organization runs it elsewhere.'),
@@ -181,6 +203,10 @@ export const configSchema = z
     alerts,
     logging: logging.default({ retentionDays: 365 }),
     exemptions: z.array(exemption).default([]),
+    unmanagedAccounts: z
+      .array(unmanagedAccount)
+      .default([])
+      .describe('ACTIVE member accounts deliberately left outside rootlock. Any other undeclared ACTIVE account fails the management plan.'),
     monitoring,
     state,
     compliance: compliance.default({ topicName: 'rootlock-compliance', trailObjectLock: { enabled: true } }),

@@ -11,6 +11,7 @@ import { scpRules } from './rules/scp';
 import { organizationRules } from './rules/organization';
 import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
+import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
 import { complianceRules } from './rules-compliance';
 
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   ...breakGlassRules,
   ...monitoringRules,
   ...complianceRules,
+  ...placementRules,
   // ---- everything else
   ...generalRules,
 ];

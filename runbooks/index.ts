@@ -12,6 +12,7 @@ import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
+import { renderAuditRunbook } from './audit';
 import { renderComplianceMap } from './compliance';
 
 export { GENERATED_MARKER } from './markdown';
@@ -33,6 +34,7 @@ function renderIndex(model: Model): string {
         ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+        ['Does the live organization still match the configuration (after a deploy, weekly, before an audit)', link('Auditing the live organization', f.audit)],
         ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
       ],
     ),
@@ -59,6 +61,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.alarms, renderAlarmPlaybooks(model)],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
+    [f.audit, renderAuditRunbook(model)],
     [f.compliance, renderComplianceMap(model)],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
