@@ -26,7 +26,7 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { DeleteObjectsCommand, GetBucketEncryptionCommand, GetBucketLoggingCommand, ListObjectVersionsCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetBucketEncryptionCommand, GetBucketLoggingCommand, ListObjectVersionsCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, GetPublicAccessBlockCommand, PutBucketLoggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { CIS_ROOT_USAGE_PATTERN } from '../detections/compliance';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
@@ -346,9 +346,15 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     expect(dirty).toEqual([]);
   });
 
-  /** Log buckets hold data a destroy must not delete silently (no force_destroy): decommissioning empties them first, as the README says. */
-  async function emptyBucket(bucket: string): Promise<void> {
+  /**
+   * Log buckets hold data a destroy must not delete silently (no force_destroy): decommissioning stops the access logging
+   * (or the destroy's own requests to the trail and Config buckets refill the log bucket) and empties it, as the README says.
+   */
+  async function emptyAccessLogs(bucket: string): Promise<void> {
     const s3 = new S3Client({ ...sdkConfig(emu, { region, credentials: creds.security }), forcePathStyle: true });
+    for (const source of [model.pipeline.trailBucketName, model.pipeline.configBucketName]) {
+      await s3.send(new PutBucketLoggingCommand({ Bucket: source, BucketLoggingStatus: {} })).catch(() => undefined); // gone on the retry
+    }
     const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
     const objects = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
     if (objects.length) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
@@ -365,8 +371,13 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
         const accounts = model.placement.accounts.map((a) => `aws_organizations_account.placement_${a.key}`);
         expectExit(await runTerraform(['state', 'rm', '-no-color', ...accounts], stackDir(name), env));
       }
-      if (name === model.stackNames.security) await emptyBucket(model.compliance.accessLogBucketName);
-      const r = await stage(`terraform destroy ${name}`, () => terraformDestroy(stackDir(name), env));
+      if (name === model.stackNames.security) await emptyAccessLogs(model.compliance.accessLogBucketName);
+      let r = await stage(`terraform destroy ${name}`, () => terraformDestroy(stackDir(name), env));
+      if (r.code !== 0 && name === model.stackNames.security && /BucketNotEmpty/.test(r.stderr)) {
+        // The destroy's own requests to the logged buckets wrote access logs before their logging was gone: empty, retry once.
+        await emptyAccessLogs(model.compliance.accessLogBucketName);
+        r = await stage(`terraform destroy ${name} (after emptying the access logs)`, () => terraformDestroy(stackDir(name), env));
+      }
       if (r.code !== 0) throw new Error(`terraform destroy ${name} failed:\n${describeResult(r, 30000)}`);
     }
   });
