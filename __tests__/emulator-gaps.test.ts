@@ -333,6 +333,7 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           'Config Rules Compliance Change',
         ),
         'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
+        'forwarding-failed': event('aws.cloudwatch', { alarmName: 'rootlock-forwarding-dlq-not-empty', state: { value: 'ALARM' } }, 'CloudWatch Alarm State Change'),
         'account-moved': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }),
         'account-left-organization': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'RemoveAccountFromOrganization' }),
         'account-joined': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'CreateAccount' }),
