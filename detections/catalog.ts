@@ -4,6 +4,7 @@
  * playbook per entry. Nothing else names an alarm or a rule.
  */
 import type { Model } from '../config/model';
+import { drillDetections } from './drill';
 
 export type Severity = 'critical' | 'high';
 
@@ -228,7 +229,7 @@ export function detectionsFor(model: Model): Detection[] {
       contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
     });
   }
-  return detections;
+  return [...detections, ...drillDetections(model)];
 }
 
 function escapeRegex(text: string): string {
