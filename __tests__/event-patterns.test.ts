@@ -86,6 +86,7 @@ const EXPECTED: Record<string, string[]> = {
   'config-root-access-key-noncompliant': ['config-root-rule-noncompliant'],
   'config-root-mfa-compliant': [],
   'config-unrelated-noncompliant': [],
+  'drill-event': ['drill'],
 };
 
 describe('event pattern fixtures', () => {
