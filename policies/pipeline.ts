@@ -77,7 +77,9 @@ export function alertsKeyPolicy(model: Model): PolicyDocument {
     Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
     Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     Resource: '*',
-    Condition: { StringEquals: { 'aws:SourceAccount': sec } },
+    // No aws:SourceAccount here: SNS's KMS calls for these services carry none of aws:SourceAccount/SourceArn/SourceOrgID,
+    // so such a condition silently drops every page (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    // The topic policy keeps other accounts' alarms and rules out.
   });
 }
 
