@@ -6,7 +6,7 @@
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Model } from '../config/model';
 import { AccountAccess, ClientOptions, createSubscriber, removeSubscriber, Subscriber } from './aws';
-import { injectEvent, injectGuardDutyFinding, injectTrailRecords } from './inject';
+import { GUARDDUTY_ROOT_FINDING, injectEvent, injectGuardDutyFinding, injectTrailRecords } from './inject';
 import { messageProves, parseEnvelope } from './match';
 import type { DrillPath } from './plan';
 
@@ -32,21 +32,28 @@ export interface RunOptions {
   progress: (line: string) => void;
 }
 
-/** This run's drill events in the central dead-letter queue: path name -> AWS's reason. Peeked, never deleted. */
-async function deadLetters(sqs: SQSClient, url: string | undefined, runId: string): Promise<Map<string, string>> {
+/**
+ * This run's events in the central dead-letter queue, peeked (never deleted: they are the evidence): path name -> the
+ * reason AWS gave. A drill event names its path; a GuardDuty sample finding of the root type counts for `guardduty`
+ * when it was created after `since`.
+ */
+async function deadLetters(sqs: SQSClient, url: string | undefined, runId: string, since: number): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (!url) return found;
   const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] })).catch(() => undefined);
   for (const m of out?.Messages ?? []) {
-    let detail: { runId?: unknown; path?: unknown } | undefined;
+    let event: { source?: string; time?: string; detail?: { runId?: unknown; path?: unknown; type?: unknown; service?: { additionalInfo?: { sample?: unknown } } } } | undefined;
     try {
-      detail = (JSON.parse(m.Body ?? '') as { detail?: { runId?: unknown; path?: unknown } }).detail;
+      event = JSON.parse(m.Body ?? '');
     } catch {
       continue;
     }
-    if (detail?.runId !== runId || typeof detail.path !== 'string') continue;
+    const detail = event?.detail;
     const attr = (n: string) => m.MessageAttributes?.[n]?.StringValue ?? '';
-    found.set(detail.path, `delivery to ${attr('TARGET_ARN') || 'the target'} failed (${attr('ERROR_CODE') || 'unknown error'}): ${attr('ERROR_MESSAGE')}`.trim());
+    const reason = `delivery to ${attr('TARGET_ARN') || 'the target'} failed (${attr('ERROR_CODE') || 'unknown error'}): ${attr('ERROR_MESSAGE')}`.trim();
+    if (detail?.runId === runId && typeof detail.path === 'string') found.set(detail.path, reason);
+    const sampleRootFinding = event?.source === 'aws.guardduty' && detail?.type === GUARDDUTY_ROOT_FINDING && detail.service?.additionalInfo?.sample === true;
+    if (sampleRootFinding && Date.parse(event?.time ?? '') >= since - 5000) found.set('guardduty', reason);
   }
   return found;
 }
@@ -114,8 +121,8 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
       if (messages.length > 0) {
         await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: subscriber!.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
       }
-      const dead = await deadLetters(sqs, dlqUrl, opts.runId);
-      for (const p of waiting.filter((x) => x.kind === 'event' && !results.has(x.name) && dead.has(x.name))) {
+      const dead = await deadLetters(sqs, dlqUrl, opts.runId, started);
+      for (const p of waiting.filter((x) => !results.has(x.name) && dead.has(x.name))) {
         fail(p, `the event reached the central dead-letter queue ${model.pipeline.deadLetterQueueName}: ${dead.get(p.name)}`);
       }
     }

@@ -10,7 +10,9 @@ that metric (namespace, name, same dimensions), modelled on "Using Amazon CloudW
   compare true with the ComparisonOperator. Periods without data are not breaching (treatMissingData notBreaching,
   rootlock's setting); extended statistics and metric-math alarms are not evaluated.
 * An alarm in ALARM whose window had emptied before the new data arrived first returns to OK (AWS would have done so
-  at its next evaluation), so each new burst is a new OK -> ALARM transition and notifies again, as in AWS.
+  at its next evaluation), so each new burst is a new OK -> ALARM transition and notifies again, as in AWS. Reading
+  alarms (DescribeAlarms) re-evaluates those in ALARM the same way, so a reader sees the alarm back in OK once its
+  window holds no breaching period, as it would after AWS's next periodic evaluation.
 * A state change runs the actions of the new state (AlarmActions / OKActions) when ActionsEnabled: an SNS topic gets
   the alarm notification JSON (AlarmName, NewStateValue, NewStateReason, StateChangeTime, Trigger...), published as
   cloudwatch.amazonaws.com, so the topic policy and its KMS key policy are checked where the facts cover them
@@ -22,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List
 
 from moto.cloudwatch import models as cw_models
+from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.utils import utcnow
 
 from ext_events_delivery import DeliveryFailure, publish_checked
@@ -36,6 +39,7 @@ COMPARE = {
 }
 
 _original_put_metric_data = cw_models.CloudWatchBackend.put_metric_data
+_original_describe_alarms = CloudWatchResponse.describe_alarms
 
 
 def _aware(ts: datetime) -> datetime:
@@ -141,5 +145,16 @@ def put_metric_data(self, namespace: str, metric_data: List[Dict[str, Any]]) -> 
     evaluate(self, namespace, {m["MetricName"] for m in metric_data}, new_data)
 
 
+def describe_alarms(self):
+    backend = self.cloudwatch_backend
+    now = datetime.now(timezone.utc)
+    for alarm in list(backend.alarms.values()):
+        needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
+        if alarm.state_value == "ALARM" and alarm.metric_name and len(_breaching_periods(backend, alarm, now, set())) < needed:
+            _transition(backend, alarm, "OK", "Threshold Crossed: no datapoints were breaching the threshold.")
+    return _original_describe_alarms(self)
+
+
 def install() -> None:
     cw_models.CloudWatchBackend.put_metric_data = put_metric_data
+    CloudWatchResponse.describe_alarms = describe_alarms
