@@ -8,6 +8,7 @@ import type { Model } from '../config/model';
 import { renderAfterUse } from './after-use';
 import { renderAlarmPlaybooks } from './alarms';
 import { renderBreakGlass } from './break-glass';
+import { renderDrill } from './drill';
 import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
@@ -32,6 +33,7 @@ function renderIndex(model: Model): string {
         ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+        ['A drill paged me, or I want to know what a drill sends', link('Drill', f.drill)],
       ],
     ),
     heading(2, 'Critical alarms'),
@@ -57,6 +59,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.alarms, renderAlarmPlaybooks(model)],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
+    [f.drill, renderDrill(model)],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
   return files;
