@@ -4,6 +4,9 @@
  * arguments and the report. The delivery itself is proven against the emulator (emulator-delivery.test.ts) and after
  * a full deploy (deploy.test.ts).
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
 import { resolveModel } from '../config/model';
 import { DRILL_SOURCE } from '../detections/drill';
@@ -142,5 +145,21 @@ describe('command line', () => {
     expect(formatReport(report)).toEqual({ lines: ['PASS a 1.3', 'FAIL b no page', 'NOT DRIVEN config not driven: why', '1 passed, 1 failed'], ok: false });
     expect(formatReport({ ...report, results: [report.results[0]] }).ok).toBe(true);
     expect(formatReport({ ...report, results: [report.results[0]], leftBehind: ['queue q: AccessDenied'] }).ok).toBe(false);
+  });
+});
+
+describe('the weekly drill workflow', () => {
+  const root = path.join(__dirname, '..');
+  const wf = parseYaml(fs.readFileSync(path.join(root, '.github', 'workflows', 'drill.yml'), 'utf8'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+  it('runs weekly and on demand, with an OIDC role, through the npm script', () => {
+    expect(wf.on.schedule).toEqual([{ cron: '0 9 * * 1' }]);
+    expect(wf.on.workflow_dispatch.inputs.path).toBeDefined();
+    expect(wf.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const steps = wf.jobs.drill.steps as Array<{ uses?: string; run?: string; with?: Record<string, string> }>;
+    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))?.with?.['role-to-assume']).toBe('${{ vars.ROOTLOCK_DRILL_ROLE_ARN }}');
+    expect(steps.some((s) => s.run?.includes('npm run --silent drill -- "$@"'))).toBe(true);
+    expect(pkg.scripts.drill).toBe('ts-node --transpile-only drill/cli.ts');
   });
 });

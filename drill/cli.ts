@@ -54,8 +54,12 @@ export function formatReport(report: RunReport): { lines: string[]; ok: boolean 
 
 /** AWS SDK errors that mean "you may not" or "who are you": reported as one line. */
 function accessProblem(e: unknown): string | undefined {
-  const err = e as { name?: string; message?: string; $metadata?: unknown };
-  if (!err || typeof err !== 'object' || (!err.$metadata && !/Credential|Token|Endpoint/.test(err.name ?? ''))) return undefined;
+  const err = e as { name?: string; message?: string; code?: string; $metadata?: unknown };
+  if (!err || typeof err !== 'object') return undefined;
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(err.code ?? '')) {
+    return `cannot reach AWS (${process.env.AWS_ENDPOINT_URL ?? 'the default endpoints'}): ${err.message}`;
+  }
+  if (!err.$metadata && !/Credential|Token|Endpoint/.test(err.name ?? '')) return undefined;
   return `AWS refused the drill: ${err.name}: ${err.message} (the drill runs with the management account's credentials and assumes the deployment role in every other account; see README "Drill")`;
 }
 
