@@ -317,6 +317,7 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           { configRuleName: 'OrgConfigRule-rootlock-root-account-mfa-enabled-ab12cd34', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
           'Config Rules Compliance Change',
         ),
+        drill: event('rootlock.drill', { marker: 'rootlock-drill', runId: 'rootlock-drill-20261130T184000Z-a1b2' }, 'rootlock drill'),
       };
       const miss = event('aws.iam', { userIdentity: { type: 'IAMUser' }, eventName: 'CreateUser' });
       const withEvents = model.detections.filter((d) => d.event);

@@ -4,6 +4,7 @@
  * name pages. It proves the EventBridge path end to end (rule, forwarding role, bus policy, central rule, topic, key)
  * and is the only detection nobody can trigger by accident: AWS services never use a source outside `aws.*`.
  */
+import { prefixed } from '../config/contract';
 import type { Model } from '../config/model';
 import type { Detection } from './catalog';
 
@@ -12,7 +13,7 @@ export const DRILL_SOURCE = 'rootlock.drill';
 /** detail-type of drill events. */
 export const DRILL_DETAIL_TYPE = 'rootlock drill';
 /** Marker in every synthetic record and event of a drill, so a responder (and a Logs Insights query) tells it apart. */
-export const DRILL_MARKER = 'rootlock-drill';
+export const DRILL_MARKER = prefixed('drill');
 
 export function drillDetections(_model: Model): Detection[] {
   return [
@@ -22,7 +23,7 @@ export function drillDetections(_model: Model): Detection[] {
       severity: 'high',
       why: `A drill, not an incident: \`npm run drill\` sent a synthetic event (source \`${DRILL_SOURCE}\`) to prove that a root event reaches the pager. It names the account, region and run id in its detail.`,
       event: {
-        ruleName: 'rootlock-drill',
+        ruleName: prefixed('drill'),
         pattern: { source: [DRILL_SOURCE] },
         scope: 'forwarded',
         regions: 'all',

@@ -7,6 +7,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { sqsQueueArn } from '../config/arn';
 import type { AccountTarget, Model } from '../config/model';
 
 export interface AwsCredentialIdentity {
@@ -81,7 +82,7 @@ export function subscriberQueuePolicy(queueArn: string, topicArn: string): strin
 /** Creates the queue, then subscribes it; `onCreated` learns each piece as soon as it exists, so removal never misses one. */
 export async function createSubscriber(model: Model, opts: ClientOptions, queueName: string, onCreated: (s: Subscriber) => void): Promise<Subscriber> {
   const p = model.pipeline;
-  const queueArn = `arn:aws:sqs:${model.organization.homeRegion}:${model.security.id}:${queueName}`;
+  const queueArn = sqsQueueArn(model.organization.homeRegion, model.security.id, queueName);
   const sqs = new SQSClient(opts);
   const sns = new SNSClient(opts);
   try {
