@@ -82,7 +82,8 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
     const metricPaths = driven.filter((x) => x.kind === 'metric');
     const metricStart = Date.now();
     for (const p of metricPaths) injectedAt.set(p.name, metricStart);
-    for (const [name, reason] of await injectTrailRecords(model, access, metricPaths, opts.runId)) fail(metricPaths.find((p) => p.name === name)!, reason);
+    const trailFailures = await injectTrailRecords(model, access, metricPaths, opts.runId).catch((e: Error) => new Map(metricPaths.map((p) => [p.name, `preparing the trail records failed: ${e.name}: ${e.message}`])));
+    for (const [name, reason] of trailFailures) fail(metricPaths.find((p) => p.name === name)!, reason);
     for (const p of driven.filter((x) => x.kind === 'guardduty')) {
       injectedAt.set(p.name, Date.now());
       const failure = await injectGuardDutyFinding(model, access, p);
