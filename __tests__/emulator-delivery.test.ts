@@ -10,6 +10,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, PutMetricFilterCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, Target } from '@aws-sdk/client-eventbridge';
 import { CreateDetectorCommand, CreateSampleFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -119,7 +120,7 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
     });
   });
 
-  it('forwards to a bus in another account keeping the sender account; a bus policy without that account sends it to the DLQ', async () => {
+  it('forwards to a bus in another account keeping the sender account; a missing target role or a bus policy without that account sends it to the DLQ', async () => {
     const busName = `central${++n}`;
     const eb = new EventBridgeClient(cfg());
     const busArn = (await eb.send(new CreateEventBusCommand({ Name: busName }))).EventBusArn!;
@@ -129,8 +130,13 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
     const role = `arn:aws:iam::${memberId}:role/forwarder`;
     await rule({ source: ['test.forward'] }, [{ Id: 'central', Arn: busArn, RoleArn: role, DeadLetterConfig: { Arn: memberDlq.arn } }], member);
 
+    const errorCodes = async () => (await drain(memberDlq.url, member)).map((m) => m.MessageAttributes!.ERROR_CODE.StringValue);
+    await put('test.forward', { n: 0 }, member);
+    expect(await errorCodes()).toEqual(['EventBridge.RoleNotFound']); // the target's role does not exist yet
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    await new IAMClient(cfg(member)).send(new CreateRoleCommand({ RoleName: 'forwarder', AssumeRolePolicyDocument: JSON.stringify(trust) }));
     await put('test.forward', { n: 1 }, member);
-    expect(await drain(memberDlq.url, member)).toHaveLength(1); // no bus policy yet: refused
+    expect(await errorCodes()).toEqual(['EventBridge.AccessDenied']); // no bus policy yet: refused
     expect(await drain(inbox.url)).toEqual([]);
 
     await eb.send(new PutPermissionCommand({ EventBusName: busName, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Org', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/forwarder' } } }] }) }));

@@ -156,7 +156,9 @@ def check_delivery(policy_text: Optional[str], principal: str, writes_to: str, v
     fact = fact_for(principal, writes_to, via)
     if fact is None:
         return None
-    refusal = check(policy_text, principal, list(fact.get("actions") or []), context_for(fact, values), resource)
+    # A fact names actions as policies do (`kms:GenerateDataKey*`); the request is one concrete call of each.
+    actions = [a.rstrip("*") for a in fact.get("actions") or []]
+    refusal = check(policy_text, principal, actions, context_for(fact, values), resource)
     if refusal is None:
         return None
     return f"{refusal} (fact {fact.get('id')}: {fact.get('source')})"

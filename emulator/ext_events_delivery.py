@@ -13,7 +13,8 @@ Here, modelled on the EventBridge user guide ("Event bus targets", "Sending and 
   sees it). Log groups, archives and API destinations keep moto's handling.
 * Target input: Input, InputPath, InputTransformer (`input_transformer.py`).
 * Refusals: where the facts (`delivery_policy.py`) cover the call, the target's resource policy decides: the
-  topic's KMS key policy for the SNS call to KMS, the topic policy, the queue policy. A bus in another account needs a
+  topic's KMS key policy for the SNS call to KMS, the topic policy, the queue policy, the trust policy of the target's
+  role (RoleArn; a role that does not exist fails too). A bus in another account needs a
   bus policy that allows the sending account (checked with aws:PrincipalAccount and aws:PrincipalOrgID of the sender).
   A missing target resource is a failure too.
 * Dead-letter queue: a failed delivery sends the event to the target's DeadLetterConfig queue with the message
@@ -27,9 +28,11 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from moto.events import models as ev_models
+from moto.iam.models import iam_backends
 from moto.kms.models import kms_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
+from moto.utilities.utils import get_partition
 
 from common import org_context, split_arn
 from delivery_policy import check, check_delivery
@@ -107,6 +110,8 @@ def _send_to_bus(rule, target: Dict[str, Any], event: Dict[str, Any]) -> None:
     bus = ev_models.events_backends[account][region].event_buses.get(name.split("/", 1)[-1])
     if bus is None:
         raise DeliveryFailure("EventBridge.ResourceNotFound", f"event bus {bus_arn} does not exist")
+    if target.get("RoleArn"):
+        _check_target_role(rule, target["RoleArn"])
     if account != rule.account_id:
         # The rule's target role (RoleArn) makes the PutEvents call on the receiving bus.
         sender = target.get("RoleArn") or f"arn:aws:iam::{rule.account_id}:root"
@@ -116,6 +121,18 @@ def _send_to_bus(rule, target: Dict[str, Any], event: Dict[str, Any]) -> None:
             raise DeliveryFailure("EventBridge.AccessDenied", f"bus policy of {name}: {refusal}")
     for receiving_rule in list(bus.rules.values()):
         receiving_rule.send_to_targets(event)
+
+
+def _check_target_role(rule, role_arn: str) -> None:
+    """EventBridge assumes the target's role: it must exist and trust events.amazonaws.com (where the facts cover it)."""
+    _, _, _, account, resource = split_arn(role_arn)
+    role = next((r for r in iam_backends[account][get_partition(rule.region_name)].roles.values() if r.arn == role_arn), None)
+    if role is None:
+        raise DeliveryFailure("EventBridge.RoleNotFound", f"target role {role_arn} does not exist")
+    values = {"aws:SourceAccount": rule.account_id, "aws:SourceArn": rule.arn, "aws:SourceOrgID": _org_id(rule.account_id)}
+    refusal = check_delivery(role.assume_role_policy_document, "events.amazonaws.com", "events", None, values)
+    if refusal:
+        raise DeliveryFailure("EventBridge.AssumeRoleDenied", f"trust policy of {resource}: {refusal}")
 
 
 def _deliver(rule, target: Dict[str, Any], event: Dict[str, Any]) -> None:
