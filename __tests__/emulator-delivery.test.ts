@@ -34,9 +34,12 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
   const cfg = (credentials?: AwsCredentials) => sdkConfig(emu, { region, credentials });
   async function queue(credentials?: AwsCredentials): Promise<{ url: string; arn: string }> {
     const name = `q${++n}`;
-    const url = (await new SQSClient(cfg(credentials)).send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
     const account = credentials ? memberId : mgmt;
-    return { url, arn: `arn:aws:sqs:${region}:${account}:${name}` };
+    const arn = `arn:aws:sqs:${region}:${account}:${name}`;
+    // EventBridge (targets, dead letters) and SNS may send, as a queue policy must allow in AWS.
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sns.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: arn }] };
+    const url = (await new SQSClient(cfg(credentials)).send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy: JSON.stringify(policy) } }))).QueueUrl!;
+    return { url, arn };
   }
   async function drain(url: string, credentials?: AwsCredentials): Promise<Message[]> {
     return (await new SQSClient(cfg(credentials)).send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }))).Messages ?? [];

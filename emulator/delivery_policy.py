@@ -102,6 +102,7 @@ def _condition_holds(raw_op: str, key: str, expected: Any, context: Dict[str, st
     if_exists = op.endswith("IfExists")
     op = op[: -len("IfExists")] if if_exists else op
     expected_values = [str(e) for e in _as_list(expected)]
+    key = key.lower()  # condition key names are case-insensitive
     present = key in context
     if op == "Null":
         return (not present) == (expected_values[0].lower() == "true")
@@ -130,6 +131,7 @@ def check(policy_text: Optional[str], caller: str, actions: List[str], context: 
         statements = _as_list(json.loads(policy_text or "{}").get("Statement", []))
     except ValueError:
         return "the policy is not valid JSON"
+    context = {k.lower(): v for k, v in context.items()}
     for action in actions:
         allowed, near_misses = False, []
         for stmt in statements:
@@ -147,8 +149,12 @@ def check(policy_text: Optional[str], caller: str, actions: List[str], context: 
 
 
 def context_for(fact: Dict[str, Any], values: Dict[str, str]) -> Dict[str, str]:
-    """The request context: only the keys the service sends, with the values this delivery has."""
-    return {k: values[k] for k in fact.get("sendsConditionKeys", []) if k in values}
+    """The request context: only the keys the service sends, with the values this delivery has. aws:SourceOwner, the
+    legacy key of SNS's default topic policy, travels with aws:SourceAccount."""
+    context = {k: values[k] for k in fact.get("sendsConditionKeys", []) if k in values}
+    if "aws:SourceAccount" in context:
+        context["aws:SourceOwner"] = context["aws:SourceAccount"]
+    return context
 
 
 def check_delivery(policy_text: Optional[str], principal: str, writes_to: str, via: Optional[str], values: Dict[str, str], resource: Optional[str] = None) -> Optional[str]:
