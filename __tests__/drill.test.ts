@@ -28,7 +28,7 @@ const env = (message: string): Envelope => ({ topicArn: model.pipeline.topicArn,
 describe('path planning', () => {
   it('plans an event path per account and event region, a metric path per metric detection, GuardDuty, and lists Config undriven', () => {
     const events = model.allAccounts.flatMap((a) => model.eventRegions.map((r) => `event:${a.name}:${r}`));
-    const metrics = model.detections.filter((d) => d.metric).map((d) => `metric:${d.id}`);
+    const metrics = model.detections.filter((d) => d.metric && d.metric.route !== 'compliance').map((d) => `metric:${d.id}`);
     expect(paths.map((p) => p.name)).toEqual([...events, ...metrics, 'guardduty', 'config']);
     expect(byName('config').notDriven).toMatch(/not driven/);
     expect(paths.filter((p) => p.kind !== 'config').every((p) => !p.notDriven && p.timeoutSeconds > 0)).toBe(true);
@@ -43,7 +43,8 @@ describe('path planning', () => {
 
   it('selects one path by name or a group by prefix, and names the paths when nothing matches', () => {
     expect(selectPaths(paths, 'guardduty').map((p) => p.name)).toEqual(['guardduty']);
-    expect(selectPaths(paths, 'metric:').length).toBe(model.detections.filter((d) => d.metric).length);
+    expect(selectPaths(paths, 'metric:').length).toBe(model.detections.filter((d) => d.metric && d.metric.route !== 'compliance').length);
+    expect(paths.map((p) => p.name)).not.toContain('metric:cis-root-usage'); // compliance topic, not a page
     expect(() => selectPaths(paths, 'event')).toThrow(UsageError);
     expect(() => selectPaths(paths, 'nope')).toThrow(/--path nope matches no path; the paths are: event:management:/);
   });

@@ -44,14 +44,21 @@ describe('synthesis of the example organization', () => {
   it('adopts the existing organization by import, never creating a second one', () => {
     const m = stacks.management;
     const [[address]] = resources(m, 'aws_organizations_organization');
-    expect(m.import).toEqual([{ id: 'o-exampleorg1', to: `aws_organizations_organization.${address}` }]);
+    expect(m.import).toEqual([
+      { id: 'o-exampleorg1', to: `aws_organizations_organization.${address}` },
+      // Every declared member account is adopted too (placement), never created.
+      ...model.placement.accounts.map((a) => ({ id: a.id, to: `aws_organizations_account.placement_${a.key}` })),
+    ]);
   });
 
   it('keeps already-enabled trusted access and adds iam.amazonaws.com', () => {
     const [[, org]] = resources(stacks.management, 'aws_organizations_organization');
     expect(org.aws_service_access_principals).toEqual(expect.arrayContaining(['sso.amazonaws.com', 'account.amazonaws.com', 'iam.amazonaws.com']));
     expect(org.feature_set).toBe('ALL');
-    expect(org.enabled_policy_types).toEqual(['SERVICE_CONTROL_POLICY']);
+    // Every policy type already enabled on the root (read at plan time) is kept, plus SERVICE_CONTROL_POLICY.
+    expect(org.enabled_policy_types).toBe(
+      '${sort(distinct(concat([for t in data.aws_organizations_organization.organization_live.roots[0].policy_types : t.type if t.status == "ENABLED"], ["SERVICE_CONTROL_POLICY"])))}',
+    );
   });
 
   it('enables both root access features after trusted access', () => {

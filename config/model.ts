@@ -5,6 +5,8 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
+import { ComplianceModel, resolveCompliance } from './model-compliance';
+import { Placement, resolvePlacement } from './model-placement';
 
 export { kebab, snake };
 
@@ -20,6 +22,7 @@ export const RUNBOOK_FILES = {
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
   drill: 'drill.md',
+  compliance: 'compliance.md',
 } as const;
 
 export interface ResolvedOu {
@@ -108,7 +111,11 @@ export interface Model {
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
+  compliance: ComplianceModel;
   detections: Detection[];
+  /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
+  placement: Placement;
   runbooks: typeof RUNBOOK_FILES;
   stackNames: { management: string; security: string; configRules: string };
 }
@@ -256,10 +263,13 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    compliance: resolveCompliance(config, secId, home),
     detections: [],
+    placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     runbooks: RUNBOOK_FILES,
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
+  model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
   return model;
 }

@@ -19,6 +19,17 @@ const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim()
 
 export const CUSTODY_ROLES = ['root-password', 'mfa-device', 'approver'] as const;
 
+/** Organizations policy types (EnablePolicyType): disabling one detaches every policy of that type. */
+export const POLICY_TYPES = [
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'TAG_POLICY',
+  'BACKUP_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+] as const;
+
 const organization = z
   .strictObject({
     managementAccountId: accountId.describe('The management (payer) account id. SCPs never apply to it.'),
@@ -37,6 +48,12 @@ const organization = z
       .array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'is not a service principal such as "sso.amazonaws.com"'))
       .default([])
       .describe('Service principals that already have trusted access. They are kept: dropping one silently is an outage.'),
+    keepPolicyTypes: z
+      .array(z.enum(POLICY_TYPES, { error: `must be one of ${POLICY_TYPES.join(', ')}` }))
+      .default([])
+      .describe(
+        'Policy types to keep enabled besides SERVICE_CONTROL_POLICY. An adopted organization keeps every type already enabled (read at plan time); list them here when the plan cannot read them. A type is never disabled by a deploy.',
+      ),
     deploymentRoleName: z
       .string()
       .regex(IAM_NAME, 'is not a valid IAM role name')
@@ -126,12 +143,36 @@ const exemption = z.strictObject({
   reason: z.string().optional().describe('Why this OU may keep root: shown in the plan, the SCP descriptions and the runbooks.'),
 });
 
+const unmanagedAccount = z.strictObject({
+  id: accountId.describe('A member account rootlock leaves where it is: not placed, not baselined.'),
+  reason: z.string().optional().describe('Why the account is left alone: shown in the runbooks, the inventory and the plan.'),
+});
+
 const monitoring = z
   .strictObject({
     guardDuty: z.boolean().default(true).describe('Enable GuardDuty with the security account as delegated admin. false where the organization runs it elsewhere.'),
     config: z.boolean().default(true).describe('Deploy AWS Config recorders and the organization root rules. false where the organization runs Config elsewhere.'),
   })
   .default({ guardDuty: true, config: true });
+
+const compliance = z
+  .strictObject({
+    emails: z
+      .array(z.email({ error: 'is not an email address' }))
+      .optional()
+      .describe(
+        'Low-noise subscribers (a compliance mailbox) of the compliance topic that the CIS 4.3 / Security Hub CloudWatch.1 alarm notifies. Default: alerts.emails. Never a pager: the split root-usage and root-task-session alarms page.',
+      ),
+    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-compliance'),
+    trailObjectLock: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('S3 Object Lock (governance mode, default retention = logging.retentionDays) on the trail bucket.'),
+        reason: z.string().optional().describe('Required when enabled is false: why the trail logs may be deleted or overwritten before their retention ends.'),
+      })
+      .default({ enabled: true })
+      .describe('Object Lock on the organization trail bucket (Security Hub S3.15). Only for a new bucket: see the README for an existing deployment.'),
+  })
+  .describe('What auditors check (CIS, Security Hub, Prowler): the compliance alarm route and the trail bucket lock.');
 
 const state = z
   .discriminatedUnion(
@@ -162,8 +203,13 @@ export const configSchema = z
     alerts,
     logging: logging.default({ retentionDays: 365 }),
     exemptions: z.array(exemption).default([]),
+    unmanagedAccounts: z
+      .array(unmanagedAccount)
+      .default([])
+      .describe('ACTIVE member accounts deliberately left outside rootlock. Any other undeclared ACTIVE account fails the management plan.'),
     monitoring,
     state,
+    compliance: compliance.default({ topicName: 'rootlock-compliance', trailObjectLock: { enabled: true } }),
   })
   .describe('rootlock: one organization, its root lock-down and its break-glass runbooks.');
 

@@ -5,7 +5,7 @@
  * - `event:<account>:<region>`: a custom event on the account's default bus, forwarded to the central bus by the
  *   `drill` detection's rule, paged by the central rule (every account, every event region);
  * - `metric:<detection>`: a synthetic trail record in the trail's log group, counted by the detection's metric
- *   filter, raising its alarm (one per metric detection);
+ *   filter, raising its alarm (one per metric detection that pages; compliance-topic alarms are not pages);
  * - `guardduty`: a GuardDuty sample finding of the root-credential type in the delegated admin (GuardDuty on);
  * - `config`: listed, never driven: a Config rule turns NON_COMPLIANT only when a root user really loses MFA or gains
  *   an access key, which a drill must not do. Its EventBridge leg is the same forwarding every `event:` path proves.
@@ -54,7 +54,8 @@ export function planPaths(model: Model): DrillPath[] {
       }
     }
   }
-  for (const d of model.detections.filter((x) => x.metric)) {
+  // Alarms routed to the compliance topic never page (they duplicate a paging alarm): the drill proves pages.
+  for (const d of model.detections.filter((x) => x.metric && x.metric.route !== 'compliance')) {
     paths.push({ name: `metric:${d.id}`, kind: 'metric', account: model.security, region: home, detection: d, timeoutSeconds: defaultTimeoutSeconds('metric', period) });
   }
   const guardDuty = byId('guardduty-root-credential-usage');

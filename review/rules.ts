@@ -11,7 +11,9 @@ import { scpRules } from './rules/scp';
 import { organizationRules } from './rules/organization';
 import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
+import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
+import { complianceRules } from './rules-compliance';
 
 export type { Finding, Rule } from './rule';
 export { appliesTo, evaluate } from './rule';
@@ -21,6 +23,8 @@ export const RULES: readonly Rule[] = [
   ...organizationRules,
   ...breakGlassRules,
   ...monitoringRules,
+  ...complianceRules,
+  ...placementRules,
   // ---- everything else
   ...generalRules,
 ];

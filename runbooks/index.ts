@@ -13,6 +13,7 @@ import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
+import { renderComplianceMap } from './compliance';
 
 export { GENERATED_MARKER } from './markdown';
 export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
@@ -34,6 +35,7 @@ function renderIndex(model: Model): string {
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
         ['A drill paged me, or I want to know what a drill sends', link('Drill', f.drill)],
+        ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
       ],
     ),
     heading(2, 'Critical alarms'),
@@ -60,6 +62,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
     [f.drill, renderDrill(model)],
+    [f.compliance, renderComplianceMap(model)],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
   return files;
