@@ -29,12 +29,14 @@ import {
 import { DeleteObjectsCommand, GetBucketEncryptionCommand, GetBucketLoggingCommand, ListObjectVersionsCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, GetPublicAccessBlockCommand, PutBucketLoggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { CIS_ROOT_USAGE_PATTERN } from '../detections/compliance';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
 import { GLOBAL_EVENTS_REGION, Model, resolveModel } from '../config/model';
 import { deployOrder } from '../stacks/app';
 import { scpSpecs } from '../policies/scp';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { describeResult, expectExit, REPO_ROOT, runProcess, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformPlan, TfResult } from './support/terraform';
+import { kmsCall } from './support/kms';
 import { describeWithTools } from './support/tools';
 
 const stages: Array<[string, number]> = [];
@@ -344,6 +346,54 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       if (r.code !== 0) dirty.push(describeResult(r));
     }
     expect(dirty).toEqual([]);
+  });
+
+  it('drill: every path pages through the deployed pipeline, nothing is left behind; a broken key policy fails exactly the paths through it', async () => {
+    const sec = creds.security;
+    const drill = (args: string[]) =>
+      stage(`npm run drill ${args.join(' ')}`, () => runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'drill/cli.ts', '--json', ...args], REPO_ROOT, env, 600_000, ['(drill)']));
+    const results = (r: TfResult) => (JSON.parse(r.stdout) as { results: Array<{ path: string; result: string; reason?: string }> }).results;
+    const leftovers = async () => ({
+      queues: (await new SQSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListQueuesCommand({ QueueNamePrefix: 'rootlock-drill' }))).QueueUrls ?? [],
+      subscriptions: ((await new SNSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListSubscriptionsByTopicCommand({ TopicArn: model.pipeline.topicArn }))).Subscriptions ?? []).filter((x) => x.Protocol === 'sqs'),
+    });
+
+    const ok = await drill([]);
+    expect({ code: ok.code, stderr: ok.code === 0 ? '' : describeResult(ok) }).toEqual({ code: 0, stderr: '' });
+    const passed = results(ok);
+    expect(passed.filter((r) => r.result !== 'PASS')).toEqual(model.monitoring.config ? [expect.objectContaining({ path: 'config', result: 'NOT DRIVEN' })] : []);
+    expect(passed.map((r) => r.path)).toEqual(expect.arrayContaining([`event:${model.members[1].name}:${GLOBAL_EVENTS_REGION}`, 'metric:root-usage', 'guardduty']));
+    expect(await leftovers()).toEqual({ queues: [], subscriptions: [] });
+
+    // Break the alert key the way main had it: events.amazonaws.com only with aws:SourceAccount, which SNS never sends.
+    const kmsOpts = { region, credentials: sec };
+    const keyId = (await kmsCall<{ KeyMetadata: { KeyId: string } }>(emu, 'DescribeKey', { KeyId: model.pipeline.alertsKeyAlias }, kmsOpts)).KeyMetadata.KeyId;
+    const original = (await kmsCall<{ Policy: string }>(emu, 'GetKeyPolicy', { KeyId: keyId, PolicyName: 'default' }, kmsOpts)).Policy;
+    const broken = JSON.parse(original) as { Statement: Array<Record<string, unknown>> };
+    broken.Statement = broken.Statement.flatMap((st) =>
+      JSON.stringify(st.Principal).includes('events.amazonaws.com')
+        ? [{ ...st, Principal: { Service: 'cloudwatch.amazonaws.com' } }, { ...st, Sid: 'EventsOnlyFromThisAccount', Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': ids.security } } }]
+        : [st],
+    );
+    await kmsCall(emu, 'PutKeyPolicy', { KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify(broken) }, kmsOpts);
+    try {
+      // The alarms of the first run return to OK once their period holds no breaching datapoint.
+      const cw = new CloudWatchClient(sdkConfig(emu, { region, credentials: sec }));
+      for (let i = 0; i < 90; i++) {
+        const states = (await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!.map((a) => a.StateValue);
+        if (states.every((st) => st === 'OK')) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      const bad = await drill(['--timeout', '30']);
+      expect(bad.code).toBe(1);
+      const failed = results(bad).filter((r) => r.result === 'FAIL');
+      expect(failed.map((r) => r.path).sort()).toEqual(results(bad).filter((r) => r.path.startsWith('event:') || r.path === 'guardduty').map((r) => r.path).sort());
+      for (const f of failed) expect({ path: f.path, reason: f.reason }).toEqual({ path: f.path, reason: expect.stringMatching(/EventsOnlyFromThisAccount requires aws:SourceAccount/) });
+      expect(results(bad).filter((r) => r.path.startsWith('metric:')).every((r) => r.result === 'PASS')).toBe(true);
+      expect(await leftovers()).toEqual({ queues: [], subscriptions: [] });
+    } finally {
+      await kmsCall(emu, 'PutKeyPolicy', { KeyId: keyId, PolicyName: 'default', Policy: original }, kmsOpts);
+    }
   });
 
   /**

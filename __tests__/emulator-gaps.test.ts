@@ -332,6 +332,7 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           { configRuleName: 'OrgConfigRule-rootlock-root-account-mfa-enabled-ab12cd34', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
           'Config Rules Compliance Change',
         ),
+        drill: event('rootlock.drill', { marker: 'rootlock-drill', runId: 'rootlock-drill-20261130T184000Z-a1b2' }, 'rootlock drill'),
         'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
         'forwarding-failed': event('aws.cloudwatch', { alarmName: 'rootlock-forwarding-dlq-not-empty', state: { value: 'ALARM' } }, 'CloudWatch Alarm State Change'),
         'account-moved': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }),

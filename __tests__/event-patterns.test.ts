@@ -89,6 +89,7 @@ const EXPECTED: Record<string, string[]> = {
   'forwarding-alarm-in-alarm': ['forwarding-failed'],
   'forwarding-alarm-back-to-ok': [],
   'unrelated-alarm-in-alarm': [],
+  'drill-event': ['drill'],
   'kms-disable-key': ['kms-key-disabled'],
   'root-credential-challenge-service-event': [],
   'org-move-account': ['account-moved'],

@@ -45,4 +45,5 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  drill: 'drill.md',
 } as const;

@@ -26,6 +26,7 @@ export const RUNBOOK_FILES = {
   inventory: 'inventory.md',
   protection: 'monitoring-protection.md',
   audit: 'audit.md',
+  drill: 'drill.md',
   compliance: 'compliance.md',
 } as const;
 

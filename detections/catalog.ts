@@ -5,6 +5,7 @@
  */
 import type { Model } from '../config/model';
 import { pipelineHealthDetections } from './pipeline-health';
+import { drillDetections } from './drill';
 import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
 
@@ -239,7 +240,7 @@ export function detectionsFor(model: Model): Detection[] {
     });
   }
   detections.push(...pipelineHealthDetections());
-  return [...detections, ...complianceDetections(model), ...organizationDetections(model)];
+  return [...detections, ...complianceDetections(model), ...organizationDetections(model), ...drillDetections(model)];
 }
 
 function escapeRegex(text: string): string {

@@ -1,24 +1,160 @@
-"""CloudWatch gap: `DisableAlarmActions` / `EnableAlarmActions` are missing in moto 5.2.1 (a 501 through ext_core).
+"""CloudWatch gap: moto 5.2.1 stores metric data and alarms but never evaluates an alarm, so no alarm ever fires.
 
-Per the CloudWatch API reference they take `AlarmNames` (up to 100) and set each named alarm's `ActionsEnabled`;
-names that do not exist are ignored, as in AWS. The audit's drift test disables a root alarm's actions this way.
+Here every PutMetricData (from the API or from a log metric filter, see ext_logs_delivery.py) evaluates the alarms on
+that metric (namespace, name, same dimensions), modelled on "Using Amazon CloudWatch alarms"
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), simplified:
+
+* Evaluation happens when data arrives, not on a timer. The window is the last EvaluationPeriods periods of Period
+  seconds ending now; each period's datapoints are aggregated with the alarm's Statistic (Sum, Average, Minimum,
+  Maximum, SampleCount); the alarm is breaching when at least DatapointsToAlarm (default EvaluationPeriods) periods
+  compare true with the ComparisonOperator. Periods without data are not breaching (treatMissingData notBreaching,
+  rootlock's setting); extended statistics and metric-math alarms are not evaluated.
+* An alarm in ALARM whose window had emptied before the new data arrived first returns to OK (AWS would have done so
+  at its next evaluation), so each new burst is a new OK -> ALARM transition and notifies again, as in AWS. Reading
+  alarms (DescribeAlarms) re-evaluates those in ALARM the same way, so a reader sees the alarm back in OK once its
+  window holds no breaching period, as it would after AWS's next periodic evaluation.
+* A state change runs the actions of the new state (AlarmActions / OKActions) when ActionsEnabled: an SNS topic gets
+  the alarm notification JSON (AlarmName, NewStateValue, NewStateReason, StateChangeTime, Trigger...), published as
+  cloudwatch.amazonaws.com, so the topic policy and its KMS key policy are checked where the facts cover them
+  (ext_events_delivery.publish_checked). `Region` holds the region code, not its long name. A refused publish is
+  recorded in the alarm history as a failed action, as AWS does, and in FAILURES.
 """
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List
+
+from moto.cloudwatch import models as cw_models
 from moto.cloudwatch.responses import CloudWatchResponse
-from moto.core.responses import EmptyResult
+from moto.core.utils import utcnow
+
+from ext_events_delivery import DeliveryFailure, publish_checked
+
+FAILURES: List[Dict[str, str]] = []
+
+COMPARE = {
+    "GreaterThanOrEqualToThreshold": lambda v, t: v >= t,
+    "GreaterThanThreshold": lambda v, t: v > t,
+    "LessThanThreshold": lambda v, t: v < t,
+    "LessThanOrEqualToThreshold": lambda v, t: v <= t,
+}
+
+_original_put_metric_data = cw_models.CloudWatchBackend.put_metric_data
+_original_describe_alarms = CloudWatchResponse.describe_alarms
 
 
-def _set_actions(enabled: bool):
-    def handler(self):
-        names = self._get_param("AlarmNames") or []
-        alarms = self.cloudwatch_backend.alarms
-        for name in names:
-            if name in alarms:
-                alarms[name].actions_enabled = enabled
-        return EmptyResult()
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
 
-    return handler
+
+def _values(datum) -> List[float]:
+    return [datum.value] if hasattr(datum, "value") else [datum.sum_stat / max(datum.sample_count, 1)] * int(datum.sample_count)
+
+
+def _statistic(name: str, values: List[float]) -> float:
+    if name == "Sum":
+        return sum(values)
+    if name == "Average":
+        return sum(values) / len(values)
+    if name == "Minimum":
+        return min(values)
+    if name == "Maximum":
+        return max(values)
+    return float(len(values))
+
+
+def _breaching_periods(backend, alarm, end: datetime, exclude: set) -> List[float]:
+    """Aggregated values of the breaching periods in the window ending at `end`."""
+    dims = [{"Name": d.name, "Value": d.value} for d in alarm.dimensions]
+    data = [d for d in backend.metric_data if id(d) not in exclude and d.filter(alarm.namespace, alarm.metric_name, dims)
+            and len(d.dimensions) == len(dims)]
+    compare = COMPARE.get(alarm.comparison_operator)
+    if compare is None or not alarm.statistic:
+        return []
+    breaching = []
+    for i in range(int(alarm.evaluation_periods)):
+        stop = end - timedelta(seconds=i * int(alarm.period))
+        start = stop - timedelta(seconds=int(alarm.period))
+        values = [v for d in data if start < _aware(d.timestamp) <= stop for v in _values(d)]
+        if values and compare(_statistic(alarm.statistic, values), float(alarm.threshold)):
+            breaching.append(_statistic(alarm.statistic, values))
+    return breaching
+
+
+def _notification(alarm, account_id: str, old_state: str, reason: str) -> str:
+    return json.dumps({
+        "AlarmName": alarm.name,
+        "AlarmDescription": alarm.description,
+        "AWSAccountId": account_id,
+        "AlarmConfigurationUpdatedTimestamp": alarm.configuration_updated_timestamp.isoformat(),
+        "NewStateValue": alarm.state_value,
+        "NewStateReason": reason,
+        "StateChangeTime": _aware(alarm.state_updated_timestamp).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+        "Region": alarm.region_name,
+        "AlarmArn": alarm.alarm_arn,
+        "OldStateValue": old_state,
+        "OKActions": alarm.ok_actions,
+        "AlarmActions": alarm.alarm_actions,
+        "InsufficientDataActions": alarm.insufficient_data_actions,
+        "Trigger": {
+            "MetricName": alarm.metric_name, "Namespace": alarm.namespace, "StatisticType": "Statistic",
+            "Statistic": (alarm.statistic or "").upper(), "Unit": alarm.unit,
+            "Dimensions": [{"name": d.name, "value": d.value} for d in alarm.dimensions], "Period": int(alarm.period),
+            "EvaluationPeriods": int(alarm.evaluation_periods), "ComparisonOperator": alarm.comparison_operator,
+            "Threshold": float(alarm.threshold), "TreatMissingData": alarm.treat_missing_data or "missing",
+            "EvaluateLowSampleCountPercentile": "",
+        },
+    })
+
+
+def _transition(backend, alarm, state: str, reason: str) -> None:
+    old = alarm.state_value
+    alarm.update_state(reason, json.dumps({"version": "1.0"}), state)
+    actions = {"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions}.get(state, alarm.insufficient_data_actions)
+    if not alarm.actions_enabled:
+        return
+    for action in actions or []:
+        if ":sns:" not in action:
+            continue
+        try:
+            publish_checked(action, _notification(alarm, backend.account_id, old, reason), "cloudwatch.amazonaws.com",
+                            {"aws:SourceAccount": backend.account_id, "aws:SourceArn": alarm.alarm_arn},
+                            subject=f'{state}: "{alarm.name}" in {alarm.region_name}'[:100])
+        except DeliveryFailure as failure:
+            FAILURES.append({"alarm": alarm.alarm_arn, "action": action, "code": failure.code, "message": failure.message})
+            alarm.history.append(("Action", f"Failed to execute action {action}: {failure.message}", "{}", state, utcnow()))
+
+
+def evaluate(backend, namespace: str, names: set, new_data: set) -> None:
+    now = datetime.now(timezone.utc)
+    for alarm in list(backend.alarms.values()):
+        if alarm.namespace != namespace or alarm.metric_name not in names:
+            continue
+        needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
+        if alarm.state_value == "ALARM" and len(_breaching_periods(backend, alarm, now, new_data)) < needed:
+            _transition(backend, alarm, "OK", "Threshold Crossed: no datapoints were breaching the threshold.")
+        breaching = _breaching_periods(backend, alarm, now, set())
+        if len(breaching) >= needed and alarm.state_value != "ALARM":
+            shown = ", ".join(str(v) for v in breaching)
+            _transition(backend, alarm, "ALARM", f"Threshold Crossed: {len(breaching)} datapoint(s) [{shown}] crossed the threshold ({float(alarm.threshold)}).")
+
+
+def put_metric_data(self, namespace: str, metric_data: List[Dict[str, Any]]) -> None:
+    before = {id(d) for d in self.metric_data}
+    _original_put_metric_data(self, namespace, metric_data)
+    new_data = {id(d) for d in self.metric_data} - before
+    evaluate(self, namespace, {m["MetricName"] for m in metric_data}, new_data)
+
+
+def describe_alarms(self):
+    backend = self.cloudwatch_backend
+    now = datetime.now(timezone.utc)
+    for alarm in list(backend.alarms.values()):
+        needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
+        if alarm.state_value == "ALARM" and alarm.metric_name and len(_breaching_periods(backend, alarm, now, set())) < needed:
+            _transition(backend, alarm, "OK", "Threshold Crossed: no datapoints were breaching the threshold.")
+    return _original_describe_alarms(self)
 
 
 def install() -> None:
-    CloudWatchResponse.disable_alarm_actions = _set_actions(False)
-    CloudWatchResponse.enable_alarm_actions = _set_actions(True)
+    cw_models.CloudWatchBackend.put_metric_data = put_metric_data
+    CloudWatchResponse.describe_alarms = describe_alarms

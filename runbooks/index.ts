@@ -8,6 +8,7 @@ import type { Model } from '../config/model';
 import { renderAfterUse } from './after-use';
 import { renderAlarmPlaybooks } from './alarms';
 import { renderBreakGlass } from './break-glass';
+import { renderDrill } from './drill';
 import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
@@ -38,6 +39,7 @@ function renderIndex(model: Model): string {
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
         ['Who can change the alarm pipeline, and what nobody else can', link('Monitoring protection', f.protection)],
         ['Does the live organization still match the configuration (after a deploy, weekly, before an audit)', link('Auditing the live organization', f.audit)],
+        ['A drill paged me, or I want to know what a drill sends', link('Drill', f.drill)],
         ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
       ],
     ),
@@ -66,6 +68,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.inventory, renderInventory(model)],
     [f.protection, renderProtection(model)],
     [f.audit, renderAuditRunbook(model)],
+    [f.drill, renderDrill(model)],
     [f.compliance, renderComplianceMap(model)],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);

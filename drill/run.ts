@@ -1,0 +1,135 @@
+/**
+ * One drill run: create the temporary subscriber, inject every selected path's synthetic input, wait for each page at
+ * the alert topic (or for the event in the central dead-letter queue, which fails the path at once with AWS's reason),
+ * and always remove the subscriber.
+ */
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Model } from '../config/model';
+import { AccountAccess, ClientOptions, createSubscriber, removeSubscriber, Subscriber } from './aws';
+import { GUARDDUTY_ROOT_FINDING, injectEvent, injectGuardDutyFinding, injectTrailRecords } from './inject';
+import { messageProves, parseEnvelope } from './match';
+import type { DrillPath } from './plan';
+
+export interface PathResult {
+  path: string;
+  result: 'PASS' | 'FAIL' | 'NOT DRIVEN';
+  /** Seconds from injection to the page (PASS). */
+  seconds?: number;
+  reason?: string;
+}
+
+export interface RunReport {
+  runId: string;
+  results: PathResult[];
+  /** Anything of the temporary subscriber that could not be removed (empty when it is gone). */
+  leftBehind: string[];
+}
+
+export interface RunOptions {
+  runId: string;
+  /** Overrides every path's timeout (seconds). */
+  timeoutSeconds?: number;
+  progress: (line: string) => void;
+}
+
+/**
+ * This run's events in the central dead-letter queue, peeked (never deleted: they are the evidence): path name -> the
+ * reason AWS gave. A drill event names its path; a GuardDuty sample finding of the root type counts for `guardduty`
+ * when it was created after `since`.
+ */
+async function deadLetters(sqs: SQSClient, url: string | undefined, runId: string, since: number): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (!url) return found;
+  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] })).catch(() => undefined);
+  for (const m of out?.Messages ?? []) {
+    let event: { source?: string; time?: string; detail?: { runId?: unknown; path?: unknown; type?: unknown; service?: { additionalInfo?: { sample?: unknown } } } } | undefined;
+    try {
+      event = JSON.parse(m.Body ?? '');
+    } catch {
+      continue;
+    }
+    const detail = event?.detail;
+    const attr = (n: string) => m.MessageAttributes?.[n]?.StringValue ?? '';
+    const reason = `delivery to ${attr('TARGET_ARN') || 'the target'} failed (${attr('ERROR_CODE') || 'unknown error'}): ${attr('ERROR_MESSAGE')}`.trim();
+    if (detail?.runId === runId && typeof detail.path === 'string') found.set(detail.path, reason);
+    const sampleRootFinding = event?.source === 'aws.guardduty' && detail?.type === GUARDDUTY_ROOT_FINDING && detail.service?.additionalInfo?.sample === true;
+    if (sampleRootFinding && Date.parse(event?.time ?? '') >= since - 5000) found.set('guardduty', reason);
+  }
+  return found;
+}
+
+export async function runDrill(model: Model, paths: DrillPath[], opts: RunOptions): Promise<RunReport> {
+  const access = new AccountAccess(model);
+  const results = new Map<string, PathResult>();
+  for (const p of paths.filter((x) => x.notDriven)) results.set(p.name, { path: p.name, result: 'NOT DRIVEN', reason: p.notDriven });
+  const driven = paths.filter((p) => !p.notDriven);
+  const security: ClientOptions = await access.client(model.security, model.organization.homeRegion);
+  let subscriber: Subscriber | undefined;
+  const leftBehind: string[] = [];
+  const sqs = new SQSClient(security);
+  try {
+    if (driven.length > 0) {
+      await createSubscriber(model, security, opts.runId, (s) => (subscriber = s));
+      // Subscribing an SQS queue in the topic's account is confirmed at once; nothing to wait for.
+    }
+    const injectedAt = new Map<string, number>();
+    const fail = (p: DrillPath, reason: string) => results.set(p.name, { path: p.name, result: 'FAIL', reason });
+    for (const p of driven.filter((x) => x.kind === 'event')) {
+      injectedAt.set(p.name, Date.now());
+      const failure = await injectEvent(access, p, opts.runId);
+      if (failure) fail(p, failure);
+    }
+    const metricPaths = driven.filter((x) => x.kind === 'metric');
+    const metricStart = Date.now();
+    for (const p of metricPaths) injectedAt.set(p.name, metricStart);
+    const trailFailures = await injectTrailRecords(model, access, metricPaths, opts.runId).catch((e: Error) => new Map(metricPaths.map((p) => [p.name, `preparing the trail records failed: ${e.name}: ${e.message}`])));
+    for (const [name, reason] of trailFailures) fail(metricPaths.find((p) => p.name === name)!, reason);
+    for (const p of driven.filter((x) => x.kind === 'guardduty')) {
+      injectedAt.set(p.name, Date.now());
+      const failure = await injectGuardDutyFinding(model, access, p);
+      if (failure) fail(p, failure);
+    }
+
+    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: model.pipeline.deadLetterQueueName })).catch(() => undefined))?.QueueUrl;
+    const started = Date.now();
+    const context = { runId: opts.runId, startedAt: started - 5000 };
+    let lastProgress = 0;
+    for (;;) {
+      const pending = driven.filter((p) => !results.has(p.name));
+      if (pending.length === 0) break;
+      const now = Date.now();
+      for (const p of pending) {
+        const limit = (opts.timeoutSeconds ?? p.timeoutSeconds) * 1000;
+        if (now - injectedAt.get(p.name)! > limit) fail(p, `no page at the alert topic within ${Math.round(limit / 1000)} s`);
+      }
+      const waiting = driven.filter((p) => !results.has(p.name));
+      if (waiting.length === 0) break;
+      if (now - lastProgress >= 10_000) {
+        opts.progress(`waiting for ${waiting.length} of ${driven.length} path(s) (${Math.round((now - started) / 1000)} s): ${waiting.map((p) => p.name).join(', ')}`);
+        lastProgress = now;
+      }
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: subscriber!.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+      const messages = received.Messages ?? [];
+      for (const m of messages) {
+        const env = parseEnvelope(m.Body ?? '');
+        if (!env) continue;
+        for (const p of waiting) {
+          if (!results.has(p.name) && messageProves(p, env, context)) {
+            results.set(p.name, { path: p.name, result: 'PASS', seconds: Math.round((Date.now() - injectedAt.get(p.name)!) / 100) / 10 });
+          }
+        }
+      }
+      if (messages.length > 0) {
+        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: subscriber!.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      }
+      const dead = await deadLetters(sqs, dlqUrl, opts.runId, started);
+      for (const p of waiting.filter((x) => !results.has(x.name) && dead.has(x.name))) {
+        fail(p, `the event reached the central dead-letter queue ${model.pipeline.deadLetterQueueName}: ${dead.get(p.name)}`);
+      }
+    }
+  } finally {
+    if (subscriber) leftBehind.push(...(await removeSubscriber(security, subscriber)));
+    sqs.destroy();
+  }
+  return { runId: opts.runId, results: paths.map((p) => results.get(p.name)!), leftBehind };
+}
