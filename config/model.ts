@@ -5,6 +5,7 @@
 import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
+import { resolvePeople, type ResolvedPeople } from './model-people';
 
 export { kebab, snake };
 
@@ -109,6 +110,8 @@ export interface Model {
   monitoring: { guardDuty: boolean; config: boolean };
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
+  /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
+  people: ResolvedPeople;
   stackNames: { management: string; security: string; configRules: string };
 }
 
@@ -207,7 +210,7 @@ export function resolveModel(config: RootlockConfig): Model {
     allAccounts: [management, ...members],
     breakGlass: {
       roleName: bg.roleName,
-      principals: [...bg.principals].sort(),
+      principals: bg.principals.map((p) => p.arn).sort(),
       mfaMaxAgeSeconds: bg.mfaMaxAgeSeconds,
       sessionDurationSeconds: bg.sessionDurationSeconds,
       adminPolicyArn: `arn:${PARTITION}:iam::aws:policy/AdministratorAccess`,
@@ -257,6 +260,7 @@ export function resolveModel(config: RootlockConfig): Model {
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
     detections: [],
     runbooks: RUNBOOK_FILES,
+    people: resolvePeople(config),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.detections = detectionsFor(model);

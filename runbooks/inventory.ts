@@ -1,7 +1,7 @@
 /** inventory.md: everything rootlock deployed, by name, and how to find what only exists after deploy. */
 import type { Model } from '../config/model';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
-import { accountLabel, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
+import { accountLabel, GLOBAL_REGION, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
 import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
 
 export function renderInventory(model: Model): string {
@@ -34,10 +34,12 @@ export function renderInventory(model: Model): string {
     ),
     fence([
       aws('organizations', 'describe-organization', [
+        ['--region', GLOBAL_REGION],
         ['--query', 'Organization.[Id,MasterAccountId,FeatureSet]'],
         ['--output', 'text'],
       ]),
       aws('organizations', 'list-roots', [
+        ['--region', GLOBAL_REGION],
         ['--query', 'Roots[].[Id,Name]'],
         ['--output', 'text'],
       ]),
@@ -58,7 +60,10 @@ export function renderInventory(model: Model): string {
     `Role ${code(bg.roleName)} with ${code(bg.adminPolicyArn)}; session ${bg.sessionDurationSeconds} seconds; MFA no older than ${
       bg.mfaMaxAgeSeconds
     } seconds; a source identity is required. May be assumed only by:`,
-    bullets(bg.principals.map(code)),
+    table(
+      ['Principal', 'MFA device', 'CLI profile', 'Credentials kept in'],
+      model.people.breakGlassPrincipals.map((p) => [code(p.arn), code(p.mfaDeviceArn), code(p.profile), prose(p.custody)]),
+    ),
     table(
       ['Account', 'OU', 'Stack', 'Break-glass role', 'Console switch role'],
       model.allAccounts.map((a) => [
@@ -83,6 +88,7 @@ export function renderInventory(model: Model): string {
             'organizations',
             'list-policies',
             [
+              ['--region', GLOBAL_REGION],
               ['--filter', 'SERVICE_CONTROL_POLICY'],
               ['--query', raw(`"Policies[?Name=='${s.name}'].Id"`)],
               ['--output', 'text'],
@@ -90,6 +96,7 @@ export function renderInventory(model: Model): string {
             v,
           ),
           aws('organizations', 'list-targets-for-policy', [
+            ['--region', GLOBAL_REGION],
             ['--policy-id', raw(`"$${v}"`)],
             ['--query', 'Targets[].[TargetId,Name,Type]'],
             ['--output', 'text'],
