@@ -20,6 +20,9 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  quickCardResponder: 'quick-card-responder.md',
+  quickCardApprover: 'quick-card-approver.md',
+  quickCardCustodian: 'quick-card-custodian.md',
 } as const;
 
 export interface ResolvedOu {

@@ -9,9 +9,16 @@ import { renderAfterUse } from './after-use';
 import { renderAlarmPlaybooks } from './alarms';
 import { renderBreakGlass } from './break-glass';
 import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
-import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
+import { code, document, fence, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
+import { renderQuickCard } from './quick-cards';
+import { renderPreflight } from './preflight';
+import { renderHtml } from './html';
+import { PREFLIGHT_FILE } from './common';
+
+/** The offline copy of every runbook and the preflight script, in one printable file. */
+export const HTML_FILE = 'runbooks.html';
 
 export { GENERATED_MARKER } from './markdown';
 export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
@@ -32,6 +39,7 @@ function renderIndex(model: Model): string {
         ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+        ['One page to print for each role', `${link('responder', f.quickCardResponder)}, ${link('approver', f.quickCardApprover)}, ${link('custodian', f.quickCardCustodian)}`],
       ],
     ),
     heading(2, 'Critical alarms'),
@@ -57,9 +65,24 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.alarms, renderAlarmPlaybooks(model)],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
+    [f.quickCardResponder, renderQuickCard(model, 'responder')],
+    [f.quickCardApprover, renderQuickCard(model, 'approver')],
+    [f.quickCardCustodian, renderQuickCard(model, 'custodian')],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
   return files;
+}
+
+/** Everything the runbooks directory holds besides the markdown: the preflight script and the offline HTML copy. */
+export function renderRunbookExtras(model: Model): Map<string, string> {
+  const files = renderRunbooks(model);
+  const preflight = renderPreflight(model);
+  const parts = [...files].map(([file, md]) => ({ file, title: /^# (.+)$/m.exec(md)?.[1] ?? file, markdown: md }));
+  parts.push({ file: PREFLIGHT_FILE, title: PREFLIGHT_FILE, markdown: `# ${PREFLIGHT_FILE}\n\n${fence(preflight.trimEnd())}\n` });
+  return new Map([
+    [PREFLIGHT_FILE, preflight],
+    [HTML_FILE, renderHtml(`Root user runbooks: management account ${model.management.id}`, parts)],
+  ]);
 }
 
 /**
@@ -77,7 +100,7 @@ export function writeRunbooks(model: Model, dir: string): string[] {
     if (head === GENERATED_MARKER) fs.unlinkSync(full);
   }
   const written: string[] = [];
-  for (const [name, text] of files) {
+  for (const [name, text] of [...files, ...renderRunbookExtras(model)]) {
     const full = path.join(dir, name);
     fs.writeFileSync(full, text, 'utf8');
     written.push(full);

@@ -21,7 +21,7 @@ import {
   NO_PAGER,
   stsEndpoint,
 } from './common';
-import { aws, bullets, code, document, fence, heading, link, raw, sh, slug, steps, table, prose } from './markdown';
+import { aws, bullets, code, document, fence, heading, link, raw, sh, slug, steps, table, prose, type Arg } from './markdown';
 
 /** STS limits AssumeRoot task sessions to 900 seconds. */
 export const TASK_SESSION_SECONDS = 900;
@@ -139,8 +139,9 @@ export function rootTasks(model: Model): RootTask[] {
   ];
 }
 
-export function taskSessionBlock(model: Model, account: AccountTarget, task: RootTask): string {
-  return fence([
+/** One task session in a subshell against `target` (an account id, or a shell variable holding one). */
+export function taskSessionCommands(model: Model, target: Arg, task: RootTask): string[] {
+  return [
     '( # task session: its credentials end at the closing parenthesis',
     NO_PAGER,
     aws(
@@ -149,7 +150,7 @@ export function taskSessionBlock(model: Model, account: AccountTarget, task: Roo
       [
         ['--region', model.organization.homeRegion],
         ['--endpoint-url', stsEndpoint(model.organization.homeRegion)],
-        ['--target-principal', account.id],
+        ['--target-principal', target],
         ['--task-policy-arn', `arn=${taskPolicyArn(task.policy)}`],
         ['--duration-seconds', String(TASK_SESSION_SECONDS)],
         ['--query', CREDENTIALS_QUERY],
@@ -160,7 +161,11 @@ export function taskSessionBlock(model: Model, account: AccountTarget, task: Roo
     exportCredentials(),
     ...task.commands,
     ')',
-  ]);
+  ];
+}
+
+export function taskSessionBlock(model: Model, account: AccountTarget, task: RootTask): string {
+  return fence(taskSessionCommands(model, account.id, task));
 }
 
 function ouNote(model: Model, account: AccountTarget): string {
