@@ -5,11 +5,15 @@
 import { configPathFromEnv, loadConfigFile } from './config/load';
 import { resolveModel } from './config/model';
 import { writeOutput } from './output';
+import { crossWarnings } from './config/cross-checks';
+import { formatProblem } from './config/errors';
 
 function main(): number {
   try {
     const configPath = configPathFromEnv();
-    const model = resolveModel(loadConfigFile(configPath));
+    const config = loadConfigFile(configPath);
+    for (const w of crossWarnings(config)) process.stderr.write(`rootlock: warning: ${formatProblem(w)}\n`);
+    const model = resolveModel(config);
     const written = writeOutput(model, { outdir: process.env.CDKTF_OUTDIR });
     process.stdout.write(`rootlock: ${written.stacks.length} stacks and ${written.runbooks.length} runbooks from ${configPath} -> ${written.outdir}\n`);
     return 0;
