@@ -18,8 +18,15 @@ import { CLI_REJECTION, fencedBlocks, runScript } from './fixtures/runbooks/supp
 
 jest.setTimeout(600_000);
 
-const MGMT = '111111111111';
-const HUMAN: Record<string, string> = { 'TICKET-ID': 'SEC-77', 'YOUR-USERNAME': 'alice', 'MFA-CODE': '123456' };
+/** moto's default account: the emulator resolves assumed-role sessions to their account only with it as the caller. */
+const MGMT = '123456789012';
+const HUMAN: Record<string, string> = {
+  'TICKET-ID': 'SEC-77',
+  'YOUR-USERNAME': 'alice',
+  'MFA-CODE': '123456',
+  'BUCKET-NAME': 'payments-locked-bucket',
+  'QUEUE-URL': 'https://sqs.eu-west-1.amazonaws.com/444444444444/payments-locked-queue',
+};
 
 describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder with only the quick card', () => {
   let emu: Emulator | undefined;
@@ -34,7 +41,7 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
   };
 
   beforeAll(async () => {
-    emu = await startEmulator({ accountId: MGMT });
+    emu = await startEmulator();
     env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ...emu!.env, AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' };
     // The organization with centralized root sessions, two member accounts, and the break-glass IAM user with its
     // access key and MFA device, as an administrator would have set them up.
@@ -70,7 +77,10 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
       { id: members[1], name: 'payments-prod', ou: 'Members' },
     ];
     raw.exemptions = [];
-    raw.breakGlass.principals = [raw.breakGlass.principals[0]];
+    raw.organization.managementAccountId = MGMT;
+    raw.breakGlass.principals = [
+      { ...raw.breakGlass.principals[0], arn: `arn:aws:iam::${MGMT}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${MGMT}:mfa/breakglass-alice` },
+    ];
     return resolveModel(validateConfig(raw));
   }
 
@@ -103,7 +113,7 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
     expect(run.stdout).toContain('PREFLIGHT OK');
     expect(run.stdout).not.toContain('FAIL:');
     const assumes = run.calls.filter((c) => c.args.startsWith('sts assume-role'));
-    expect(assumes.map((c) => ({ rc: c.rc, profile: c.args.includes('--profile breakglass-alice'), mfa: c.args.includes('--serial-number arn:aws:iam::111111111111:mfa/breakglass-alice') }))).toEqual([
+    expect(assumes.map((c) => ({ rc: c.rc, profile: c.args.includes('--profile breakglass-alice'), mfa: c.args.includes(`--serial-number arn:aws:iam::${MGMT}:mfa/breakglass-alice`) }))).toEqual([
       { rc: 0, profile: true, mfa: true },
       { rc: 0, profile: true, mfa: true },
     ]);

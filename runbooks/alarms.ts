@@ -127,7 +127,7 @@ function playbook(model: Model, d: Detection): string {
   ];
   if (d.triageEvents.length) {
     triage.push([
-      `In the account from step 3 (${code(
+      `In the account the query found (${code(
         'recipientAccountId',
       )}), look the events up in CloudTrail. Lookup sees only the account and region it runs in; global events (sign-in, IAM, STS) are in ${code(
         GLOBAL_EVENTS_REGION,
