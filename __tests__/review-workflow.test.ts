@@ -36,10 +36,14 @@ test('a high-severity review (exit 2) fails the job unless approved', () => {
   expect(wf.permissions['pull-requests']).toBe('write');
 });
 
-test('review/README.md documents every rule with its severity', () => {
+test('review/README.md documents every rule with its severity, in a table generated from the rules', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RULES } = require('../review/rules') as typeof import('../review/rules');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { withRuleTable } = require('../review/rule-table') as typeof import('../review/rule-table');
   const readme = fs.readFileSync(path.join(ROOT, 'review', 'README.md'), 'utf8');
   for (const r of RULES) expect(readme).toMatch(new RegExp(`^\\| ${r.id} \\| ${r.severity}( \\(fallback\\))? \\|`, 'm'));
   expect(readme.match(/^\| RL-/gm)).toHaveLength(RULES.length);
+  // Stale when a rule was added or reworded without `npm run docs`.
+  expect(withRuleTable(readme, RULES)).toBe(readme);
 });

@@ -6,6 +6,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { AccountTarget, Model } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { policyJson } from '../policies/document';
+import { PURPOSES, TAGS } from '../config/contract';
 
 export interface BreakGlassRoleProps {
   model: Model;
@@ -23,7 +24,7 @@ export class BreakGlassRole extends Construct {
       description: `Break-glass administrator access to ${props.account.name}. MFA and a source identity required; every use pages. Runbook: ${props.model.runbooks.breakGlass}`,
       assumeRolePolicy: policyJson(breakGlassTrustPolicy(props.model)),
       maxSessionDuration: bg.sessionDurationSeconds,
-      tags: { RootlockPurpose: 'break-glass', RootlockRunbook: props.model.runbooks.breakGlass },
+      tags: { [TAGS.purpose]: PURPOSES.breakGlass, [TAGS.runbook]: props.model.runbooks.breakGlass },
     });
     new IamRolePolicyAttachment(this, 'administrator_access', { role: this.role.name, policyArn: bg.adminPolicyArn });
     new TerraformOutput(this, 'role_arn', { value: this.role.arn, description: 'Break-glass role ARN.' });

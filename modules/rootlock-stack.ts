@@ -7,6 +7,7 @@ import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from 'cdktf
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Model } from '../config/model';
 import { GLOBAL_EVENTS_REGION } from '../config/model';
+import { MANAGED_BY, prefixed, TAGS } from '../config/contract';
 
 export interface RootlockStackProps {
   model: Model;
@@ -43,8 +44,8 @@ export class RootlockStack extends TerraformStack {
         region,
         alias,
         allowedAccountIds: [props.accountId],
-        assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: `rootlock-${name}` }] : undefined,
-        defaultTags: [{ tags: { ManagedBy: 'rootlock', RootlockStack: name } }],
+        assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: prefixed(name) }] : undefined,
+        defaultTags: [{ tags: { [TAGS.managedBy]: MANAGED_BY, [TAGS.stack]: name } }],
       });
     this.home = provider(props.model.organization.homeRegion);
     this.regional.set(props.model.organization.homeRegion, this.home);

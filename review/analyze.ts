@@ -53,7 +53,7 @@ export function summarize(sp: StackPlan, options: ReviewOptions = {}): StackSumm
   };
 }
 
-export function review(plans: StackPlan[], options: ReviewOptions = {}, rules: Rule[] = RULES): Review {
+export function review(plans: StackPlan[], options: ReviewOptions = {}, rules: readonly Rule[] = RULES): Review {
   const stacks = plans.map((p) => summarize(p, options));
   const findings = stacks
     .flatMap((s) => s.changes.flatMap((c) => evaluate(c, rules)))

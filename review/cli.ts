@@ -12,6 +12,8 @@ import { ReviewOptions } from './change';
 import { renderJson, renderMarkdown } from './markdown';
 import { readPlanFile, ReviewInputError, StackPlan } from './plan';
 import { RULES } from './rules';
+import { loadConfigFile } from '../config/load';
+import { resolveModel } from '../config/model';
 
 const USAGE = `usage: npm run review -- [--json] [--out FILE] [--break-glass-role NAME]... [--config FILE] [--rules] PLAN.json [STACK=PLAN.json ...]
 
@@ -34,11 +36,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The break-glass role name from the resolved model: the review recognizes the role by the name the stacks write. */
 function roleNameFromConfig(file: string): string {
-  // Loaded lazily: the review works without a configuration, and a broken one must not hide the plan.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadConfigFile } = require('../config/load') as typeof import('../config/load');
-  return loadConfigFile(file).breakGlass.roleName;
+  return resolveModel(loadConfigFile(file)).breakGlass.roleName;
 }
 
 export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): CliResult {

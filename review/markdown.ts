@@ -17,8 +17,9 @@ function short(v: unknown, max = 100): string {
 }
 
 function fence(lines: string[], lang = 'diff'): string[] {
-  // A policy can hold backticks in theory; a longer fence keeps the block closed.
-  const tick = lines.some((l) => l.includes('```')) ? '````' : '```';
+  // A policy can hold backticks: the fence is one longer than the longest run of them, so the block always closes.
+  const longest = Math.max(2, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)));
+  const tick = '`'.repeat(longest + 1);
   return [`${tick}${lang}`, ...lines, tick];
 }
 

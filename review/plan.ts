@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { TAGS } from '../config/contract';
 
 export type PlanAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget';
 export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'no-op' | 'read';
@@ -97,7 +98,7 @@ const GENERIC_BASENAMES = new Set(['plan', 'tfplan', 'plan.json', 'show', 'out']
 export function stackNameFromPlan(plan: TerraformPlan): string | undefined {
   for (const p of Object.values(plan.configuration?.provider_config ?? {})) {
     for (const dt of p.expressions?.default_tags ?? []) {
-      const name = dt.tags?.constant_value?.RootlockStack;
+      const name = dt.tags?.constant_value?.[TAGS.stack];
       if (typeof name === 'string' && name) return name;
     }
   }

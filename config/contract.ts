@@ -1,0 +1,48 @@
+/**
+ * Contract names: what the synthesized Terraform writes and what the review, the audit and the drill recognize it by.
+ * One module, so a name changed here changes on both sides in the same commit. Pure constants, no configuration.
+ */
+
+/** Every resource rootlock names itself starts with this (roles, rules, alarms, queues, SCPs, buckets). */
+export const RESOURCE_PREFIX = 'rootlock-';
+
+/** `rootlock-<what>`: the one place the prefix is applied. */
+export function prefixed(what: string): string {
+  return `${RESOURCE_PREFIX}${what}`;
+}
+
+/** Tag keys rootlock writes: default tags on every resource of a stack, and the purpose of special resources. */
+export const TAGS = {
+  managedBy: 'ManagedBy',
+  stack: 'RootlockStack',
+  purpose: 'RootlockPurpose',
+  runbook: 'RootlockRunbook',
+} as const;
+
+/** The value of `TAGS.managedBy` on everything rootlock deploys. */
+export const MANAGED_BY = 'rootlock';
+
+/** Values of `TAGS.purpose`. */
+export const PURPOSES = { breakGlass: 'break-glass' } as const;
+
+/** What the SCP names say (the review recognizes an SCP by this part of its name, whatever the prefix). */
+export const SCP_KINDS = { rootDeny: 'root-deny', monitoringProtection: 'monitoring-protection' } as const;
+
+/** Names of the SCPs rootlock attaches. */
+export const SCP_NAMES = {
+  rootDeny: prefixed(SCP_KINDS.rootDeny),
+  monitoringProtection: prefixed(SCP_KINDS.monitoringProtection),
+} as const;
+
+/** CloudWatch namespace of every rootlock metric. */
+export const METRIC_NAMESPACE = 'Rootlock';
+
+/** The generated runbook files; links between them and from alarms and pages use these names. */
+export const RUNBOOK_FILES = {
+  index: 'README.md',
+  breakGlass: 'break-glass.md',
+  rootTasks: 'root-only-tasks.md',
+  alarms: 'alarm-playbooks.md',
+  afterUse: 'after-use.md',
+  inventory: 'inventory.md',
+} as const;
