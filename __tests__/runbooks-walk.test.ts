@@ -109,7 +109,8 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
       fill(breakGlass, members[1]),
       'echo "AFTER KEY=${AWS_ACCESS_KEY_ID:-none} TOKEN=${AWS_SESSION_TOKEN:-none}"',
     ].join('\n');
-    const run = await runScript(script, env);
+    // About 15 CLI processes: generous on a loaded machine (the default 2 minutes kills the script mid-way).
+    const run = await runScript(script, env, 540_000);
     expect(run.stdout).toContain('PREFLIGHT OK');
     expect(run.stdout).not.toContain('FAIL:');
     const assumes = run.calls.filter((c) => c.args.startsWith('sts assume-role'));
@@ -138,7 +139,7 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
     const inner = path.join(home, 'tasks.sh');
     const wrapper = ['aws() {', '  echo "CALL $* " >&2', '  command aws "$@"; local rc=$?', '  echo "RC $rc $1 $2" >&2', '  return $rc', '}'].join('\n');
     fs.writeFileSync(inner, `#!/usr/bin/env bash\n${wrapper}\n${tasks.map((t) => fill(t.body, members[1])).join('\n')}\n`, { mode: 0o755 });
-    const run = await runScript([select, `SHELL=${inner}`, fill(breakGlass, MGMT)].join('\n'), env);
+    const run = await runScript([select, `SHELL=${inner}`, fill(breakGlass, MGMT)].join("\n"), env, 540_000);
     expect(run.calls.filter((c) => c.args.startsWith('sts assume-role')).map((c) => c.rc)).toEqual([0]);
     const results = run.stderr.split('\n').filter((l) => l.startsWith('RC '));
     const assumeRoot = results.filter((l) => l.endsWith(' sts assume-root'));

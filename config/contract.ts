@@ -45,4 +45,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  quickCardResponder: 'quick-card-responder.md',
+  quickCardApprover: 'quick-card-approver.md',
+  quickCardCustodian: 'quick-card-custodian.md',
 } as const;

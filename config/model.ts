@@ -6,6 +6,7 @@ import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { resolvePeople, type ResolvedPeople } from './model-people';
+import { RUNBOOK_FILES } from './contract';
 
 export { kebab, snake };
 
@@ -13,17 +14,7 @@ export const PARTITION = 'aws';
 /** Console sign-in events are delivered to us-east-1 whatever the home region; so are IAM and global STS calls. */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
 export const METRIC_NAMESPACE = 'Rootlock';
-export const RUNBOOK_FILES = {
-  index: 'README.md',
-  breakGlass: 'break-glass.md',
-  rootTasks: 'root-only-tasks.md',
-  alarms: 'alarm-playbooks.md',
-  afterUse: 'after-use.md',
-  inventory: 'inventory.md',
-  quickCardResponder: 'quick-card-responder.md',
-  quickCardApprover: 'quick-card-approver.md',
-  quickCardCustodian: 'quick-card-custodian.md',
-} as const;
+export { RUNBOOK_FILES };
 
 export interface ResolvedOu {
   /** Snake-case key used in logical ids and outputs. */

@@ -16,7 +16,7 @@ import {
   custodyOf,
 } from './common';
 import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from './markdown';
-import { closeCriteriaSection, containNow, RECOVERY_HEADING, recoverySection, severityFirst, timelineSection } from './triage';
+import { closeCriteriaSection, containNow, RECOVERY_HEADING, recoverySection, severityFirst, timelineSection } from './common-triage';
 
 /** Detections that mean a root user acted for real, versus expected AssumeRoot task sessions. */
 const REAL_ROOT = new Set(['root-console-sign-in', 'root-usage', 'guardduty-root-credential-usage', 'config-root-rule-noncompliant']);

@@ -23,7 +23,7 @@ import {
   timeWindow,
   type Responder,
 } from './common';
-import { rootTasks, taskSessionCommands } from './root-tasks';
+import { rootTasks, taskSessionCommands } from './common-tasks';
 import { aws, bullets, code, document, fence, heading, link, prose, raw, steps, table } from './markdown';
 
 export const QUICK_CARD_ROLES = ['responder', 'approver', 'custodian'] as const;
