@@ -24,7 +24,8 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetBucketEncryptionCommand, GetBucketLoggingCommand, ListObjectVersionsCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { CIS_ROOT_USAGE_PATTERN } from '../detections/compliance';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
 import { GLOBAL_EVENTS_REGION, Model, resolveModel } from '../config/model';
@@ -200,7 +201,8 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       }
       const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!;
       expect(alarms.map((a) => a.AlarmName).sort()).toEqual(metricDetections.map((d) => d.metric!.alarmName).sort());
-      for (const a of alarms) expect(a.AlarmActions).toEqual([model.pipeline.topicArn]);
+      const topicOf = (name: string) => (metricDetections.find((d) => d.metric!.alarmName === name)!.metric!.route === 'compliance' ? model.compliance.topicArn : model.pipeline.topicArn);
+      for (const a of alarms) expect(a.AlarmActions).toEqual([topicOf(a.AlarmName!)]);
 
       const subs = (await new SNSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListSubscriptionsByTopicCommand({ TopicArn: model.pipeline.topicArn }))).Subscriptions!;
       expect(subs.map((s) => `${s.Protocol}:${s.Endpoint}`).sort()).toEqual(model.pipeline.subscriptions.map((s) => `${s.protocol}:${s.endpoint}`).sort());
@@ -241,6 +243,37 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     });
   });
 
+  it('keeps the trail and Config buckets as auditors check them, and has the exact CIS 4.3 alarm (issue #18)', async () => {
+    await stage('SDK checks: compliance', async () => {
+      const sec = creds.security;
+      const p = model.pipeline;
+      const c = model.compliance;
+      const s3 = new S3Client({ ...sdkConfig(emu, { region, credentials: sec }), forcePathStyle: true });
+      // Server access logging of both buckets into the separate access-log bucket, each under its own prefix.
+      for (const bucket of [p.trailBucketName, p.configBucketName]) {
+        const logging = (await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }))).LoggingEnabled;
+        expect({ bucket, logging }).toEqual({ bucket, logging: expect.objectContaining({ TargetBucket: c.accessLogBucketName, TargetPrefix: `${bucket}/` }) });
+      }
+      expect((await s3.send(new GetBucketLoggingCommand({ Bucket: c.accessLogBucketName }))).LoggingEnabled).toBeUndefined();
+      // Object Lock on the trail bucket: governance mode, default retention = the log retention.
+      const lock = (await s3.send(new GetObjectLockConfigurationCommand({ Bucket: p.trailBucketName }))).ObjectLockConfiguration;
+      expect(lock).toMatchObject({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: p.logRetentionDays } } });
+      // The log delivery S3 does on its own (the emulator writes access logs too) reached the access-log bucket.
+      const delivered = await s3.send(new ListObjectVersionsCommand({ Bucket: c.accessLogBucketName }));
+      process.stdout.write(`access-log bucket after the SDK checks: ${(delivered.Versions ?? []).length} object(s)\n`);
+      // The Config bucket on its own KMS key.
+      const sse = (await s3.send(new GetBucketEncryptionCommand({ Bucket: p.configBucketName }))).ServerSideEncryptionConfiguration!.Rules![0].ApplyServerSideEncryptionByDefault!;
+      expect(sse.SSEAlgorithm).toBe('aws:kms');
+      expect(sse.KMSMasterKeyID).toMatch(new RegExp(`^arn:aws:kms:${region}:${ids.security}:key/`));
+      // The exact CIS filter, byte for byte, and its alarm notifying the compliance topic, which has a subscriber.
+      const logs = new CloudWatchLogsClient(sdkConfig(emu, { region, credentials: sec }));
+      const cis = (await logs.send(new DescribeMetricFiltersCommand({ logGroupName: p.logGroupName, filterNamePrefix: 'rootlock-cis-root-usage' }))).metricFilters!;
+      expect(cis.map((f) => Buffer.from(f.filterPattern!, 'utf8').equals(Buffer.from(CIS_ROOT_USAGE_PATTERN, 'utf8')))).toEqual([true]);
+      const subs = (await new SNSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListSubscriptionsByTopicCommand({ TopicArn: c.topicArn }))).Subscriptions!;
+      expect(subs.map((x) => `${x.Protocol}:${x.Endpoint}`)).toEqual(c.subscriptions.map((x) => `${x.protocol}:${x.endpoint}`));
+    });
+  });
+
   it('plans no changes on every stack afterwards (terraform plan -detailed-exitcode)', async () => {
     const dirty: string[] = [];
     for (const name of deployOrder(model)) {
@@ -250,6 +283,14 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     expect(dirty).toEqual([]);
   });
 
+  /** Log buckets hold data a destroy must not delete silently (no force_destroy): decommissioning empties them first, as the README says. */
+  async function emptyBucket(bucket: string): Promise<void> {
+    const s3 = new S3Client({ ...sdkConfig(emu, { region, credentials: creds.security }), forcePathStyle: true });
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const objects = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    if (objects.length) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
+  }
+
   it('destroys every stack in reverse order', async () => {
     // `terraform destroy` in each synthesized stack directory, not `cdktf destroy`: cdktf 0.21 was seen re-spawning
     // `terraform destroy` on a pseudo-terminal in a loop (dozens of processes, never finishing) on a loaded machine.
@@ -258,6 +299,7 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
         // An adopted organization is never deleted: forget it, then destroy what rootlock added.
         expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(name), env));
       }
+      if (name === model.stackNames.security) await emptyBucket(model.compliance.accessLogBucketName);
       const r = await stage(`terraform destroy ${name}`, () => terraformDestroy(stackDir(name), env));
       if (r.code !== 0) throw new Error(`terraform destroy ${name} failed:\n${describeResult(r, 30000)}`);
     }

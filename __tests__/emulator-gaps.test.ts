@@ -266,6 +266,14 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           hit: { eventSource: 'organizations.amazonaws.com', eventName: 'DisableAWSServiceAccess' },
           miss: { eventSource: 'iam.amazonaws.com', eventName: 'EnableOrganizationsRootSessions' },
         },
+        'cis-root-usage': {
+          hit: { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventSource: 'iam.amazonaws.com', eventName: 'DeleteLoginProfile' },
+          miss: { userIdentity: { type: 'Root', invokedBy: 'support.amazonaws.com' }, eventSource: 'iam.amazonaws.com', eventName: 'CreateServiceLinkedRole' },
+        },
+        'kms-key-disabled': {
+          hit: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: model.security.id },
+          miss: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: '444444444444' },
+        },
       };
       const metricDetections = model.detections.filter((d) => d.metric);
       expect(metricDetections.map((d) => d.id).sort()).toEqual(Object.keys(samples).sort());
@@ -317,6 +325,7 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           { configRuleName: 'OrgConfigRule-rootlock-root-account-mfa-enabled-ab12cd34', newEvaluationResult: { complianceType: 'NON_COMPLIANT' } },
           'Config Rules Compliance Change',
         ),
+        'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
       };
       const miss = event('aws.iam', { userIdentity: { type: 'IAMUser' }, eventName: 'CreateUser' });
       const withEvents = model.detections.filter((d) => d.event);

@@ -86,6 +86,8 @@ const EXPECTED: Record<string, string[]> = {
   'config-root-access-key-noncompliant': ['config-root-rule-noncompliant'],
   'config-root-mfa-compliant': [],
   'config-unrelated-noncompliant': [],
+  'kms-disable-key': ['kms-key-disabled'],
+  'root-credential-challenge-service-event': [],
 };
 
 describe('event pattern fixtures', () => {

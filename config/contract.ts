@@ -45,6 +45,7 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  compliance: 'compliance.md',
   quickCardResponder: 'quick-card-responder.md',
   quickCardApprover: 'quick-card-approver.md',
   quickCardCustodian: 'quick-card-custodian.md',

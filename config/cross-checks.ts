@@ -86,6 +86,7 @@ export function crossCheck(c: RootlockConfig): Problem[] {
   problems.push(...twoPersonRule(c));
   problems.push(...breakGlassPrincipalChecks(c));
   problems.push(...reachability(c));
+  problems.push(...complianceChecks(c));
   return problems;
 }
 
@@ -207,4 +208,25 @@ export function crossWarnings(c: RootlockConfig): Problem[] {
         ]
       : [],
   );
+}
+
+/** Weaker than the default only with a written reason (Object Lock off), and the compliance alarm must reach someone. */
+function complianceChecks(c: RootlockConfig): Problem[] {
+  const problems: Problem[] = [];
+  const lock = c.compliance.trailObjectLock;
+  if (!lock.enabled && (lock.reason ?? '').trim().length < 10) {
+    problems.push({
+      path: 'compliance.trailObjectLock.reason',
+      message: `${show(lock.reason)}: Object Lock is off, so trail logs can be deleted before logging.retentionDays; write why (10+ characters) or set enabled: true`,
+    });
+  }
+  if (lock.enabled && lock.reason !== undefined) {
+    problems.push({ path: 'compliance.trailObjectLock.reason', message: 'is set but Object Lock is enabled: a reason is only for turning it off, remove it' });
+  }
+  const emails = c.compliance.emails ?? c.alerts.emails;
+  if (c.compliance.emails !== undefined && emails.length === 0) {
+    problems.push({ path: 'compliance.emails', message: 'is empty: the CIS 4.3 alarm would notify nobody and the check fails; give a compliance mailbox or remove the field to use alerts.emails' });
+  }
+  problems.push(...duplicates(c.compliance.emails ?? [], (e) => e.toLowerCase(), (i) => `compliance.emails[${i}]`, 'email'));
+  return problems;
 }

@@ -7,6 +7,7 @@ import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { resolvePeople, type ResolvedPeople } from './model-people';
 import { RUNBOOK_FILES } from './contract';
+import { ComplianceModel, resolveCompliance } from './model-compliance';
 
 export { kebab, snake };
 
@@ -102,6 +103,8 @@ export interface Model {
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
+  compliance: ComplianceModel;
   detections: Detection[];
   runbooks: typeof RUNBOOK_FILES;
   /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
@@ -252,6 +255,7 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    compliance: resolveCompliance(config, secId, home),
     detections: [],
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),

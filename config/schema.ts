@@ -167,6 +167,25 @@ const monitoring = z
   })
   .default({ guardDuty: true, config: true });
 
+const compliance = z
+  .strictObject({
+    emails: z
+      .array(z.email({ error: 'is not an email address' }))
+      .optional()
+      .describe(
+        'Low-noise subscribers (a compliance mailbox) of the compliance topic that the CIS 4.3 / Security Hub CloudWatch.1 alarm notifies. Default: alerts.emails. Never a pager: the split root-usage and root-task-session alarms page.',
+      ),
+    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-compliance'),
+    trailObjectLock: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('S3 Object Lock (governance mode, default retention = logging.retentionDays) on the trail bucket.'),
+        reason: z.string().optional().describe('Required when enabled is false: why the trail logs may be deleted or overwritten before their retention ends.'),
+      })
+      .default({ enabled: true })
+      .describe('Object Lock on the organization trail bucket (Security Hub S3.15). Only for a new bucket: see the README for an existing deployment.'),
+  })
+  .describe('What auditors check (CIS, Security Hub, Prowler): the compliance alarm route and the trail bucket lock.');
+
 const state = z
   .discriminatedUnion(
     'backend',
@@ -198,6 +217,7 @@ export const configSchema = z
     exemptions: z.array(exemption).default([]),
     monitoring,
     state,
+    compliance: compliance.default({ topicName: 'rootlock-compliance', trailObjectLock: { enabled: true } }),
   })
   .describe('rootlock: one organization, its root lock-down and its break-glass runbooks.');
 

@@ -4,6 +4,7 @@
  * playbook per entry. Nothing else names an alarm or a rule.
  */
 import type { Model } from '../config/model';
+import { complianceDetections } from './compliance';
 
 export type Severity = 'critical' | 'high';
 
@@ -18,7 +19,14 @@ export interface Detection {
   /** Why this detection exists, in one sentence a responder understands. */
   why: string;
   /** CloudWatch Logs metric filter on the organization trail's log group, with its alarm. */
-  metric?: { filterName: string; metricName: string; alarmName: string; pattern: string };
+  metric?: {
+    filterName: string;
+    metricName: string;
+    alarmName: string;
+    pattern: string;
+    /** Where the alarm notifies: the alert topic (pages) unless 'compliance' (the low-noise compliance topic, never the only page). */
+    route?: 'compliance';
+  };
   /** EventBridge rule; `forwarded` rules run in every account and forward to the central bus, where a rule of the same name pages. */
   event?: {
     ruleName: string;
@@ -228,7 +236,7 @@ export function detectionsFor(model: Model): Detection[] {
       contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
     });
   }
-  return detections;
+  return [...detections, ...complianceDetections(model)];
 }
 
 function escapeRegex(text: string): string {

@@ -9,6 +9,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { Model } from '../config/model';
+import { accessLogPrefix } from '../config/model-compliance';
 import { policyJson } from '../policies/document';
 import { cloudTrailToLogsPolicy, serviceRoleTrust, trailBucketPolicy, trailKeyPolicy } from '../policies/pipeline';
 import { EncryptionKey } from './encryption-key';
@@ -17,6 +18,8 @@ import { SecureBucket } from './secure-bucket';
 export interface OrganizationTrailProps {
   model: Model;
   organizationId: string;
+  /** Bucket that receives the trail bucket's server access logs (a Terraform reference, so it exists first). */
+  accessLogBucketName: string;
 }
 
 export class OrganizationTrail extends Construct {
@@ -32,7 +35,15 @@ export class OrganizationTrail extends Construct {
       description: 'rootlock organization trail: log files and the alarm log group.',
       policy: trailKeyPolicy(model, props.organizationId),
     });
-    const bucket = new SecureBucket(this, 'bucket', { name: p.trailBucketName, policy: trailBucketPolicy(model, props.organizationId), kmsKeyArn: key.key.arn });
+    const lock = model.compliance.trailObjectLock;
+    const bucket = new SecureBucket(this, 'bucket', {
+      name: p.trailBucketName,
+      policy: trailBucketPolicy(model, props.organizationId),
+      kmsKeyArn: key.key.arn,
+      accessLogs: { bucketName: props.accessLogBucketName, prefix: accessLogPrefix(p.trailBucketName) },
+      // Governance mode: the deployment role can still lift it with s3:BypassGovernanceRetention; compliance mode could not be undone by anyone.
+      objectLock: lock.enabled ? { mode: lock.mode, retentionDays: lock.retentionDays } : undefined,
+    });
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', { name: p.logGroupName, retentionInDays: p.logRetentionDays, kmsKeyId: key.key.arn });
     const role = new IamRole(this, 'logs_role', {
       name: p.cloudTrailToLogsRoleName,

@@ -8,7 +8,10 @@ import type { Model } from '../config/model';
 export interface RootAlarmsProps {
   model: Model;
   logGroupName: string;
+  /** Alert topic: pages. */
   topicArn: string;
+  /** Compliance topic, for detections whose metric routes there (`route: 'compliance'`). */
+  complianceTopicArn: string;
 }
 
 export class RootAlarms extends Construct {
@@ -36,7 +39,7 @@ export class RootAlarms extends Construct {
         threshold: 1,
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         treatMissingData: 'notBreaching',
-        alarmActions: [props.topicArn],
+        alarmActions: [d.metric.route === 'compliance' ? props.complianceTopicArn : props.topicArn],
         dependsOn: [filter],
       });
       names.push(d.metric.alarmName);

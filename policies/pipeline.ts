@@ -5,17 +5,18 @@
 import type { Model } from '../config/model';
 import { PARTITION } from '../config/model';
 import { policy, PolicyDocument, Statement } from './document';
+import { configBucketKeyUse } from './compliance';
 
 function accountRoot(accountId: string): string {
   return `arn:${PARTITION}:iam::${accountId}:root`;
 }
 
 /** Requests without TLS are refused, whoever makes them. */
-function denyInsecureTransport(action: string, resource: string | string[]): Statement {
+export function denyInsecureTransport(action: string, resource: string | string[]): Statement {
   return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
 }
 
-function keyAdministration(accountId: string): Statement {
+export function keyAdministration(accountId: string): Statement {
   // Without this the key becomes unmanageable; IAM policies in the owning account decide who administers it.
   return { Sid: 'OwningAccountAdministersKey', Effect: 'Allow', Principal: { AWS: accountRoot(accountId) }, Action: 'kms:*', Resource: '*' };
 }
@@ -243,5 +244,6 @@ export function configRecorderDeliveryPolicy(model: Model): PolicyDocument {
       Resource: `${bucket}/AWSLogs/*`,
       Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
     },
+    configBucketKeyUse(model),
   );
 }

@@ -12,6 +12,7 @@ import { organizationRules } from './rules/organization';
 import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
 import { generalRules } from './rules/general';
+import { complianceRules } from './rules-compliance';
 
 export type { Finding, Rule } from './rule';
 export { appliesTo, evaluate } from './rule';
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   ...organizationRules,
   ...breakGlassRules,
   ...monitoringRules,
+  ...complianceRules,
   // ---- everything else
   ...generalRules,
 ];

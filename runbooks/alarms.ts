@@ -49,7 +49,9 @@ function firesAs(model: Model, d: Detection): string {
         : `on the default event bus of the security account ${code(sec.id)}, ${code(home)}`;
     rows.push(['EventBridge rule', `${code(d.event.ruleName)}, ${where}`]);
   }
-  rows.push(['Pages', `topic ${code(model.pipeline.topicArn)}`]);
+  if (d.metric?.route === 'compliance') {
+    rows.push(['Notifies', `the compliance topic ${code(model.compliance.topicArn)} only (low noise, never the pager)`]);
+  } else rows.push(['Pages', `topic ${code(model.pipeline.topicArn)}`]);
   return table(['What', 'Details'], rows);
 }
 
@@ -157,7 +159,8 @@ export function renderAlarmPlaybooks(model: Model): string {
   const detections = model.detections;
   const real = detections.filter((d) => REAL_ROOT.has(d.id));
   const sessions = detections.filter((d) => d.id === 'root-task-session' || d.id === 'break-glass-assumed');
-  const integrity = detections.filter((d) => !real.includes(d) && !sessions.includes(d));
+  const compliance = detections.filter((d) => d.metric?.route === 'compliance');
+  const integrity = detections.filter((d) => !real.includes(d) && !sessions.includes(d) && !compliance.includes(d));
   const byName = detections.flatMap((d) => detectionNames(d).map((n) => [n, d] as const)).sort(([a], [b]) => a.localeCompare(b));
 
   const body = document([
@@ -174,6 +177,7 @@ export function renderAlarmPlaybooks(model: Model): string {
         .map((d) => playbookLink(model, d, d.title, true))
         .join(', ')}. An AssumeRoot task session never triggers the real root use alarms, and real root use never hides behind the task session alarm.`,
       `Someone is blinding the alarms or loosening the lock: ${integrity.map((d) => playbookLink(model, d, d.title, true)).join(', ')}.`,
+      ...compliance.map((d) => `For auditors, never the only page: ${playbookLink(model, d, d.title, true)} (see ${link('the compliance map', model.runbooks.compliance)}).`),
     ]),
     `Root password, email or MFA device already changed by someone else: ${link(RECOVERY_HEADING, `#${slug(RECOVERY_HEADING)}`)}.`,
     ...detections.map((d) => playbook(model, d)),

@@ -12,6 +12,7 @@ import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, fence, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
+import { renderComplianceMap } from './compliance';
 import { renderQuickCard } from './quick-cards';
 import { renderPreflight } from './preflight';
 import { renderHtml } from './html';
@@ -39,6 +40,7 @@ function renderIndex(model: Model): string {
         ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+        ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
         ['One page to print for each role', `${link('responder', f.quickCardResponder)}, ${link('approver', f.quickCardApprover)}, ${link('custodian', f.quickCardCustodian)}`],
       ],
     ),
@@ -65,6 +67,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.alarms, renderAlarmPlaybooks(model)],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
+    [f.compliance, renderComplianceMap(model)],
     [f.quickCardResponder, renderQuickCard(model, 'responder')],
     [f.quickCardApprover, renderQuickCard(model, 'approver')],
     [f.quickCardCustodian, renderQuickCard(model, 'custodian')],

@@ -1,19 +1,19 @@
 /**
  * Security stack, in the security account: the alarm pipeline every root sign-in, root call, root finding and
  * break-glass use goes through (organization trail, log group, metric filters, alarms, alert topic, central event bus,
- * GuardDuty, the central AWS Config bucket).
+ * GuardDuty, the central AWS Config bucket), and what auditors check (compliance topic, access-log bucket).
  */
 import { Construct } from 'constructs';
-import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import type { Model } from '../config/model';
 import { RootlockStack } from '../modules/rootlock-stack';
+import { OrganizationLookup } from '../modules/organization-lookup';
 import { AlertTopic } from '../modules/alert-topic';
 import { OrganizationTrail } from '../modules/organization-trail';
 import { RootAlarms } from '../modules/root-alarms';
 import { CentralEventBus } from '../modules/central-event-bus';
 import { GuardDutyOrganization } from '../modules/guardduty-organization';
-import { SecureBucket } from '../modules/secure-bucket';
-import { configBucketPolicy } from '../policies/pipeline';
+import { ConfigBucket } from '../modules/config-bucket';
+import { AccessLogBucket } from '../modules/access-log-bucket';
 
 export class SecurityStack extends RootlockStack {
   constructor(scope: Construct, model: Model) {
@@ -23,14 +23,27 @@ export class SecurityStack extends RootlockStack {
       deployRoleArn: model.security.deployRoleArn,
       purpose: 'Root-usage alarm pipeline in the security account: organization trail, metric filters and alarms, alert topic, central event bus, GuardDuty, AWS Config bucket.',
     });
-    const organizationId = new DataAwsOrganizationsOrganization(this, 'organization').id;
+    const organizationId = new OrganizationLookup(this, 'organization').id;
     const alerts = new AlertTopic(this, 'alerts', { model, organizationId });
-    const trail = new OrganizationTrail(this, 'organization_trail', { model, organizationId });
-    new RootAlarms(this, 'alarms', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn });
+    const c = model.compliance;
+    const compliance = new AlertTopic(this, 'compliance_topic', {
+      model,
+      organizationId,
+      key: alerts.key,
+      destination: {
+        name: c.topicName,
+        arn: c.topicArn,
+        displayName: 'rootlock compliance',
+        subscriptions: c.subscriptions,
+        description: 'Compliance topic: the CIS 4.3 / CloudWatch.1 alarm notifies it (low noise, never the pager).',
+      },
+    });
+    const logged = [model.pipeline.trailBucketName, ...(model.monitoring.config ? [model.pipeline.configBucketName] : [])];
+    const accessLogs = new AccessLogBucket(this, 'access_logs', { model, sourceBucketNames: logged });
+    const trail = new OrganizationTrail(this, 'organization_trail', { model, organizationId, accessLogBucketName: accessLogs.targetName });
+    new RootAlarms(this, 'alarms', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn, complianceTopicArn: compliance.topic.arn });
     new CentralEventBus(this, 'central_bus', { model, stack: this, organizationId, topicArn: alerts.topic.arn });
     if (model.monitoring.guardDuty) new GuardDutyOrganization(this, 'guardduty');
-    if (model.monitoring.config) {
-      new SecureBucket(this, 'config_bucket', { name: model.pipeline.configBucketName, policy: configBucketPolicy(model, organizationId) });
-    }
+    if (model.monitoring.config) new ConfigBucket(this, 'config_bucket', { model, organizationId, accessLogBucketName: accessLogs.targetName });
   }
 }
