@@ -1,21 +1,25 @@
 /**
  * rootlock entry point (`npm run synth`, `cdktf synth`): validate the configuration, resolve it once, synthesize every
- * stack and write the runbooks. Bad input stops here with a message naming the field; nothing is half-written.
+ * stack (or the ROOTLOCK_STACKS selection and what it depends on), write the deploy plan and the runbooks. Bad input
+ * stops here with a one-line message naming the field or variable; nothing is half-written.
  */
 import { configPathFromEnv, loadConfigFile } from './config/load';
 import { resolveModel } from './config/model';
 import { writeOutput } from './output';
 import { crossWarnings } from './config/cross-checks';
 import { formatProblem } from './config/errors';
+import { stackPatternsFromEnv } from './stacks/selection';
 
 function main(): number {
   try {
+    const stacks = stackPatternsFromEnv();
     const configPath = configPathFromEnv();
     const config = loadConfigFile(configPath);
     for (const w of crossWarnings(config)) process.stderr.write(`rootlock: warning: ${formatProblem(w)}\n`);
     const model = resolveModel(config);
-    const written = writeOutput(model, { outdir: process.env.CDKTF_OUTDIR });
-    process.stdout.write(`rootlock: ${written.stacks.length} stacks and ${written.runbooks.length} runbooks from ${configPath} -> ${written.outdir}\n`);
+    const written = writeOutput(model, { outdir: process.env.CDKTF_OUTDIR, stacks });
+    const what = stacks ? `${written.stacks.length} stacks (ROOTLOCK_STACKS=${stacks.join(',')} and their dependencies)` : `${written.stacks.length} stacks`;
+    process.stdout.write(`rootlock: ${what} and ${written.runbooks.length} runbooks from ${configPath} -> ${written.outdir}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`rootlock: ${(e as Error).message}\n`);

@@ -5,6 +5,8 @@ import { DEFAULT_CONFIG, loadConfigFile, validateConfig } from '../config/load';
 import { ConfigError, formatProblem } from '../config/errors';
 import { configJsonSchema } from '../config/json-schema';
 import { exampleRaw } from './support/example';
+import { resolveModel } from '../config/model';
+import { spawnSync } from 'child_process';
 
 const example = exampleRaw;
 
@@ -259,5 +261,62 @@ describe('JSON Schema for editors', () => {
   it('describes every top-level field of the configuration', () => {
     const schema = JSON.parse(configJsonSchema());
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['organization', 'accounts', 'breakGlass', 'responders', 'custody', 'alerts', 'exemptions']));
+  });
+});
+
+describe('exemptions with inheritance and accounts left alone (placement)', () => {
+  const childExemption = (c: any) => c.exemptions.push({ ou: 'Prod', reason: 'legacy payments root user still in use' });
+  const CHILD_MESSAGE =
+    'exemptions[1].ou: "Prod" is below "Workloads", which carries the root-deny SCP: the SCP is inherited, so this exemption cannot take effect. Exempt "Workloads" too, or give "Prod" a parent without the root-deny SCP ("root" or an exempt OU)';
+
+  it('rejects exempting a child OU whose parent carries the root-deny SCP, naming the field, the ancestor and the fix', () => {
+    expect(problemsOf(childExemption)).toEqual([CHILD_MESSAGE]);
+  });
+
+  it('accepts it once every ancestor is exempt too, and then no rootlock root-deny reaches its accounts', () => {
+    const raw = example();
+    childExemption(raw);
+    raw.exemptions.push({ ou: 'Workloads', reason: 'whole workload tree keeps root for the migration, ticket SEC-7' });
+    const model = resolveModel(validateConfig(raw));
+    const payments = model.placement.accounts.find((a) => a.name === 'payments-prod');
+    expect(payments!.scps.map((s) => s.name)).toEqual([model.scps.monitoringProtection.name]);
+  });
+
+  it('shows the SCPs that really reach each account: its OU or inherited from an ancestor', () => {
+    const model = resolveModel(validateConfig(example()));
+    const payments = model.placement.accounts.find((a) => a.name === 'payments-prod');
+    expect(payments!.scps).toEqual([
+      { name: model.scps.rootDeny.name, attachedTo: 'Workloads/Prod', inherited: false },
+      { name: model.scps.monitoringProtection.name, attachedTo: 'Workloads/Prod', inherited: false },
+    ]);
+  });
+
+  it('main.ts exits 1 on a child exemption, names it, and writes nothing', () => {
+    const dir = fs.mkdtempSync('/tmp/rootlock-');
+    const config = path.join(dir, 'child-exemption.yaml');
+    const raw = example();
+    childExemption(raw);
+    fs.writeFileSync(config, JSON.stringify(raw));
+    const outdir = path.join(dir, 'cdktf.out');
+    const root = path.join(__dirname, '..');
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'main.ts')], {
+      cwd: root,
+      env: { ...process.env, ROOTLOCK_CONFIG: config, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(CHILD_MESSAGE);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  const unmanaged: Array<[string, (c: any) => void, string]> = [
+    ['without a reason', (c) => (c.unmanagedAccounts = [{ id: '888888888888' }]), 'unmanagedAccounts[0].reason: missing: account "888888888888" would be left outside the root-deny SCP with no reason written; give the reason a reviewer can check (10+ characters), or declare it under accounts'],
+    ['also declared', (c) => (c.unmanagedAccounts = [{ id: '444444444444', reason: 'run by another team' }]), 'unmanagedAccounts[0].id: "444444444444" is also declared as accounts[2]: an account is either placed by rootlock or left alone, remove one of the two'],
+    ['the management account', (c) => (c.unmanagedAccounts = [{ id: '111111111111', reason: 'the payer account' }]), 'unmanagedAccounts[0].id: "111111111111" is the management account: it is never placed or covered by SCPs, remove it'],
+    ['unknown policy type', (c) => (c.organization.keepPolicyTypes = ['TAGS']), 'organization.keepPolicyTypes[0]: "TAGS" must be one of SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY, TAG_POLICY, BACKUP_POLICY, AISERVICES_OPT_OUT_POLICY, CHATBOT_POLICY, DECLARATIVE_POLICY_EC2'],
+  ];
+  it.each(unmanaged)('unmanagedAccounts / keepPolicyTypes: %s', (_name, mutate, message) => {
+    expect(problemsOf(mutate)).toContain(message);
   });
 });

@@ -17,9 +17,11 @@ import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   CreateOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
   EnableAWSServiceAccessCommand,
   ListAWSServiceAccessForOrganizationCommand,
   ListDelegatedAdministratorsCommand,
+  ListParentsCommand,
   ListPoliciesForTargetCommand,
   ListRootsCommand,
   OrganizationsClient,
@@ -30,6 +32,7 @@ import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns'
 import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
 import { GLOBAL_EVENTS_REGION, Model, resolveModel } from '../config/model';
 import { deployOrder } from '../stacks/app';
+import { scpSpecs } from '../policies/scp';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { describeResult, expectExit, REPO_ROOT, runProcess, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformPlan, TfResult } from './support/terraform';
 import { describeWithTools } from './support/tools';
@@ -71,6 +74,8 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       ids.securityOu = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.root, Name: 'Security' }))).OrganizationalUnit!.Id!;
       ids.security = (await org.send(new CreateAccountCommand({ AccountName: 'security-tooling', Email: 'security@example.com' }))).CreateAccountStatus!.AccountId!;
       ids.payments = (await org.send(new CreateAccountCommand({ AccountName: 'payments-prod', Email: 'payments@example.com' }))).CreateAccountStatus!.AccountId!;
+      // As CreateAccount leaves them: at the root, where no rootlock SCP reaches. The management deploy places them.
+      for (const id of [ids.security, ids.payments]) expect((await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id).toBe(ids.root);
       // Trusted access already in use elsewhere: the deploy must keep it.
       await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' }));
       creds.security = await assumeAccount(emu, ids.security);
@@ -172,7 +177,11 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       // Root-deny on the Security OU (not exempt), not on Suspended (exempt); monitoring protection on both.
       const scpNames = async (target: string) =>
         (await org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name).sort();
-      expect(await scpNames(ids.securityOu)).toEqual(expect.arrayContaining([model.scps.rootDeny.name, model.scps.monitoringProtection.name]));
+      const protectionNames = scpSpecs(model).filter((p) => p.key.startsWith('monitoring_protection')).map((p) => p.name);
+      expect(protectionNames.length).toBeGreaterThanOrEqual(1);
+      expect(await scpNames(ids.securityOu)).toEqual(expect.arrayContaining([model.scps.rootDeny.name, ...protectionNames]));
+      // Within the Organizations limit of 5 SCPs per target, as synthesized and as deployed.
+      expect((await scpNames(ids.securityOu)).length).toBeLessThanOrEqual(5);
 
       const sec = creds.security;
       const trail = (await new CloudTrailClient(sdkConfig(emu, { region, credentials: sec })).send(new GetTrailCommand({ Name: model.pipeline.trailName }))).Trail!;
@@ -274,6 +283,25 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     });
   });
 
+  it('placed every declared account in its OU, with the root-deny SCP on its path (unless its OU is exempt)', async () => {
+    const org = new OrganizationsClient(sdkConfig(emu));
+    const parentOf = async (id: string) => (await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id!;
+    for (const a of model.placement.accounts) {
+      const parent = await parentOf(a.id);
+      const ouName = parent.startsWith('ou-') ? (await org.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: parent }))).OrganizationalUnit!.Name : parent;
+      const onPath: string[] = [];
+      for (let node = parent; ; node = await parentOf(node)) {
+        onPath.push(...(await org.send(new ListPoliciesForTargetCommand({ TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name!));
+        if (node.startsWith('r-')) break;
+      }
+      expect({ account: a.name, ou: ouName, rootDeny: onPath.includes(model.scps.rootDeny.name) }).toEqual({
+        account: a.name,
+        ou: a.ou,
+        rootDeny: a.scps.some((s) => s.name === model.scps.rootDeny.name),
+      });
+    }
+  });
+
   it('plans no changes on every stack afterwards (terraform plan -detailed-exitcode)', async () => {
     const dirty: string[] = [];
     for (const name of deployOrder(model)) {
@@ -298,6 +326,9 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       if (name === model.stackNames.management && model.organization.existingOrganizationId) {
         // An adopted organization is never deleted: forget it, then destroy what rootlock added.
         expectExit(await runTerraform(['state', 'rm', '-no-color', 'aws_organizations_organization.organization_organization'], stackDir(name), env));
+        // Adopted accounts are never removed or closed either (prevent_destroy): forget them, they stay in their OUs.
+        const accounts = model.placement.accounts.map((a) => `aws_organizations_account.placement_${a.key}`);
+        expectExit(await runTerraform(['state', 'rm', '-no-color', ...accounts], stackDir(name), env));
       }
       if (name === model.stackNames.security) await emptyBucket(model.compliance.accessLogBucketName);
       const r = await stage(`terraform destroy ${name}`, () => terraformDestroy(stackDir(name), env));

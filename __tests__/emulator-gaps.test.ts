@@ -274,6 +274,13 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           hit: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: model.security.id },
           miss: { eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', recipientAccountId: '444444444444' },
         },
+        'account-moved': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'ListParents' } },
+        'account-left-organization': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'DescribeOrganization' } },
+        'account-joined': { hit: { eventSource: 'organizations.amazonaws.com', eventName: 'InviteAccountToOrganization' }, miss: { eventSource: 'organizations.amazonaws.com', eventName: 'ListAccounts' } },
+        'org-policy-attachment-changed': {
+          hit: { eventSource: 'organizations.amazonaws.com', eventName: 'DetachPolicy', requestParameters: { policyId: 'p-1', targetId: 'ou-ex12-workprod1' } },
+          miss: { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { policyId: 'p-1', targetId: '444444444444' } },
+        },
       };
       const metricDetections = model.detections.filter((d) => d.metric);
       expect(metricDetections.map((d) => d.id).sort()).toEqual(Object.keys(samples).sort());
@@ -326,6 +333,10 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           'Config Rules Compliance Change',
         ),
         'kms-key-disabled': event('aws.kms', { eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
+        'account-moved': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'MoveAccount' }),
+        'account-left-organization': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'RemoveAccountFromOrganization' }),
+        'account-joined': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'CreateAccount' }),
+        'org-policy-attachment-changed': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { targetId: 'r-ex12' } }),
       };
       const miss = event('aws.iam', { userIdentity: { type: 'IAMUser' }, eventName: 'CreateUser' });
       const withEvents = model.detections.filter((d) => d.event);

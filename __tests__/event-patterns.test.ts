@@ -88,6 +88,13 @@ const EXPECTED: Record<string, string[]> = {
   'config-unrelated-noncompliant': [],
   'kms-disable-key': ['kms-key-disabled'],
   'root-credential-challenge-service-event': [],
+  'org-move-account': ['account-moved'],
+  'org-remove-account': ['account-left-organization'],
+  'org-leave-organization': ['account-left-organization'],
+  'org-create-account': ['account-joined'],
+  'org-detach-policy-ou': ['org-policy-attachment-changed'],
+  // A policy on one account changes only that account: not the root/OU detection.
+  'org-attach-policy-account': [],
 };
 
 describe('event pattern fixtures', () => {

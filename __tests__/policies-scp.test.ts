@@ -5,48 +5,24 @@
  */
 import * as path from 'path';
 import { loadConfigFile } from '../config/load';
-import { resolveModel, Model, ResolvedOu } from '../config/model';
+import { resolveModel, Model } from '../config/model';
 import { scpSpecs, ScpSpec } from '../policies/scp';
+import { KEY_PURPOSE_TAG } from '../config/model-protection';
 import { canonical, PolicyDocument } from '../policies/document';
-import { ADMIN, Decision, FULL_AWS_ACCESS, parsePolicy, ScpLevel, simulate, SimulateInput } from './support/iam';
+import { ADMIN, Decision, parsePolicy, ScpLevel, simulate, SimulateInput } from './support/iam';
+import { ouChainOf, scpLevels } from './support/scp-levels';
 
 const model: Model = resolveModel(loadConfigFile(path.join(__dirname, '..', 'examples', 'example-org.yaml')));
 const specs: ScpSpec[] = scpSpecs(model);
 const spec = (key: ScpSpec['key']) => specs.find((s) => s.key === key)!;
+/** The monitoring-protection SCPs (as many as the size limit needs). */
+const protectionSpecs = specs.filter((s) => s.key.startsWith('monitoring_protection'));
 const ORG_ID = model.organization.existingOrganizationId ?? 'o-exampleorg1';
 const REGION = model.organization.homeRegion;
 
-/** A stable identifier per OU for the simulation's organization tree. */
-const ouId = (ou: ResolvedOu) => ou.existingId ?? `ou-ex12-${ou.key.replace(/_/g, '')}00`;
-
-/** The chain of OUs from the root down to `ouName`, root-most first. */
-function ouChain(ouName: string): ResolvedOu[] {
-  const chain: ResolvedOu[] = [];
-  let cursor: ResolvedOu | undefined = model.ous.find((o) => o.name === ouName);
-  while (cursor) {
-    chain.unshift(cursor);
-    const parent = cursor.parent;
-    cursor = parent && parent !== 'root' ? model.ous.find((o) => o.name === parent) : undefined;
-  }
-  return chain;
-}
-
-/**
- * The SCPs that apply to an account, level by level, as Organizations evaluates them: FullAWSAccess at every level,
- * each of our SCPs at the OUs its `targets` name (parsed from the Terraform text, not the in-memory document).
- */
-function scpLevelsFor(accountId: string, ouName: string, only?: ScpSpec['key'][]): ScpLevel[] {
-  const levels: ScpLevel[] = [{ id: model.organization.rootId ?? 'r-ex12', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] }];
-  for (const ou of ouChain(ouName)) {
-    const attached = specs.filter((s) => s.targets.includes(ou) && (!only || only.includes(s.key)));
-    levels.push({
-      id: ouId(ou),
-      policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }, ...attached.map((s) => ({ name: s.name, policy: parsePolicy(s.json) }))],
-    });
-  }
-  levels.push({ id: accountId, policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] });
-  return levels;
-}
+/** The SCPs that apply to an account, level by level (support/scp-levels.ts). */
+const scpLevelsFor = (accountId: string, ouName: string, only?: string[]): ScpLevel[] => scpLevels(model, specs, accountId, ouName, only);
+const ouChain = (ouName: string) => ouChainOf(model, ouName);
 
 const account = (name: string) => model.members.find((m) => m.name === name)!;
 const PAYMENTS = account('payments-prod'); // Workloads/Prod
@@ -159,7 +135,9 @@ const onRoot = (acct: string, action: string): Req => ({ action, resource: rootA
 describe('SCP attachment (targets)', () => {
   it('attaches the root-deny SCP to every OU except the exempt ones, and monitoring protection to every OU', () => {
     const rootDeny = spec('root_deny').targets.map((o) => o.name).sort();
-    const monitoring = spec('monitoring_protection').targets.map((o) => o.name).sort();
+    expect(protectionSpecs.map((s) => s.name)).toEqual(protectionSpecs.map((_, i) => `${model.scps.monitoringProtection.name}-${i + 1}`));
+    for (const s of protectionSpecs) expect(s.targets).toEqual(protectionSpecs[0].targets);
+    const monitoring = protectionSpecs[0].targets.map((o) => o.name).sort();
     expect(rootDeny).toEqual(['Dev', 'Prod', 'Sandbox', 'Security', 'Workloads']);
     expect(rootDeny).not.toContain('Suspended');
     expect(monitoring).toEqual(model.ous.map((o) => o.name).sort());
@@ -268,21 +246,21 @@ describe('exempt OU (Suspended): no root-deny SCP', () => {
   it('lets the root user of an account in the exempt OU act (only FullAWSAccess and monitoring protection apply)', async () => {
     const levels = scpLevelsFor(SUSPENDED.id, SUSPENDED.ou);
     const names = levels.flatMap((l) => l.policies.map((p) => ('name' in p ? p.name : '')));
-    expect(names).toContain('rootlock-monitoring-protection');
+    for (const s of protectionSpecs) expect(names).toContain(s.name);
     expect(names).not.toContain('rootlock-root-deny');
     const r = await decide(rootUser(SUSPENDED.id), { action: 's3:ListAllMyBuckets', resource: '*' }, SUSPENDED);
     expect(r.decision).toBe('Allowed');
   });
   it('still keeps the root user of the exempt OU away from the monitoring', async () => {
     const r = await decide(rootUser(SUSPENDED.id), { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(SUSPENDED.id, model.breakGlass.roleName) }, SUSPENDED);
-    expect(r).toEqual({ decision: 'ExplicitlyDenied', deciding: ['ProtectBreakGlassForwarderAndDeploymentRoles'] });
+    expect(r).toEqual({ decision: 'ExplicitlyDenied', deciding: ['ProtectIamResources'] });
   });
 });
 
 describe('monitoring-protection SCP', () => {
   const p = model.pipeline;
   const sec = SECURITY.id;
-  const deployer = model.config.organization.deploymentRoleName;
+  const deployer = model.organization.deploymentRoleName;
   const keyArn = `arn:aws:kms:${REGION}:${sec}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   /** The usual key policy statement: the owning account's IAM policies decide (as policies/pipeline.ts writes it). */
   const keyPolicy: PolicyDocument = {
@@ -298,31 +276,32 @@ describe('monitoring-protection SCP', () => {
 
   // [what, request, the Sid that must deny an ordinary admin]
   const protectedOps: Array<[string, Req, string]> = [
-    ['StopLogging the organization trail', trailOp('cloudtrail:StopLogging'), 'ProtectOrganizationTrail'],
-    ['DeleteTrail the organization trail', trailOp('cloudtrail:DeleteTrail'), 'ProtectOrganizationTrail'],
-    ['UpdateTrail the organization trail', trailOp('cloudtrail:UpdateTrail'), 'ProtectOrganizationTrail'],
-    ['PutEventSelectors on the organization trail', trailOp('cloudtrail:PutEventSelectors'), 'ProtectOrganizationTrail'],
-    ['delete the trail bucket policy', { action: 's3:DeleteBucketPolicy', resource: `arn:aws:s3:::${p.trailBucketName}`, resourceAccount: sec }, 'ProtectTrailBucket'],
-    ['delete the trail log group', { action: 'logs:DeleteLogGroup', resource: p.logGroupArn }, 'ProtectAlarmLogGroup'],
-    ['delete a metric filter', { action: 'logs:DeleteMetricFilter', resource: p.logGroupArn }, 'ProtectAlarmLogGroup'],
-    ['shorten the log retention', { action: 'logs:PutRetentionPolicy', resource: p.logGroupArn }, 'ProtectAlarmLogGroup'],
-    ['delete a root alarm', { action: 'cloudwatch:DeleteAlarms', resource: `arn:aws:cloudwatch:${REGION}:${sec}:alarm:rootlock-root-usage` }, 'ProtectRootAlarms'],
-    ['disable a root alarm\'s actions', { action: 'cloudwatch:DisableAlarmActions', resource: `arn:aws:cloudwatch:${REGION}:${sec}:alarm:rootlock-break-glass-assumed` }, 'ProtectRootAlarms'],
-    ['delete the alert topic', { action: 'sns:DeleteTopic', resource: p.topicArn }, 'ProtectAlertTopic'],
-    ['change the alert topic policy', { action: 'sns:SetTopicAttributes', resource: p.topicArn }, 'ProtectAlertTopic'],
-    ['unsubscribe the on-call from the topic', { action: 'sns:Unsubscribe', resource: p.topicArn }, 'ProtectAlertTopic'],
-    ['delete a forwarding rule (us-east-1)', { action: 'events:DeleteRule', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectForwardingRulesAndBus'],
-    ['disable a central rule on the bus', { action: 'events:DisableRule', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectForwardingRulesAndBus'],
-    ['delete the central bus', { action: 'events:DeleteEventBus', resource: p.busArn }, 'ProtectForwardingRulesAndBus'],
-    ['edit the break-glass role trust policy', { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectBreakGlassForwarderAndDeploymentRoles'],
-    ['attach a policy to the forwarder role', { action: 'iam:AttachRolePolicy', resource: roleArn(sec, p.forwarderRoleName) }, 'ProtectBreakGlassForwarderAndDeploymentRoles'],
-    ['delete the break-glass role', { action: 'iam:DeleteRole', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectBreakGlassForwarderAndDeploymentRoles'],
-    ['disable root credentials management', { action: 'iam:DisableOrganizationsRootCredentialsManagement', resource: '*' }, 'ProtectRootAccessAndDetectors'],
-    ['disable root sessions', { action: 'iam:DisableOrganizationsRootSessions', resource: '*' }, 'ProtectRootAccessAndDetectors'],
-    ['stop the Config recorder', { action: 'config:StopConfigurationRecorder', resource: `arn:aws:config:${REGION}:${sec}:configuration-recorder/default/abcdef0123456789` }, 'ProtectRootAccessAndDetectors'],
-    ['delete the GuardDuty detector', { action: 'guardduty:DeleteDetector', resource: `arn:aws:guardduty:${REGION}:${sec}:detector/12abc34d567e8fa901bc2d34e56789f0` }, 'ProtectRootAccessAndDetectors'],
-    ['schedule deletion of the alerts key', { action: 'kms:ScheduleKeyDeletion', resource: keyArn, context: { 'kms:ResourceAliases': ['alias/rootlock-alerts'] }, resourcePolicy: keyPolicy }, 'ProtectMonitoringKeys'],
-    ['rewrite the trail key policy', { action: 'kms:PutKeyPolicy', resource: keyArn, context: { 'kms:ResourceAliases': ['alias/other', 'alias/rootlock-organization-trail'] }, resourcePolicy: keyPolicy }, 'ProtectMonitoringKeys'],
+    ['StopLogging the organization trail', trailOp('cloudtrail:StopLogging'), 'ProtectCloudtrailResources'],
+    ['DeleteTrail the organization trail', trailOp('cloudtrail:DeleteTrail'), 'ProtectCloudtrailResources'],
+    ['UpdateTrail the organization trail', trailOp('cloudtrail:UpdateTrail'), 'ProtectCloudtrailResources'],
+    ['PutEventSelectors on the organization trail', trailOp('cloudtrail:PutEventSelectors'), 'ProtectCloudtrailResources'],
+    ['delete the trail bucket policy', { action: 's3:DeleteBucketPolicy', resource: `arn:aws:s3:::${p.trailBucketName}`, resourceAccount: sec }, 'ProtectS3Resources'],
+    ['delete the trail log group', { action: 'logs:DeleteLogGroup', resource: p.logGroupArn }, 'ProtectLogsResources'],
+    ['delete a metric filter', { action: 'logs:DeleteMetricFilter', resource: p.logGroupArn }, 'ProtectLogsResources'],
+    ['shorten the log retention', { action: 'logs:PutRetentionPolicy', resource: p.logGroupArn }, 'ProtectLogsResources'],
+    ['delete a root alarm', { action: 'cloudwatch:DeleteAlarms', resource: `arn:aws:cloudwatch:${REGION}:${sec}:alarm:rootlock-root-usage` }, 'ProtectCloudwatchResources'],
+    ['disable a root alarm\'s actions', { action: 'cloudwatch:DisableAlarmActions', resource: `arn:aws:cloudwatch:${REGION}:${sec}:alarm:rootlock-break-glass-assumed` }, 'ProtectCloudwatchResources'],
+    ['delete the alert topic', { action: 'sns:DeleteTopic', resource: p.topicArn }, 'ProtectSnsResources'],
+    ['change the alert topic policy', { action: 'sns:SetTopicAttributes', resource: p.topicArn }, 'ProtectSnsResources'],
+    ['unsubscribe the on-call from the topic', { action: 'sns:Unsubscribe', resource: p.topicArn }, 'ProtectSnsResources'],
+    ['delete a forwarding rule (us-east-1)', { action: 'events:DeleteRule', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectEventsResources'],
+    ['disable a central rule on the bus', { action: 'events:DisableRule', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectEventsResources'],
+    ['delete the central bus', { action: 'events:DeleteEventBus', resource: p.busArn }, 'ProtectEventsResources'],
+    ['edit the break-glass role trust policy', { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectIamResources'],
+    ['attach a policy to the forwarder role', { action: 'iam:AttachRolePolicy', resource: roleArn(sec, p.forwarderRoleName) }, 'ProtectIamResources'],
+    ['delete the break-glass role', { action: 'iam:DeleteRole', resource: roleArn(sec, model.breakGlass.roleName) }, 'ProtectIamResources'],
+    ['disable root credentials management', { action: 'iam:DisableOrganizationsRootCredentialsManagement', resource: '*', resourceAccount: sec }, 'ProtectEveryAccountSettings'],
+    ['disable root sessions', { action: 'iam:DisableOrganizationsRootSessions', resource: '*', resourceAccount: sec }, 'ProtectEveryAccountSettings'],
+    ['stop the Config recorder', { action: 'config:StopConfigurationRecorder', resource: `arn:aws:config:${REGION}:${sec}:configuration-recorder/${p.configRecorderName}/abcdef0123456789` }, 'ProtectConfigResources'],
+    ['delete the GuardDuty detector', { action: 'guardduty:DeleteDetector', resource: `arn:aws:guardduty:${REGION}:${sec}:detector/12abc34d567e8fa901bc2d34e56789f0` }, 'ProtectGuarddutyResources'],
+    // Keys are protected by their RootlockPurpose tag (an alias can be deleted or repointed): the key's tags are in the request.
+    ['schedule deletion of the alerts key', { action: 'kms:ScheduleKeyDeletion', resource: keyArn, context: { [`aws:ResourceTag/${KEY_PURPOSE_TAG}`]: 'alert-topic' }, resourcePolicy: keyPolicy }, 'ProtectKeysByTag'],
+    ['rewrite the trail key policy', { action: 'kms:PutKeyPolicy', resource: keyArn, context: { [`aws:ResourceTag/${KEY_PURPOSE_TAG}`]: 'organization-trail' }, resourcePolicy: keyPolicy }, 'ProtectKeysByTag'],
   ];
 
   it.each(protectedOps)('denies an ordinary admin role to %s', async (_what, req, sid) => {
@@ -361,7 +340,7 @@ describe('monitoring-protection SCP', () => {
     ['delete another rule', { action: 'events:DeleteRule', resource: `arn:aws:events:${REGION}:${sec}:rule/app-nightly` }],
     ['edit another role\'s trust policy', { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn(sec, 'AppRole') }],
     ['delete the policy of another bucket', { action: 's3:DeleteBucketPolicy', resource: 'arn:aws:s3:::app-artifacts', resourceAccount: sec }],
-    ['schedule deletion of an unrelated key', { action: 'kms:ScheduleKeyDeletion', resource: `arn:aws:kms:${REGION}:${sec}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, context: { 'kms:ResourceAliases': ['alias/app-data'] }, resourcePolicy: keyPolicy }],
+    ['schedule deletion of an unrelated key', { action: 'kms:ScheduleKeyDeletion', resource: `arn:aws:kms:${REGION}:${sec}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, context: { 'aws:ResourceTag/team': 'payments' }, resourcePolicy: keyPolicy }],
   ];
   it.each(unrelated)('leaves an ordinary admin free to %s', async (_what, req) => {
     expect((await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY)).decision).toBe('Allowed');
@@ -383,9 +362,9 @@ describe('monitoring-protection SCP', () => {
   // Found by these proofs and fixed: two ways to silence the pipeline without a protected action, replacing a rule's
   // target (events:PutTargets) and a subscription filter that matches nothing (sns:SetSubscriptionAttributes).
   const silencers: Array<[string, Req, string]> = [
-    ['events:PutTargets on a central rule', { action: 'events:PutTargets', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectForwardingRulesAndBus'],
-    ['events:PutTargets on a forwarding rule', { action: 'events:PutTargets', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectForwardingRulesAndBus'],
-    ['sns:SetSubscriptionAttributes on the alert topic', { action: 'sns:SetSubscriptionAttributes', resource: p.topicArn }, 'ProtectAlertTopic'],
+    ['events:PutTargets on a central rule', { action: 'events:PutTargets', resource: `arn:aws:events:${REGION}:${sec}:rule/${p.busName}/rootlock-root-api-call` }, 'ProtectEventsResources'],
+    ['events:PutTargets on a forwarding rule', { action: 'events:PutTargets', resource: `arn:aws:events:us-east-1:${sec}:rule/rootlock-root-console-sign-in` }, 'ProtectEventsResources'],
+    ['sns:SetSubscriptionAttributes on the alert topic', { action: 'sns:SetSubscriptionAttributes', resource: p.topicArn }, 'ProtectSnsResources'],
   ];
   it.each(silencers)('denies an ordinary admin %s', async (_what, req, sid) => {
     const r = await decide(roleSession(sec, 'SecurityAdmin'), req, SECURITY, ['monitoring_protection']);

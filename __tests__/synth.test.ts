@@ -4,6 +4,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { validateConfig } from '../config/load';
 import { resolveModel, Model } from '../config/model';
+import { KEY_PURPOSE_TAG } from '../config/model-protection';
 import { exampleModel, exampleRaw } from './support/example';
 import { deployOrder, synthesize } from '../stacks/app';
 import { writeOutput } from '../output';
@@ -44,14 +45,21 @@ describe('synthesis of the example organization', () => {
   it('adopts the existing organization by import, never creating a second one', () => {
     const m = stacks.management;
     const [[address]] = resources(m, 'aws_organizations_organization');
-    expect(m.import).toEqual([{ id: 'o-exampleorg1', to: `aws_organizations_organization.${address}` }]);
+    expect(m.import).toEqual([
+      { id: 'o-exampleorg1', to: `aws_organizations_organization.${address}` },
+      // Every declared member account is adopted too (placement), never created.
+      ...model.placement.accounts.map((a) => ({ id: a.id, to: `aws_organizations_account.placement_${a.key}` })),
+    ]);
   });
 
   it('keeps already-enabled trusted access and adds iam.amazonaws.com', () => {
     const [[, org]] = resources(stacks.management, 'aws_organizations_organization');
     expect(org.aws_service_access_principals).toEqual(expect.arrayContaining(['sso.amazonaws.com', 'account.amazonaws.com', 'iam.amazonaws.com']));
     expect(org.feature_set).toBe('ALL');
-    expect(org.enabled_policy_types).toEqual(['SERVICE_CONTROL_POLICY']);
+    // Every policy type already enabled on the root (read at plan time) is kept, plus SERVICE_CONTROL_POLICY.
+    expect(org.enabled_policy_types).toBe(
+      '${sort(distinct(concat([for t in data.aws_organizations_organization.organization_live.roots[0].policy_types : t.type if t.status == "ENABLED"], ["SERVICE_CONTROL_POLICY"])))}',
+    );
   });
 
   it('enables both root access features after trusted access', () => {
@@ -63,11 +71,20 @@ describe('synthesis of the example organization', () => {
   it('attaches the root-deny SCP to every member OU except the exempted one, and monitoring protection to all', () => {
     const attachments = resources(stacks.management, 'aws_organizations_policy_attachment').map(([id]) => id);
     const rootDeny = attachments.filter((a) => a.startsWith('scps_root_deny_scp_')).map((a) => a.replace('scps_root_deny_scp_', ''));
-    const protection = attachments.filter((a) => a.startsWith('scps_monitoring_protection_scp_')).map((a) => a.replace('scps_monitoring_protection_scp_', ''));
+    // One attachment per OU for each of the monitoring-protection SCPs (as many as the size limit needs).
+    const parts = resources(stacks.management, 'aws_organizations_policy').map(([id]) => id).filter((id) => /^scps_monitoring_protection_\d+_scp$/.test(id));
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    const protection = parts.flatMap((p) => attachments.filter((a) => a.startsWith(`${p}_`)).map((a) => a.replace(`${p}_`, '')));
     const exempt = model.ous.filter((o) => o.rootDenyExemptReason).map((o) => o.key);
     expect(exempt).toEqual(['suspended']);
     expect(rootDeny.sort()).toEqual(model.ous.map((o) => o.key).filter((k) => !exempt.includes(k)).sort());
-    expect(protection.sort()).toEqual(model.ous.map((o) => o.key).sort());
+    expect(protection.sort()).toEqual(parts.flatMap(() => model.ous.map((o) => o.key)).sort());
+  });
+
+  it('tags every rootlock KMS key with its purpose: the monitoring-protection SCPs protect keys by that tag, not by an alias', () => {
+    const keys = resources(stacks.security, 'aws_kms_key');
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const [, key] of keys) expect(key.tags).toEqual({ [KEY_PURPOSE_TAG]: expect.stringMatching(/^[a-z-]+$/) });
   });
 
   it('writes the exemption reason into the SCP description and the outputs', () => {
@@ -152,8 +169,9 @@ describe('the configuration is the only input', () => {
       expect(role.max_session_duration).toBe(1800);
       expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.AWS).toEqual(['arn:aws:iam::111111111111:role/incident-commander']);
     }
-    const protection = JSON.parse(stacks.management.resource.aws_organizations_policy.scps_monitoring_protection_scp.content);
-    expect(JSON.stringify(protection)).toContain(':role/emergency-admin');
+    const policies = stacks.management.resource.aws_organizations_policy as Record<string, { name: string; content: string }>;
+    const protection = Object.values(policies).filter((p) => p.name.includes('monitoring-protection'));
+    expect(protection.map((p) => p.content).join('\n')).toContain(':role/emergency-admin');
   });
 
   it('switching GuardDuty and Config off removes their resources and stacks', () => {
@@ -208,6 +226,9 @@ describe('scale', () => {
     synthesize(model, out);
     expect(fs.readdirSync(path.join(out, 'stacks'))).toHaveLength(1004);
     const mgmt = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'management', 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(mgmt.resource.aws_organizations_policy_attachment)).toHaveLength(200);
+    // Every OU carries the root-deny SCP and each monitoring-protection SCP.
+    const scps = Object.keys(mgmt.resource.aws_organizations_policy);
+    expect(scps.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(mgmt.resource.aws_organizations_policy_attachment)).toHaveLength(100 * scps.length);
   });
 });

@@ -87,6 +87,60 @@ export function crossCheck(c: RootlockConfig): Problem[] {
   problems.push(...breakGlassPrincipalChecks(c));
   problems.push(...reachability(c));
   problems.push(...complianceChecks(c));
+  problems.push(...inheritedExemptions(c));
+  problems.push(...unmanagedAccounts(c));
+  return problems;
+}
+
+/**
+ * An SCP attached to an OU applies to every OU and account below it (Organizations: "policy inheritance"), so an
+ * exemption holds only where no ancestor OU carries the root-deny SCP. Adopted OUs have no parent in the
+ * configuration: their ancestors are not known here (see README, exemptions).
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
+ */
+function inheritedExemptions(c: RootlockConfig): Problem[] {
+  const exempt = new Set(c.exemptions.map((e) => e.ou));
+  const byName = new Map(c.organizationalUnits.map((o) => [o.name, o]));
+  const problems: Problem[] = [];
+  c.exemptions.forEach((e, i) => {
+    const seen = new Set<string>([e.ou]);
+    let cursor = byName.get(e.ou);
+    while (cursor && !cursor.id && cursor.parent && cursor.parent !== 'root' && !seen.has(cursor.parent)) {
+      seen.add(cursor.parent);
+      const ancestor = byName.get(cursor.parent);
+      if (!ancestor) break;
+      if (!exempt.has(ancestor.name)) {
+        problems.push({
+          path: `exemptions[${i}].ou`,
+          message: `${show(e.ou)} is below ${show(ancestor.name)}, which carries the root-deny SCP: the SCP is inherited, so this exemption cannot take effect. Exempt ${show(ancestor.name)} too, or give ${show(e.ou)} a parent without the root-deny SCP ("root" or an exempt OU)`,
+        });
+        return;
+      }
+      cursor = ancestor;
+    }
+  });
+  return problems;
+}
+
+/** Accounts left outside rootlock: each with a reason, none also declared, never the management account. */
+function unmanagedAccounts(c: RootlockConfig): Problem[] {
+  const problems = duplicates(c.unmanagedAccounts, (u) => u.id, (i) => `unmanagedAccounts[${i}].id`, 'unmanaged account id');
+  const declared = new Map(c.accounts.map((a, i) => [a.id, i]));
+  c.unmanagedAccounts.forEach((u, i) => {
+    const at = declared.get(u.id);
+    if (at !== undefined) {
+      problems.push({ path: `unmanagedAccounts[${i}].id`, message: `${show(u.id)} is also declared as accounts[${at}]: an account is either placed by rootlock or left alone, remove one of the two` });
+    }
+    if (u.id === c.organization.managementAccountId) {
+      problems.push({ path: `unmanagedAccounts[${i}].id`, message: `${show(u.id)} is the management account: it is never placed or covered by SCPs, remove it` });
+    }
+    if ((u.reason ?? '').trim().length < 10) {
+      problems.push({
+        path: `unmanagedAccounts[${i}].reason`,
+        message: `${show(u.reason)}: account ${show(u.id)} would be left outside the root-deny SCP with no reason written; give the reason a reviewer can check (10+ characters), or declare it under accounts`,
+      });
+    }
+  });
   return problems;
 }
 

@@ -6,8 +6,9 @@ import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { kebab, snake } from './naming';
 import { resolvePeople, type ResolvedPeople } from './model-people';
-import { RUNBOOK_FILES } from './contract';
+import { Protection, resolveProtection } from './model-protection';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
+import { Placement, resolvePlacement } from './model-placement';
 
 export { kebab, snake };
 
@@ -15,7 +16,20 @@ export const PARTITION = 'aws';
 /** Console sign-in events are delivered to us-east-1 whatever the home region; so are IAM and global STS calls. */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
 export const METRIC_NAMESPACE = 'Rootlock';
-export { RUNBOOK_FILES };
+export const RUNBOOK_FILES = {
+  index: 'README.md',
+  breakGlass: 'break-glass.md',
+  rootTasks: 'root-only-tasks.md',
+  alarms: 'alarm-playbooks.md',
+  afterUse: 'after-use.md',
+  inventory: 'inventory.md',
+  protection: 'monitoring-protection.md',
+  audit: 'audit.md',
+  compliance: 'compliance.md',
+  quickCardResponder: 'quick-card-responder.md',
+  quickCardApprover: 'quick-card-approver.md',
+  quickCardCustodian: 'quick-card-custodian.md',
+} as const;
 
 export interface ResolvedOu {
   /** Snake-case key used in logical ids and outputs. */
@@ -57,6 +71,7 @@ export interface Model {
     /** Principals rootlock itself adds, with why. */
     requiredServicePrincipals: Array<{ principal: string; why: string }>;
     rootFeatures: string[];
+    deploymentRoleName: string;
     deploymentRoleArnPattern: string;
   };
   /** Regions every account listens in: the home region and, for console sign-in and global STS, us-east-1. */
@@ -77,6 +92,7 @@ export interface Model {
   };
   scps: {
     rootDeny: { name: string; description: string; targets: ResolvedOu[] };
+    /** Base name and description of the monitoring-protection SCPs (as many as the size limit needs: <name>-1, -2...). */
     monitoringProtection: { name: string; description: string; targets: ResolvedOu[] };
   };
   pipeline: {
@@ -95,17 +111,27 @@ export interface Model {
     busArn: string;
     deadLetterQueueName: string;
     deadLetterQueueArn: string;
+    forwardingDeadLetterQueueName: string;
     forwarderRoleName: string;
     configBucketName: string;
     configRoleName: string;
+    configRecorderName: string;
     metricNamespace: string;
+    /** Prefix of every rootlock alarm, metric filter, rule and organization Config rule name. */
+    namePrefix: string;
+    /** Prefix of every rootlock KMS alias. */
+    keyAliasPrefix: string;
     alarmPeriodSeconds: number;
     subscriptions: Array<{ protocol: 'email' | 'https'; endpoint: string }>;
   };
   monitoring: { guardDuty: boolean; config: boolean };
+  /** What the monitoring-protection SCPs protect (config/model-protection.ts). */
+  protection: Protection;
   /** CIS / Security Hub / Prowler: compliance topic, access logs, Object Lock, Config key (config/model-compliance.ts). */
   compliance: ComplianceModel;
   detections: Detection[];
+  /** Where each account is placed, what reaches it, which accounts are left alone (config/model-placement.ts). */
+  placement: Placement;
   runbooks: typeof RUNBOOK_FILES;
   /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
   people: ResolvedPeople;
@@ -197,6 +223,7 @@ export function resolveModel(config: RootlockConfig): Model {
       servicePrincipals,
       requiredServicePrincipals,
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
+      deploymentRoleName: org.deploymentRoleName,
       deploymentRoleArnPattern: `arn:${PARTITION}:iam::*:role/${org.deploymentRoleName}`,
     },
     eventRegions: [...new Set([home, GLOBAL_EVENTS_REGION])].sort(),
@@ -223,7 +250,9 @@ export function resolveModel(config: RootlockConfig): Model {
       },
       monitoringProtection: {
         name: 'rootlock-monitoring-protection',
-        description: truncate(`Only ${org.deploymentRoleName} may stop, delete or change the organization trail, root alarms, alert topic, forwarding rules and break-glass role.`),
+        description: truncate(
+          `Only ${org.deploymentRoleName} may change the root-usage alarm pipeline: trail, bucket, log group, alarms, metric namespace, topic, buses, rules, queues, rootlock roles and keys, GuardDuty, Config. No member account may leave the organization.`,
+        ),
         targets: ous,
       },
     },
@@ -244,10 +273,14 @@ export function resolveModel(config: RootlockConfig): Model {
       busArn: `arn:${PARTITION}:events:${home}:${secId}:event-bus/${busName}`,
       deadLetterQueueName,
       deadLetterQueueArn: `arn:${PARTITION}:sqs:${home}:${secId}:${deadLetterQueueName}`,
+      forwardingDeadLetterQueueName: 'rootlock-forwarding-dlq',
       forwarderRoleName: 'rootlock-event-forwarder',
       configBucketName: `rootlock-config-${secId}-${home}`,
       configRoleName: 'rootlock-config-recorder',
+      configRecorderName: 'rootlock',
       metricNamespace: METRIC_NAMESPACE,
+      namePrefix: 'rootlock-',
+      keyAliasPrefix: 'alias/rootlock-',
       alarmPeriodSeconds: config.alerts.alarmPeriodSeconds,
       subscriptions: [
         ...config.alerts.emails.map((endpoint) => ({ protocol: 'email' as const, endpoint })),
@@ -255,13 +288,25 @@ export function resolveModel(config: RootlockConfig): Model {
       ],
     },
     monitoring: { guardDuty: config.monitoring.guardDuty, config: config.monitoring.config },
+    protection: undefined as unknown as Protection, // resolved below, from the finished pipeline names
     compliance: resolveCompliance(config, secId, home),
     detections: [],
+    placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
+  model.placement = resolvePlacement(model, config);
   model.detections = detectionsFor(model);
+  model.protection = resolveProtection({
+    securityAccountId: secId,
+    deploymentRoleName: org.deploymentRoleName,
+    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
+    breakGlassRoleName: bg.roleName,
+    monitoring: model.monitoring,
+    compliance: model.compliance,
+    pipeline: model.pipeline,
+  });
   return model;
 }
 

@@ -23,6 +23,17 @@ const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim()
 
 export const CUSTODY_ROLES = ['root-password', 'mfa-device', 'approver'] as const;
 
+/** Organizations policy types (EnablePolicyType): disabling one detaches every policy of that type. */
+export const POLICY_TYPES = [
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'TAG_POLICY',
+  'BACKUP_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'CHATBOT_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+] as const;
+
 const organization = z
   .strictObject({
     managementAccountId: accountId.describe('The management (payer) account id. SCPs never apply to it.'),
@@ -41,12 +52,24 @@ const organization = z
       .array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, 'is not a service principal such as "sso.amazonaws.com"'))
       .default([])
       .describe('Service principals that already have trusted access. They are kept: dropping one silently is an outage.'),
+    keepPolicyTypes: z
+      .array(z.enum(POLICY_TYPES, { error: `must be one of ${POLICY_TYPES.join(', ')}` }))
+      .default([])
+      .describe(
+        'Policy types to keep enabled besides SERVICE_CONTROL_POLICY. An adopted organization keeps every type already enabled (read at plan time); list them here when the plan cannot read them. A type is never disabled by a deploy.',
+      ),
     deploymentRoleName: z
       .string()
       .regex(IAM_NAME, 'is not a valid IAM role name')
       .default('OrganizationAccountAccessRole')
       .describe(
         'The role the deploy assumes in every member account, and the only principal the monitoring-protection SCP lets change the trail, alarms, topic, rules and break-glass role. A dedicated, narrowly trusted deployer role is better than the default.',
+      ),
+    deploymentRoleTrustedBy: z
+      .array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN'))
+      .default([])
+      .describe(
+        'Who can assume the deployment role (the principals of its trust policy), written into the runbooks: whoever can assume it can change the alarm pipeline. List only the deploy pipeline.',
       ),
   })
   .describe('The organization and its management account.');
@@ -160,6 +183,11 @@ const exemption = z.strictObject({
   reason: z.string().optional().describe('Why this OU may keep root: shown in the plan, the SCP descriptions and the runbooks.'),
 });
 
+const unmanagedAccount = z.strictObject({
+  id: accountId.describe('A member account rootlock leaves where it is: not placed, not baselined.'),
+  reason: z.string().optional().describe('Why the account is left alone: shown in the runbooks, the inventory and the plan.'),
+});
+
 const monitoring = z
   .strictObject({
     guardDuty: z.boolean().default(true).describe('Enable GuardDuty with the security account as delegated admin. false where the organization runs it elsewhere.'),
@@ -215,6 +243,10 @@ export const configSchema = z
     alerts,
     logging: logging.default({ retentionDays: 365 }),
     exemptions: z.array(exemption).default([]),
+    unmanagedAccounts: z
+      .array(unmanagedAccount)
+      .default([])
+      .describe('ACTIVE member accounts deliberately left outside rootlock. Any other undeclared ACTIVE account fails the management plan.'),
     monitoring,
     state,
     compliance: compliance.default({ topicName: 'rootlock-compliance', trailObjectLock: { enabled: true } }),

@@ -5,6 +5,7 @@
  */
 import type { Model } from '../config/model';
 import { complianceDetections } from './compliance';
+import { organizationDetections } from './organization';
 
 export type Severity = 'critical' | 'high';
 
@@ -236,7 +237,7 @@ export function detectionsFor(model: Model): Detection[] {
       contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
     });
   }
-  return [...detections, ...complianceDetections(model)];
+  return [...detections, ...complianceDetections(model), ...organizationDetections(model)];
 }
 
 function escapeRegex(text: string): string {

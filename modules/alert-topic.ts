@@ -45,6 +45,7 @@ export class AlertTopic extends Construct {
     this.key =
       props.key ??
       new EncryptionKey(this, 'key', {
+        purpose: 'alert-topic',
         alias: p.alertsKeyAlias,
         description: 'rootlock alert topic: usable by CloudWatch alarms and EventBridge (aws/sns is not).',
         policy: alertsKeyPolicy(props.model),

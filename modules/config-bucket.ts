@@ -24,6 +24,7 @@ export class ConfigBucket extends SecureBucket {
     const { model } = props;
     const name = model.pipeline.configBucketName;
     const key = new EncryptionKey(scope, `${id}_key`, {
+      purpose: 'config-bucket',
       alias: model.compliance.configKeyAlias,
       description: 'rootlock central AWS Config bucket: configuration snapshots and history of every account.',
       policy: configKeyPolicy(model, props.organizationId),

@@ -31,13 +31,13 @@ export class ConfigRecorder extends Construct {
     new IamRolePolicyAttachment(this, 'aws_config_role', { role: role.name, policyArn: `arn:${PARTITION}:iam::aws:policy/service-role/AWS_ConfigRole` });
     new IamRolePolicy(this, 'delivery', { role: role.name, name: 'deliver-to-central-bucket', policy: policyJson(configRecorderDeliveryPolicy(model)) });
     const recorder = new ConfigConfigurationRecorder(this, 'recorder', {
-      name: 'rootlock',
+      name: model.pipeline.configRecorderName,
       roleArn: role.arn,
       // Root user resources (AWS::IAM::User etc.) are global: record them in the home region only.
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
     });
     const channel = new ConfigDeliveryChannel(this, 'delivery_channel', {
-      name: 'rootlock',
+      name: model.pipeline.configRecorderName,
       s3BucketName: model.pipeline.configBucketName,
       dependsOn: [recorder],
     });

@@ -11,7 +11,8 @@ export interface DeadLetterQueueProps {
   accountId: string;
   region: string;
   provider: AwsProvider;
-  name?: string;
+  /** Queue name (the model's pipeline names). */
+  name: string;
 }
 
 export class DeadLetterQueue extends Construct {
@@ -19,7 +20,7 @@ export class DeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
-    const name = props.name ?? 'rootlock-forwarding-dlq';
+    const name = props.name;
     this.queue = new SqsQueue(this, 'queue', {
       provider: props.provider,
       name,

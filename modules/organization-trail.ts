@@ -31,6 +31,7 @@ export class OrganizationTrail extends Construct {
     const { model } = props;
     const p = model.pipeline;
     const key = new EncryptionKey(this, 'key', {
+      purpose: 'organization-trail',
       alias: p.trailKeyAlias,
       description: 'rootlock organization trail: log files and the alarm log group.',
       policy: trailKeyPolicy(model, props.organizationId),

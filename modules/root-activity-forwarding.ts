@@ -35,7 +35,7 @@ export class RootActivityForwarding extends Construct {
     for (const region of model.eventRegions) {
       const provider = props.stack.providerFor(region);
       const regionKey = region.replace(/-/g, '_');
-      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider });
+      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.pipeline.forwardingDeadLetterQueueName });
       for (const detection of rulesForRegion(model, region, 'forwarded')) {
         const ruleKey = detection.id.replace(/-/g, '_');
         const rule = new CloudwatchEventRule(this, `${ruleKey}_${regionKey}`, {

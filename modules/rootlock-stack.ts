@@ -3,7 +3,7 @@
  * backend from the configuration, one provider per region, and a comment saying what the stack is for.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Model } from '../config/model';
 import { GLOBAL_EVENTS_REGION } from '../config/model';
@@ -59,6 +59,15 @@ export class RootlockStack extends TerraformStack {
     const p = this.regional.get(region);
     if (!p) throw new Error(`no provider for region ${region}`);
     return p;
+  }
+
+  /**
+   * The plain address of a data source or resource (`data.TYPE.NAME` / `TYPE.NAME`), for hand-written expressions:
+   * cdktf wraps a `.fqn` token in a second `\${}` when it appears inside a nested template string.
+   */
+  static addressOf(element: TerraformResource | TerraformDataSource): string {
+    const name = TerraformStack.of(element).getLogicalId(element);
+    return element instanceof TerraformDataSource ? `data.${element.terraformResourceType}.${name}` : `${element.terraformResourceType}.${name}`;
   }
 
   /** Logical id = construct path below the stack, snake_case; collisions are a bug and fail synthesis. */

@@ -1,7 +1,8 @@
 /** Service control policies. Pure functions of the model, so they are evaluated in tests without synthesis. */
 import type { Model } from '../config/model';
 import { PARTITION } from '../config/model';
-import { policy, PolicyDocument, policyJson } from './document';
+import { policy, PolicyDocument, policyJson, Statement } from './document';
+import { protectionStatements } from './protection-scp';
 
 export const SCP_MAX_CHARS = 5120;
 /** Organizations allows 5 SCPs per target; FullAWSAccess (or the organization's own allow-list) takes one. */
@@ -24,106 +25,35 @@ export function rootDenyScp(): PolicyDocument {
   });
 }
 
-/** Attackers blind the alarms first: only the deployment role may change what watches the root user. */
-export function monitoringProtectionScp(model: Model): PolicyDocument {
-  const p = model.pipeline;
-  const exceptDeployer = { ArnNotLike: { 'aws:PrincipalArn': model.organization.deploymentRoleArnPattern } };
-  return policy(
-    {
-      Sid: 'ProtectOrganizationTrail',
-      Effect: 'Deny',
-      Action: ['cloudtrail:DeleteTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail'],
-      Resource: `arn:${PARTITION}:cloudtrail:*:*:trail/${p.trailName}`,
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectTrailBucket',
-      Effect: 'Deny',
-      Action: ['s3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:PutBucketPolicy', 's3:PutLifecycleConfiguration', 's3:PutBucketVersioning'],
-      Resource: `arn:${PARTITION}:s3:::${p.trailBucketName}`,
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectAlarmLogGroup',
-      Effect: 'Deny',
-      Action: ['logs:DeleteLogGroup', 'logs:DeleteMetricFilter', 'logs:DeleteRetentionPolicy', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'],
-      Resource: [p.logGroupArn, `${p.logGroupArn}:*`],
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectRootAlarms',
-      Effect: 'Deny',
-      Action: ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm', 'cloudwatch:SetAlarmState'],
-      Resource: `arn:${PARTITION}:cloudwatch:*:*:alarm:rootlock-*`,
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectAlertTopic',
-      Effect: 'Deny',
-      // SetSubscriptionAttributes too: a filter policy that matches nothing silences the pager without unsubscribing.
-      Action: ['sns:DeleteTopic', 'sns:RemovePermission', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes', 'sns:Unsubscribe'],
-      Resource: [p.topicArn, `${p.topicArn}:*`],
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectForwardingRulesAndBus',
-      Effect: 'Deny',
-      // PutTargets too: replacing a rule's target (same target id) silently reroutes the alerts.
-      Action: ['events:DeleteEventBus', 'events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemovePermission', 'events:RemoveTargets'],
-      Resource: [`arn:${PARTITION}:events:*:*:rule/rootlock-*`, `arn:${PARTITION}:events:*:*:rule/${p.busName}/rootlock-*`, p.busArn],
-      Condition: exceptDeployer,
-    },
-    {
-      // The deployment role is protected too: whoever could rewrite its trust policy could become "the deployer".
-      Sid: 'ProtectBreakGlassForwarderAndDeploymentRoles',
-      Effect: 'Deny',
-      Action: [
-        'iam:AttachRolePolicy',
-        'iam:CreateRole',
-        'iam:DeleteRole',
-        'iam:DeleteRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:UpdateRole',
-      ],
-      Resource: [
-        `arn:${PARTITION}:iam::*:role/${model.breakGlass.roleName}`,
-        `arn:${PARTITION}:iam::*:role/${p.forwarderRoleName}`,
-        `arn:${PARTITION}:iam::*:role/${model.config.organization.deploymentRoleName}`,
-      ],
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectRootAccessAndDetectors',
-      Effect: 'Deny',
-      Action: [
-        'config:DeleteConfigurationRecorder',
-        'config:DeleteDeliveryChannel',
-        'config:StopConfigurationRecorder',
-        'guardduty:DeleteDetector',
-        'guardduty:DisassociateFromAdministratorAccount',
-        'guardduty:DisassociateFromMasterAccount',
-        'iam:DisableOrganizationsRootCredentialsManagement',
-        'iam:DisableOrganizationsRootSessions',
-      ],
-      Resource: '*',
-      Condition: exceptDeployer,
-    },
-    {
-      Sid: 'ProtectMonitoringKeys',
-      Effect: 'Deny',
-      Action: ['kms:DisableKey', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'],
-      Resource: '*',
-      Condition: { ...exceptDeployer, 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/rootlock-*' } },
-    },
-  );
+/**
+ * Attackers blind the alarms first: only the deployment role may change what watches the root user. The statements are
+ * generated (policies/protection-scp.ts) and packed, in order, into as few SCPs as the size limit allows.
+ */
+export function monitoringProtectionScps(model: Model): PolicyDocument[] {
+  const docs: Statement[][] = [];
+  const fits = (statements: Statement[]) => policyJson(policy(...statements)).length <= SCP_MAX_CHARS;
+  for (const statement of protectionStatements(model).flatMap(splitToFit)) {
+    const last = docs[docs.length - 1];
+    if (last && fits([...last, statement])) last.push(statement);
+    else docs.push([statement]);
+  }
+  return docs.map((statements) => policy(...statements));
+}
+
+/** A statement too large for one SCP on its own is split by its actions (Sid suffixes A, B, ...). */
+function splitToFit(statement: Statement): Statement[] {
+  const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action!];
+  if (policyJson(policy(statement)).length <= SCP_MAX_CHARS || actions.length < 2) return [statement];
+  const half = Math.ceil(actions.length / 2);
+  return [
+    ...splitToFit({ ...statement, Sid: `${statement.Sid}A`, Action: actions.slice(0, half) }),
+    ...splitToFit({ ...statement, Sid: `${statement.Sid}B`, Action: actions.slice(half) }),
+  ];
 }
 
 export interface ScpSpec {
-  key: 'root_deny' | 'monitoring_protection';
+  /** root_deny, monitoring_protection_1, monitoring_protection_2, ... (logical ids and outputs). */
+  key: string;
   name: string;
   description: string;
   document: PolicyDocument;
@@ -133,11 +63,20 @@ export interface ScpSpec {
 
 export class PolicyLimitError extends Error {}
 
-/** Both SCPs with their guards applied: measured, minified size and the per-target count. */
+/** Every SCP with its guards applied: measured, minified size and the per-target count. */
 export function scpSpecs(model: Model): ScpSpec[] {
+  const protection = monitoringProtectionScps(model);
+  const mp = model.scps.monitoringProtection;
   const specs: ScpSpec[] = [
     { key: 'root_deny', ...model.scps.rootDeny, document: rootDenyScp(), json: '' },
-    { key: 'monitoring_protection', ...model.scps.monitoringProtection, document: monitoringProtectionScp(model), json: '' },
+    ...protection.map((document, i) => ({
+      key: `monitoring_protection_${i + 1}`,
+      name: `${mp.name}-${i + 1}`,
+      description: `${mp.description} Part ${i + 1} of ${protection.length}.`.slice(0, 512),
+      targets: mp.targets,
+      document,
+      json: '',
+    })),
   ];
   for (const spec of specs) {
     spec.json = policyJson(spec.document);
@@ -150,7 +89,9 @@ export function scpSpecs(model: Model): ScpSpec[] {
   for (const ou of model.ous) {
     const count = 1 + specs.filter((s) => s.targets.includes(ou)).length;
     if (count > SCPS_PER_TARGET_LIMIT) {
-      throw new PolicyLimitError(`OU ${ou.name} would carry ${count} SCPs, over the Organizations limit of ${SCPS_PER_TARGET_LIMIT}`);
+      throw new PolicyLimitError(
+        `OU ${ou.name} would carry ${count} SCPs (FullAWSAccess, ${specs.filter((s) => s.targets.includes(ou)).map((s) => s.name).join(', ')}), over the Organizations limit of ${SCPS_PER_TARGET_LIMIT}: the monitoring protection no longer fits in ${SCPS_PER_TARGET_LIMIT - 2} SCPs; shorten role and topic names in the configuration`,
+      );
     }
   }
   return specs;

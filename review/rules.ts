@@ -11,8 +11,10 @@ import { scpRules } from './rules/scp';
 import { organizationRules } from './rules/organization';
 import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
+import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
 import { complianceRules } from './rules-compliance';
+import { protectionRules } from './rules/protection';
 
 export type { Finding, Rule } from './rule';
 export { appliesTo, evaluate } from './rule';
@@ -23,6 +25,8 @@ export const RULES: readonly Rule[] = [
   ...breakGlassRules,
   ...monitoringRules,
   ...complianceRules,
+  ...protectionRules,
+  ...placementRules,
   // ---- everything else
   ...generalRules,
 ];

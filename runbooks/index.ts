@@ -12,6 +12,8 @@ import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
 import { code, document, fence, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
+import { renderProtection } from './protection';
+import { renderAuditRunbook } from './audit';
 import { renderComplianceMap } from './compliance';
 import { renderQuickCard } from './quick-cards';
 import { renderPreflight } from './preflight';
@@ -40,6 +42,8 @@ function renderIndex(model: Model): string {
         ['Only the management account root user can do it', link('Root-only tasks: management account root sign-in', f.rootTasks)],
         ['Break-glass or root use is over', link('After use', f.afterUse)],
         ['Which accounts, roles, policies and alarms exist', link('Inventory', f.inventory)],
+        ['Who can change the alarm pipeline, and what nobody else can', link('Monitoring protection', f.protection)],
+        ['Does the live organization still match the configuration (after a deploy, weekly, before an audit)', link('Auditing the live organization', f.audit)],
         ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
         ['One page to print for each role', `${link('responder', f.quickCardResponder)}, ${link('approver', f.quickCardApprover)}, ${link('custodian', f.quickCardCustodian)}`],
       ],
@@ -67,6 +71,8 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.alarms, renderAlarmPlaybooks(model)],
     [f.afterUse, renderAfterUse(model)],
     [f.inventory, renderInventory(model)],
+    [f.protection, renderProtection(model)],
+    [f.audit, renderAuditRunbook(model)],
     [f.compliance, renderComplianceMap(model)],
     [f.quickCardResponder, renderQuickCard(model, 'responder')],
     [f.quickCardApprover, renderQuickCard(model, 'approver')],

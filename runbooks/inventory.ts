@@ -1,14 +1,16 @@
 /** inventory.md: everything rootlock deployed, by name, and how to find what only exists after deploy. */
 import type { Model } from '../config/model';
+import { scpSpecs } from '../policies/scp';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
 import { accountLabel, GLOBAL_REGION, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
+import { GUARD_TEXT } from '../config/model-placement';
 import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
 
 export function renderInventory(model: Model): string {
   const org = model.organization;
   const p = model.pipeline;
   const bg = model.breakGlass;
-  const scps = [model.scps.rootDeny, model.scps.monitoringProtection];
+  const scps = scpSpecs(model);
 
   const body = document([
     heading(2, 'Organization'),
@@ -22,7 +24,7 @@ export function renderInventory(model: Model): string {
         ['Event regions', model.eventRegions.map(code).join(', ')],
         ['Centralized root access', org.rootFeatures.map(code).join(', ')],
         ['Security account (delegated administrator)', code(model.security.id)],
-        ['Deployment role', code(org.deploymentRoleArnPattern)],
+        ['Deployment role (the only principal the monitoring protection exempts)', `${code(org.deploymentRoleArnPattern)}: who can assume it is in [${model.runbooks.protection}](${model.runbooks.protection})`],
       ],
     ),
     'Trusted service access:',
@@ -46,7 +48,7 @@ export function renderInventory(model: Model): string {
     ]),
     heading(2, 'Organizational units'),
     table(
-      ['OU', 'Id', 'Accounts', code(model.scps.rootDeny.name), code(model.scps.monitoringProtection.name)],
+      ['OU', 'Id', 'Accounts', code(model.scps.rootDeny.name), `${code(model.scps.monitoringProtection.name)}-1...${scps.length - 1}`],
       model.ous.map((o) => [
         code(o.path),
         o.existingId ? code(o.existingId) : 'created by rootlock, known after deploy',
@@ -74,6 +76,7 @@ export function renderInventory(model: Model): string {
         `<${a.switchRoleUrl}>`,
       ]),
     ),
+    ...placementSection(model),
     heading(2, 'Service control policies'),
     table(
       ['Name', 'Attached to', 'What it does'],
@@ -82,7 +85,7 @@ export function renderInventory(model: Model): string {
     'Policy ids exist only after deploy. Find them, and what each is attached to, from the management account:',
     fence(
       scps.flatMap((s) => {
-        const v = s.name === model.scps.rootDeny.name ? 'ROOT_DENY_ID' : 'PROTECTION_ID';
+        const v = s.key === 'root_deny' ? 'ROOT_DENY_ID' : 'PROTECTION_ID'; // one variable, reassigned per monitoring-protection part
         return [
           aws(
             'organizations',
@@ -155,4 +158,42 @@ export function renderInventory(model: Model): string {
   ]);
 
   return document([heading(1, 'Inventory'), generatedNote(model), placeholderSection(body), body.trimEnd()]);
+}
+
+/** Per member account: the OU it is kept in and the rootlock SCPs that really reach it (attached or inherited). */
+function placementSection(model: Model): string[] {
+  const p = model.placement;
+  const scpCell = (scps: Model['placement']['accounts'][number]['scps']) =>
+    scps.length ? scps.map((s) => `${code(s.name)} (${s.inherited ? `inherited from ${code(s.attachedTo)}` : `on ${code(s.attachedTo)}`})`).join('; ') : '**none**';
+  return [
+    heading(2, 'Where each account is kept, and what reaches it'),
+    `The management stack adopts every declared account and keeps it in its OU (a move by hand is undone by the next deploy). ${
+      'SCPs are inherited: an account is covered by what is attached to its OU and to every OU above it.'
+    }`,
+    table(
+      ['Account', 'Kept in OU', 'rootlock SCPs that reach it'],
+      p.accounts.map((a) => [`${code(a.id)} ${a.name}`, code(a.ouPath), scpCell(a.scps)]),
+    ),
+    p.unmanaged.length
+      ? `Left outside rootlock on purpose (${code('unmanagedAccounts')}): not placed, no baseline, no rootlock SCP guaranteed:`
+      : `No account is left outside rootlock: any ACTIVE member account not declared above fails the management plan.`,
+    p.unmanaged.length ? bullets(p.unmanaged.map((u) => `${code(u.id)}: ${prose(u.reason)}`)) : undefined,
+    `When the organization holds an ACTIVE account the configuration does not know, the management plan fails with ${code(
+      GUARD_TEXT.undeclared.split(':')[0],
+    )} and names it; declare it under ${code('accounts')} or list it under ${code('unmanagedAccounts')} with the reason.`,
+    'Check where an account really is, and the SCPs on each step of its path up to the root:',
+    fence([
+      aws('organizations', 'list-parents', [
+        ['--child-id', raw('"$ACCOUNT_ID"')],
+        ['--query', 'Parents[].[Id,Type]'],
+        ['--output', 'text'],
+      ]),
+      aws('organizations', 'list-policies-for-target', [
+        ['--target-id', raw('"$PARENT_ID"')],
+        ['--filter', 'SERVICE_CONTROL_POLICY'],
+        ['--query', 'Policies[].Name'],
+        ['--output', 'text'],
+      ]),
+    ]),
+  ].filter((b): b is string => b !== undefined);
 }

@@ -1,54 +1,57 @@
-/** Composes every stack of one organization, in deploy order. */
-import { App } from 'cdktf';
-import type { Model } from '../config/model';
+/** Composes the stacks of one organization (all of them, or a selection and what it depends on), in deploy order. */
+import { App, TerraformStack } from 'cdktf';
+import type { AccountTarget, Model } from '../config/model';
 import { ManagementStack } from './management-stack';
 import { SecurityStack } from './security-stack';
 import { BaselineStack } from './baseline-stack';
 import { ConfigRulesStack } from './config-rules-stack';
+import { StackNode, stackGraph } from './graph';
+import { withoutCrossStackPreparation, withoutSecondResolve, withoutStackTraces } from './fast-synth';
 
-export function buildApp(model: Model, outdir: string): App {
+export { withoutStackTraces } from './fast-synth';
+
+function buildStack(app: App, model: Model, node: StackNode, accounts: Map<string, AccountTarget>): TerraformStack {
+  switch (node.kind) {
+    case 'management':
+      return new ManagementStack(app, model);
+    case 'security':
+      return new SecurityStack(app, model);
+    case 'baseline':
+      return new BaselineStack(app, model, accounts.get(node.name)!);
+    case 'config-rules':
+      return new ConfigRulesStack(app, model);
+  }
+}
+
+/**
+ * The cdktf app of `stacks` (default: every stack of the graph), each with its graph dependencies as cdktf stack
+ * dependencies, so the manifest cdktf reads orders deploys the same way. `stacks` must include its dependencies
+ * (see `selectStacks`).
+ */
+export function buildApp(model: Model, outdir: string, stacks: StackNode[] = stackGraph(model)): App {
   // skipValidation off, no stack traces in metadata: the output is for reviewers and must be byte-stable.
   const app = new App({ outdir, stackTraces: false, hclOutput: false });
-  const management = new ManagementStack(app, model);
-  const security = new SecurityStack(app, model);
-  security.addDependency(management);
-  const baselines = model.allAccounts.map((account) => {
-    const stack = new BaselineStack(app, model, account);
-    stack.addDependency(security);
-    return stack;
-  });
-  if (model.monitoring.config) {
-    const rules = new ConfigRulesStack(app, model);
-    for (const b of baselines) rules.addDependency(b);
+  const accounts = new Map(model.allAccounts.map((a) => [a.stackName, a]));
+  const built = new Map<string, TerraformStack>();
+  for (const node of stacks) {
+    const stack = buildStack(app, model, node, accounts);
+    withoutCrossStackPreparation(stack);
+    withoutSecondResolve(stack);
+    for (const dep of node.dependsOn) {
+      const dependency = built.get(dep);
+      if (!dependency) throw new Error(`stack ${node.name} needs ${dep}, which is not built before it`);
+      stack.addDependency(dependency);
+    }
+    built.set(node.name, stack);
   }
   return app;
 }
 
 /** Stack names in the order they deploy. */
 export function deployOrder(model: Model): string[] {
-  return [
-    model.stackNames.management,
-    model.stackNames.security,
-    ...model.allAccounts.map((a) => a.stackName),
-    ...(model.monitoring.config ? [model.stackNames.configRules] : []),
-  ];
+  return stackGraph(model).map((n) => n.name);
 }
 
-export function synthesize(model: Model, outdir: string): void {
-  withoutStackFormatting(() => buildApp(model, outdir).synth());
-}
-
-/**
- * cdktf and constructs capture a full stack trace for every token and construct, and under ts-node each trace is
- * source-mapped: 80% of synth time on a large organization. Nothing reads them (stackTraces: false), so skip the
- * formatting while synthesizing.
- */
-export function withoutStackFormatting<T>(fn: () => T): T {
-  const original = Error.prepareStackTrace;
-  Error.prepareStackTrace = () => '';
-  try {
-    return fn();
-  } finally {
-    Error.prepareStackTrace = original;
-  }
+export function synthesize(model: Model, outdir: string, stacks?: StackNode[]): void {
+  withoutStackTraces(() => buildApp(model, outdir, stacks).synth());
 }

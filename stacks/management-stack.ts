@@ -10,6 +10,8 @@ import { Organization } from '../modules/organization';
 import { CentralizedRootAccess } from '../modules/centralized-root-access';
 import { ServiceControlPolicies } from '../modules/service-control-policies';
 import { DelegatedAdministrators } from '../modules/delegated-administrators';
+import { AccountPlacement } from '../modules/account-placement';
+import { OrganizationGuard } from '../modules/organization-guard';
 
 export class ManagementStack extends RootlockStack {
   constructor(scope: Construct, model: Model) {
@@ -17,11 +19,13 @@ export class ManagementStack extends RootlockStack {
       model,
       accountId: model.organization.managementAccountId,
       purpose:
-        'Organization-level root lock-down: trusted access, centralized root access (RootCredentialsManagement, RootSessions), root-deny and monitoring-protection SCPs on member OUs (never the management account), delegated administrators.',
+        'Organization-level root lock-down: trusted access, centralized root access (RootCredentialsManagement, RootSessions), root-deny and monitoring-protection SCPs on member OUs (never the management account), delegated administrators, every declared member account placed in its OU, and a guard that fails the plan on an undeclared ACTIVE account.',
     });
     const org = new Organization(this, 'organization', { model });
     new CentralizedRootAccess(this, 'centralized_root_access', { model, trustedAccess: org.organization });
     new ServiceControlPolicies(this, 'scps', { model, ouIds: org.ouIds, organization: org.organization });
     new DelegatedAdministrators(this, 'delegated_admin', { model, trustedAccess: org.organization });
+    new AccountPlacement(this, 'placement', { model, ouIds: org.ouIds });
+    new OrganizationGuard(this, 'guard', { model, live: org.live });
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * The audit: read the organization, every account, every member root user and the pipeline (read-only calls only),
+ * then evaluate each family with pure functions and return the results in a fixed order.
+ */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Model } from '../config/model';
+import { AccountSnapshot, credentialsFor, evaluateAccounts, readAccount } from './accounts';
+import { AwsAccess, clientConfig, errorText, mapLimit, withBackoff } from './aws';
+import { Result, sortResults, notChecked, CHECKS } from './checks';
+import { evaluateOrganization, readOrganization } from './organization';
+import { readOrgTree } from './org-tree';
+import { evaluateConfigRecorders, evaluatePipeline, PipelineState, readPipeline } from './pipeline';
+import { evaluateRootCredentials, readRootCredentials, RootCredentialState } from './root-credentials';
+
+/** The credentials cannot read the organization, or belong to another one: the audit cannot run (exit 1). */
+export class AuditAccessError extends Error {}
+
+export interface AuditOutcome {
+  organizationId: string;
+  accounts: number;
+  results: Result[];
+}
+
+export async function runAudit(model: Model, access: AwsAccess, opts: { now?: Date; progress?: (phase: string, done: number, total: number) => void } = {}): Promise<AuditOutcome> {
+  const region = model.organization.homeRegion;
+  const progress = opts.progress ?? (() => {});
+  let callerAccountId: string;
+  let org;
+  try {
+    const sts = new STSClient(clientConfig(access, region));
+    callerAccountId = (await withBackoff(() => sts.send(new GetCallerIdentityCommand({})))).Account!;
+    sts.destroy();
+    org = await readOrganization(access, region);
+  } catch (e) {
+    throw new AuditAccessError(`cannot read the organization with these credentials (${errorText(e)}): use the management account's or the delegated administrator's credentials`);
+  }
+  if (org.managementAccountId !== model.organization.managementAccountId) {
+    throw new AuditAccessError(
+      `the credentials belong to the organization managed by ${org.managementAccountId}, the configuration declares ${model.organization.managementAccountId}: check ROOTLOCK_CONFIG and AWS_PROFILE`,
+    );
+  }
+  const tree = await readOrgTree(access, region, org.rootId, (d, t) => progress('account placement', d, t));
+  const present = new Map(tree.accounts.map((a) => [a.id, a]));
+  const declaredPresent = model.allAccounts.filter((a) => present.get(a.id)?.status === 'ACTIVE');
+  const members = tree.accounts.filter((a) => a.id !== org.managementAccountId && a.status === 'ACTIVE');
+
+  let done = 0;
+  const total = declaredPresent.length + members.length;
+  const snapshots: AccountSnapshot[] = await mapLimit(declaredPresent, access.concurrency, async (a) => {
+    const s = await readAccount(access, model, a, callerAccountId);
+    progress('accounts', ++done, total);
+    return s;
+  });
+  const rootStates: RootCredentialState[] = await mapLimit(members, access.concurrency, async (a) => {
+    const s = await readRootCredentials(access, region, a);
+    progress('accounts', ++done, total);
+    return s;
+  });
+
+  let pipelineResults: Result[];
+  try {
+    const creds = await credentialsFor(access, model, model.security, callerAccountId);
+    const state: PipelineState = await readPipeline(access, model, creds);
+    pipelineResults = evaluatePipeline(model, state, opts.now ?? new Date());
+  } catch (e) {
+    const why = `cannot read the security account ${model.security.id}: ${errorText(e)}`;
+    pipelineResults = CHECKS.filter((c) => c.family === 'pipeline' && c.id !== 'pipeline-config-recorder').map((c) => notChecked(c.id, model.security.name, why));
+  }
+
+  const results = sortResults([
+    ...evaluateOrganization(model, org),
+    ...evaluateAccounts(model, tree, snapshots),
+    ...evaluateRootCredentials(rootStates),
+    ...pipelineResults,
+    ...evaluateConfigRecorders(model, snapshots),
+  ]);
+  return { organizationId: org.id, accounts: tree.accounts.length, results };
+}

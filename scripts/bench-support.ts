@@ -1,0 +1,78 @@
+/** Shared pieces of `npm run bench`: the context every benchmark gets, result rows, and timing a command as a process. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface Context {
+  root: string;
+  /** Scratch directory, removed after the run. */
+  tmp: string;
+  /** package.json's `synth` script, run with node_modules/.bin on PATH as npm does. */
+  synthCommand: string;
+  /** A 1,000-account / 100-OU configuration with an account named web-prod. */
+  largeConfig: string;
+}
+
+export interface Row {
+  label: string;
+  ms: number;
+  ratio?: { to: string; x: number; goal?: number };
+  /** CPU time of the process (user + system): unlike wall time, barely moved by other load on the machine. */
+  cpuMs?: number;
+  cpuRatio?: number;
+  rssMb?: number;
+  rssGoalMb?: number;
+  skipped?: string;
+}
+
+let runs = 0;
+
+/**
+ * Runs `command` through the shell `repeat` times (node_modules/.bin on PATH, a fresh output directory each time) and
+ * returns the fastest wall time with that run's maximum resident set size and CPU time (reported by the node process
+ * itself through a --require hook). Throws with the command's stderr when it fails.
+ */
+export function timeCommand(ctx: Context, command: string, env: NodeJS.ProcessEnv, repeat: number): { ms: number; rssMb?: number; cpuMs?: number } {
+  const hook = path.join(ctx.tmp, 'report-rss.js');
+  if (!fs.existsSync(hook)) {
+    fs.writeFileSync(
+      hook,
+      "process.on('exit', () => { const u = process.resourceUsage(); if (process.env.ROOTLOCK_BENCH_USAGE) require('fs').writeFileSync(process.env.ROOTLOCK_BENCH_USAGE, JSON.stringify({ rssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })); });\n",
+    );
+  }
+  let best: { ms: number; rssMb?: number; cpuMs?: number } | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const run = ++runs;
+    const usageFile = path.join(ctx.tmp, `usage-${run}.json`);
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('sh', ['-c', command], {
+      cwd: ctx.root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        ...env,
+        PATH: `${path.join(ctx.root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
+        CDKTF_OUTDIR: path.join(ctx.tmp, `out-${run}`),
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${hook}`.trim(),
+        ROOTLOCK_BENCH_USAGE: usageFile,
+      },
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`${command} failed (exit ${r.status}):\n${r.stderr}`);
+    fs.rmSync(path.join(ctx.tmp, `out-${run}`), { recursive: true, force: true });
+    const usage = fs.existsSync(usageFile) ? (JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { rssKb: number; cpuMs: number }) : undefined;
+    if (!best || ms < best.ms) best = { ms, rssMb: usage && usage.rssKb / 1024, cpuMs: usage?.cpuMs };
+  }
+  return best!;
+}
+
+/** Runs a TypeScript script with ts-node, CONTEXT as its JSON argument, and parses the JSON it prints. */
+export function runJsonScript<T>(ctx: Context, script: string): T {
+  const r = spawnSync(process.execPath, [path.join(ctx.root, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', path.join(ctx.root, script), JSON.stringify(ctx)], {
+    cwd: ctx.root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}

@@ -1,0 +1,84 @@
+/**
+ * Synth shortcuts for cdktf 0.21 (frozen), each skipping work whose result rootlock never uses. Together they cut the
+ * synth of a 1,000-account organization several times over; the synth test proves the output is byte-identical to
+ * stock cdktf's (`delete stack.prepareStack; delete stack.toTerraform` restores stock behaviour per stack).
+ */
+import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { resolve } from 'cdktf/lib/_tokens';
+import { deepMerge } from 'cdktf/lib/util';
+import type { IConstruct } from 'constructs';
+
+/**
+ * cdktf captures a complete stack trace (Error.stackTraceLimit raised to the maximum) for every token and every
+ * complex attribute a provider class creates: under ts-node the deepest stacks, and most of the synth time of a large
+ * organization. Nothing reads them (stackTraces: false), so while synthesizing, Error.stackTraceLimit is an accessor:
+ * V8 captures frames only when it is a data property holding a number, so no frames are walked or formatted, and
+ * cdktf's attempt to raise it is ignored. Restored afterwards. Errors thrown meanwhile keep their messages.
+ */
+export function withoutStackTraces<T>(fn: () => T): T {
+  const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+  const prepare = Error.prepareStackTrace;
+  Object.defineProperty(Error, 'stackTraceLimit', { configurable: true, enumerable: limit?.enumerable ?? true, get: () => 0, set: () => undefined });
+  Error.prepareStackTrace = () => '';
+  try {
+    return fn();
+  } finally {
+    if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
+    else delete (Error as { stackTraceLimit?: number }).stackTraceLimit;
+    Error.prepareStackTrace = prepare;
+  }
+}
+
+/**
+ * Before synthesizing, cdktf resolves every element of every stack once more only to find cross-stack references
+ * (which it turns into outputs and remote-state data sources). rootlock stacks never reference each other (every name
+ * and ARN comes from the model; a cross-stack reference would also make a stack's output depend on which other
+ * stacks are selected), so that run only finds nothing: skip it, keep the backend check.
+ */
+export function withoutCrossStackPreparation(stack: TerraformStack): void {
+  stack.prepareStack = () => {
+    stack.ensureBackendExists();
+  };
+}
+
+/** cdktf's terraformElements(): the stack's elements, not descending into nested stacks. */
+function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  return into;
+}
+
+/**
+ * cdktf's TerraformStack.toTerraform() resolves every element's fragment, merges them, then resolves the whole merged
+ * document once more (a third of what is left of the synth time), although only the stack-level overrides can still
+ * hold tokens. The same steps, resolving the overrides instead of everything twice.
+ */
+export function withoutSecondResolve(stack: TerraformStack): void {
+  const internals = stack as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
+  stack.toTerraform = () => {
+    const overrides = internals.rawOverrides;
+    const metadata = {
+      version: internals.cdktfVersion,
+      stackName: stack.node.id,
+      backend: 'local',
+      cloud: undefined,
+      ...(Object.keys(overrides).length > 0 ? { overrides: { stack: Object.keys(overrides) } } : {}),
+    };
+    const elements = terraformElements(stack);
+    for (const meta of elements.map((e) => resolve(stack, e.toMetadata()))) deepMerge(metadata, meta);
+    const outputs = {};
+    for (const item of elements) {
+      if (!TerraformOutput.isTerraformOutput(item)) continue;
+      deepMerge(
+        outputs,
+        item.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? item.friendlyUniqueId : inner }), {}),
+      );
+    }
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const fragment of elements.map((e) => resolve(stack, e.toTerraform()))) deepMerge(tf, fragment);
+    deepMerge(tf, resolve(stack, overrides));
+    // The small comment block keeps the full treatment (resolving also drops the undefined `cloud`).
+    tf['//'] = resolve(stack, tf['//']);
+    return tf;
+  };
+}
