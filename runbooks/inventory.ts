@@ -184,11 +184,13 @@ function placementSection(model: Model): string[] {
     'Check where an account really is, and the SCPs on each step of its path up to the root:',
     fence([
       aws('organizations', 'list-parents', [
+        ['--region', GLOBAL_REGION],
         ['--child-id', raw('"$ACCOUNT_ID"')],
         ['--query', 'Parents[].[Id,Type]'],
         ['--output', 'text'],
       ]),
       aws('organizations', 'list-policies-for-target', [
+        ['--region', GLOBAL_REGION],
         ['--target-id', raw('"$PARENT_ID"')],
         ['--filter', 'SERVICE_CONTROL_POLICY'],
         ['--query', 'Policies[].Name'],
