@@ -6,13 +6,17 @@
 import { configPathFromEnv, loadConfigFile } from './config/load';
 import { resolveModel } from './config/model';
 import { writeOutput } from './output';
+import { crossWarnings } from './config/cross-checks';
+import { formatProblem } from './config/errors';
 import { stackPatternsFromEnv } from './stacks/selection';
 
 function main(): number {
   try {
     const stacks = stackPatternsFromEnv();
     const configPath = configPathFromEnv();
-    const model = resolveModel(loadConfigFile(configPath));
+    const config = loadConfigFile(configPath);
+    for (const w of crossWarnings(config)) process.stderr.write(`rootlock: warning: ${formatProblem(w)}\n`);
+    const model = resolveModel(config);
     const written = writeOutput(model, { outdir: process.env.CDKTF_OUTDIR, stacks });
     const what = stacks ? `${written.stacks.length} stacks (ROOTLOCK_STACKS=${stacks.join(',')} and their dependencies)` : `${written.stacks.length} stacks`;
     process.stdout.write(`rootlock: ${what} and ${written.runbooks.length} runbooks from ${configPath} -> ${written.outdir}\n`);

@@ -45,7 +45,7 @@ import { Model, resolveModel } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { policyJson } from '../policies/document';
 import { rootDenyScp, scpSpecs } from '../policies/scp';
-import { taskPolicyArn } from '../runbooks/root-tasks';
+import { taskPolicyArn } from '../runbooks/common-tasks';
 import { AwsAccess } from '../audit/aws';
 import { checkDef, Result } from '../audit/checks';
 import { auditJsonSchema, exitCodeFor, renderJson, renderMarkdown } from '../audit/report';
@@ -117,7 +117,7 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
         { id: ids.security, name: 'security-tooling', ou: 'Security' },
         { id: ids.payments, name: 'payments-prod', ou: 'Prod' },
       ],
-      breakGlass: { principals: [`arn:aws:iam::${ids.mgmt}:user/breakglass-alice`] },
+      breakGlass: { principals: [{ arn: `arn:aws:iam::${ids.mgmt}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${ids.mgmt}:mfa/breakglass-alice`, custody: 'vault' }] },
       alerts: { emails: ['security-oncall@example.com'], httpsEndpoints: ['https://events.pagerduty.com/integration/examplekey/enqueue'] },
       exemptions: [],
       monitoring: { guardDuty: true, config: true },

@@ -53,10 +53,84 @@ const rules: Array<[string, (c: any) => void, string]> = [
   ['session too long', (c) => (c.breakGlass.sessionDurationSeconds = 43201), 'breakGlass.sessionDurationSeconds: 43201 must be within the IAM limits 900..43200 seconds'],
   [
     'whole account as principal',
-    (c) => (c.breakGlass.principals = ['arn:aws:iam::111111111111:root']),
-    'breakGlass.principals[0]: "arn:aws:iam::111111111111:root" is not an IAM user or role ARN (a whole account or a wildcard is never allowed)',
+    (c) => (c.breakGlass.principals[0].arn = 'arn:aws:iam::111111111111:root'),
+    'breakGlass.principals[0].arn: "arn:aws:iam::111111111111:root" is not an IAM user or role ARN (a whole account or a wildcard is never allowed)',
   ],
   ['no principals', (c) => (c.breakGlass.principals = []), 'breakGlass.principals: [] needs at least one named IAM user or role ARN'],
+  [
+    'principal as a plain ARN string',
+    (c) => (c.breakGlass.principals[0] = 'arn:aws:iam::111111111111:user/breakglass-alice'),
+    'breakGlass.principals[0]: "arn:aws:iam::111111111111:user/breakglass-alice" must be a mapping',
+  ],
+  [
+    'principal without MFA device',
+    (c) => delete c.breakGlass.principals[1].mfaDeviceArn,
+    'breakGlass.principals[1].mfaDeviceArn: missing: a string is required',
+  ],
+  [
+    'principal with a bad MFA device ARN',
+    (c) => (c.breakGlass.principals[0].mfaDeviceArn = 'GAHT12345678'),
+    'breakGlass.principals[0].mfaDeviceArn: "GAHT12345678" is not an MFA device ARN such as "arn:aws:iam::111111111111:mfa/breakglass-alice"',
+  ],
+  [
+    'principal without custody',
+    (c) => (c.breakGlass.principals[0].custody = ' '),
+    'breakGlass.principals[0].custody: "" must not be empty: give where this principal\'s own credentials (password or access key) are kept',
+  ],
+  [
+    'assumed-role session as principal',
+    (c) => (c.breakGlass.principals[0].arn = 'arn:aws:sts::111111111111:assumed-role/admin/alice'),
+    'breakGlass.principals[0].arn: "arn:aws:sts::111111111111:assumed-role/admin/alice" is a role session (assumed-role), not a principal: a session ends, and MFA-protected AssumeRole needs the calling IAM user\'s own MFA device; name the IAM user that breaks glass (arn:aws:iam::<account>:user/<name>)',
+  ],
+  [
+    'IAM Identity Center role as principal',
+    (c) => (c.breakGlass.principals[1].arn = 'arn:aws:iam::111111111111:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef'),
+    'breakGlass.principals[1].arn: "arn:aws:iam::111111111111:role/AWSReservedSSO_AdministratorAccess_0123456789... is an IAM Identity Center role: its sessions come from single sign-on (SAML) and carry no MFA context, so they can never pass the break-glass MFA condition, and break glass is needed exactly when single sign-on is down; name a dedicated IAM user with its own MFA device instead',
+  ],
+  [
+    'IAM Identity Center role with its path as principal',
+    (c) => (c.breakGlass.principals[0].arn = 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef'),
+    'breakGlass.principals[0].arn: "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSR... is an IAM Identity Center role: its sessions come from single sign-on (SAML) and carry no MFA context, so they can never pass the break-glass MFA condition, and break glass is needed exactly when single sign-on is down; name a dedicated IAM user with its own MFA device instead',
+  ],
+  [
+    'role principal with a session longer than role chaining allows',
+    (c) => {
+      c.breakGlass.principals[1].arn = 'arn:aws:iam::111111111111:role/incident-commander';
+      c.breakGlass.sessionDurationSeconds = 7200;
+    },
+    'breakGlass.sessionDurationSeconds: 7200 is longer than 3600 seconds while arn:aws:iam::111111111111:role/incident-commander is a role: a role session assuming a role (role chaining) is capped at one hour and STS rejects a longer --duration-seconds; set at most 3600 or use IAM user principals only',
+  ],
+  [
+    'only approver holds the MFA device',
+    (c) => {
+      c.responders[2].custody = [];
+      c.responders[1].custody = ['mfa-device', 'approver'];
+    },
+    'responders: no approver holds neither the root password nor the MFA device (approvers: Bob Example): an approver who holds a secret approves their own use, so the two-person rule can never be met; add "approver" to the custody of a responder who holds neither',
+  ],
+  [
+    'no approver at all',
+    (c) => (c.responders[2].custody = []),
+    'responders: no approver holds neither the root password nor the MFA device (no approver at all): an approver who holds a secret approves their own use, so the two-person rule can never be met; add "approver" to the custody of a responder who holds neither',
+  ],
+  [
+    'custodian without phone',
+    (c) => delete c.responders[1].contact.phone,
+    'responders[1].contact.phone: missing: Bob Example holds mfa-device and must be reachable by a call at 3 a.m.; add a phone number such as "+44 20 7946 0001"',
+  ],
+  [
+    'approver without phone',
+    (c) => delete c.responders[2].contact.phone,
+    'responders[2].contact.phone: missing: Carol Example holds approver and must be reachable by a call at 3 a.m.; add a phone number such as "+44 20 7946 0001"',
+  ],
+  ['phone not international', (c) => (c.responders[0].contact.phone = '020 7946 0001'), 'responders[0].contact.phone: "020 7946 0001" is not an international phone number such as "+44 20 7946 0001"'],
+  ['contact as free text', (c) => (c.responders[0].contact = 'alice@example.com'), 'responders[0].contact: "alice@example.com" must be a mapping'],
+  ['contact email', (c) => (c.responders[0].contact.email = 'alice'), 'responders[0].contact.email: "alice" is not an email address'],
+  [
+    'duplicate principal',
+    (c) => (c.breakGlass.principals[1].arn = c.breakGlass.principals[0].arn),
+    'breakGlass.principals[1].arn: "arn:aws:iam::111111111111:user/breakglass-alice" duplicates breakGlass.principals[0].arn: each principal must be unique',
+  ],
   [
     'exemption without reason',
     (c) => (c.exemptions[0].reason = ''),
@@ -113,6 +187,21 @@ describe('validation names the field, the value and the fix', () => {
 
   it('reports a missing file with the fix', () => {
     expect(() => loadConfigFile('/nonexistent/rootlock.yaml')).toThrow('cannot read the configuration file (ENOENT): set ROOTLOCK_CONFIG to an existing YAML or JSON file');
+  });
+});
+
+describe('warnings: accepted, but worth a reviewer\'s attention', () => {
+  const { crossWarnings } = require('../config/cross-checks') as typeof import('../config/cross-checks');
+  it('a role principal is accepted with a warning that names it and why', () => {
+    const c = example();
+    c.breakGlass.principals[1].arn = 'arn:aws:iam::111111111111:role/incident-commander';
+    const config = validateConfig(c);
+    expect(crossWarnings(config).map(formatProblem)).toEqual([
+      'breakGlass.principals[1].arn: "arn:aws:iam::111111111111:role/incident-commander" is a role: it can break glass only from a session that already carries MFA (role chaining, at most 3600 seconds) and only while whatever signs in to that role works; an IAM user with its own MFA device is the dependable choice',
+    ]);
+  });
+  it('IAM users give no warning', () => {
+    expect(crossWarnings(validateConfig(example()))).toEqual([]);
   });
 });
 

@@ -111,7 +111,7 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
             { id: ids.security, name: 'security-tooling', ou: 'Security' },
             { id: ids.payments, name: 'payments-prod', ou: 'Prod' },
           ],
-          breakGlass: { roleName: 'rootlock-break-glass', principals: [`arn:aws:iam::${ids.mgmt}:user/breakglass-alice`], mfaMaxAgeSeconds: 900, sessionDurationSeconds: 3600 },
+          breakGlass: { roleName: 'rootlock-break-glass', principals: [{ arn: `arn:aws:iam::${ids.mgmt}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${ids.mgmt}:mfa/breakglass-alice`, custody: 'vault' }], mfaMaxAgeSeconds: 900, sessionDurationSeconds: 3600 },
           // People and custody as in the bundled example.
           responders: example.responders,
           custody: example.custody,

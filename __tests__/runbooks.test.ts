@@ -9,7 +9,7 @@ import * as path from 'path';
 import { validateConfig } from '../config/load';
 import { resolveModel } from '../config/model';
 import { exampleModel } from './support/example';
-import { renderRunbooks, writeRunbooks, GENERATED_MARKER, PLACEHOLDERS, PLACEHOLDER_PATTERN } from '../runbooks';
+import { renderRunbookExtras, renderRunbooks, writeRunbooks, GENERATED_MARKER, PLACEHOLDERS, PLACEHOLDER_PATTERN } from '../runbooks';
 import { synthesize } from '../stacks/app';
 import { largeOrgConfig } from '../examples/large-org';
 import { arnsIn, awsInvocations, fencedBlocks, headings, rootlockNamesIn, terraformInventory, TerraformInventory } from './fixtures/runbooks/support';
@@ -32,14 +32,16 @@ describe('runbooks of the example organization', () => {
     for (const [name, md] of files) {
       expect(md.startsWith(`${GENERATED_MARKER}\n\n# `)).toBe(true);
       expect(md.endsWith('\n') && !md.endsWith('\n\n')).toBe(true);
-      expect({ name, bad: md.match(/undefined|\[object Object\]|NaN|\$\{/g) }).toEqual({ name, bad: null });
+      // `${` followed by a lower-case name is a template literal that leaked; `${SHELL:-bash}` is shell.
+      expect({ name, bad: md.match(/undefined|\[object Object\]|NaN|\$\{[a-z]/g) }).toEqual({ name, bad: null });
     }
   });
 
   it('are deterministic: the same configuration gives the same bytes', () => {
     const again = renderRunbooks(modelOf());
     expect([...again.entries()]).toEqual([...files.entries()]);
-    expect(text).not.toMatch(/\b20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
+    // The only date is the IAM policy language version of the session revocation policy.
+    expect(text.replace(/"Version":"2012-10-17"/g, '')).not.toMatch(/\b20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
   });
 
   it('link the table of contents to every runbook', () => {
@@ -102,7 +104,7 @@ describe('runbooks of the example organization', () => {
       expect(bg).toContain(`<${a.switchRoleUrl}>`);
     }
     expect(bg).toContain(`--duration-seconds ${model.breakGlass.sessionDurationSeconds}`);
-    expect(bg).toContain(model.config.custody.recordLocation);
+    expect(bg).toContain(model.people.custody.recordLocation);
     const tasks = files.get(model.runbooks.rootTasks)!;
     const policies = [
       'IAMAuditRootUserCredentials',
@@ -145,7 +147,9 @@ describe('runbooks and the synthesized Terraform are one source of truth', () =>
   });
 
   it('every ARN in the runbooks is in the Terraform (or is an AWS-managed root task policy)', () => {
-    const unknown = arnsIn(text).filter((arn) => !AWS_ROOT_TASK_POLICY.test(arn) && !tf.createdArns.has(arn) && !tf.text.includes(arn));
+    // MFA devices belong to the break-glass IAM users, which rootlock does not create: they come from the configuration.
+    const mfaDevices = new Set(model.people.breakGlassPrincipals.map((p) => p.mfaDeviceArn));
+    const unknown = arnsIn(text).filter((arn) => !AWS_ROOT_TASK_POLICY.test(arn) && !mfaDevices.has(arn) && !tf.createdArns.has(arn) && !tf.text.includes(arn));
     expect(unknown).toEqual([]);
   });
 
@@ -162,12 +166,12 @@ describe('runbooks follow the configuration', () => {
   it('a changed responder changes who authorizes and whom to call', () => {
     const changed = renderRunbooks(
       modelOf((c) => {
-        c.responders[2] = { name: 'Dana Replacement', role: 'VP Engineering', contact: 'dana@example.com, +44 20 7946 0009', custody: ['approver'] };
+        c.responders[2] = { name: 'Dana Replacement', role: 'VP Engineering', contact: { email: 'dana@example.com', phone: '+44 20 7946 0009' }, custody: ['approver'] };
       }),
     );
     const bg = changed.get('break-glass.md')!;
     const authorize = bg.slice(bg.indexOf('## Who may authorize'), bg.indexOf('## The two-person rule'));
-    expect(authorize).toContain('Dana Replacement (VP Engineering): <dana@example.com>, +44 20 7946 0009');
+    expect(authorize).toContain('Dana Replacement (VP Engineering): phone +44 20 7946 0009, <dana@example.com>');
     expect(authorize).not.toContain('Carol Example');
     expect(all(changed)).not.toContain('carol@example.com');
     expect(baseText).toContain('carol@example.com');
@@ -177,8 +181,8 @@ describe('runbooks follow the configuration', () => {
   it('moving the MFA device to another responder changes the two-person rule', () => {
     const changed = renderRunbooks(
       modelOf((c) => {
-        c.responders[1].custody = [];
-        c.responders[2].custody = ['approver', 'mfa-device'];
+        c.responders[1].custody = ['approver'];
+        c.responders[2].custody = ['mfa-device'];
       }),
     );
     expect(changed.get('break-glass.md')).toMatch(/\| Root MFA device \| Carol Example \|/);
@@ -240,8 +244,8 @@ describe('writeRunbooks', () => {
     fs.writeFileSync(path.join(dir, 'old-playbook.md'), `${GENERATED_MARKER}\n\n# Old\n`);
     fs.writeFileSync(path.join(dir, 'NOTES.md'), '# Our own notes\n');
     const written = writeRunbooks(model, dir);
-    expect(written.map((f) => path.basename(f))).toEqual([...renderRunbooks(model).keys()]);
-    for (const [name, md] of renderRunbooks(model)) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(md);
+    expect(written.map((f) => path.basename(f))).toEqual([...renderRunbooks(model).keys(), 'preflight.sh', 'runbooks.html']);
+    for (const [name, md] of [...renderRunbooks(model), ...renderRunbookExtras(model)]) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(md);
     expect(fs.existsSync(path.join(dir, 'old-playbook.md'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'NOTES.md'), 'utf8')).toBe('# Our own notes\n');
   });
@@ -270,19 +274,21 @@ describe('markdownlint with the committed configuration', () => {
     expect({ status: r.status, out: r.stdout + r.stderr }).toEqual({ status: 0, out: expect.stringContaining('Summary: 0 error(s)') });
   });
 
-  it('passes on a configuration with no exemptions, one responder per custody and a long session', () => {
+  it('passes on a configuration with no exemptions, a role principal and one principal only', () => {
     const dir = tmp('rootlock-runbooks-lint-');
     writeRunbooks(
       modelOf((c) => {
         c.exemptions = [];
-        c.breakGlass.sessionDurationSeconds = 43200;
-        c.breakGlass.principals.push('arn:aws:iam::111111111111:role/incident-commander');
+        c.breakGlass.principals = [
+          { arn: 'arn:aws:iam::111111111111:role/incident-commander', mfaDeviceArn: 'arn:aws:iam::111111111111:mfa/incident-commander', custody: 'vault "IC"' },
+        ];
       }),
       dir,
     );
     const r = lint(dir);
     expect({ status: r.status, out: r.stdout + r.stderr }).toEqual({ status: 0, out: expect.stringContaining('Summary: 0 error(s)') });
-    expect(fs.readFileSync(path.join(dir, 'break-glass.md'), 'utf8')).toContain('--duration-seconds 3600');
+    expect(fs.readFileSync(path.join(dir, 'break-glass.md'), 'utf8')).toContain('--profile "$BG_PROFILE"');
+    expect(fs.readFileSync(path.join(dir, 'quick-card-responder.md'), 'utf8')).toContain('BG_PROFILE=incident-commander');
   });
 
   it('catches a broken file (the check is live)', () => {
@@ -304,5 +310,91 @@ describe('a large organization', () => {
         .split('\n')
         .filter((l) => l.includes(':role/rootlock-break-glass')).length,
     ).toBeGreaterThanOrEqual(201);
+  });
+});
+
+describe('the offline HTML copy, the quick cards and the preflight script', () => {
+  const model = modelOf();
+  const md = renderRunbooks(model);
+  const extras = renderRunbookExtras(model);
+  const html = extras.get('runbooks.html')!;
+
+  it('are deterministic: the same configuration gives the same bytes', () => {
+    expect([...renderRunbookExtras(modelOf()).entries()]).toEqual([...extras.entries()]);
+  });
+
+  it('hold every runbook and every command block, with print CSS and nothing fetched from elsewhere', () => {
+    for (const [, text] of md) {
+      for (const b of fencedBlocks(text)) {
+        const escaped = b.body.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+        expect(html).toContain(escaped);
+      }
+      for (const h of headings(text)) expect(html).toMatch(new RegExp(`<h${h.level} id="[^"]+">`));
+    }
+    expect(html).toContain('@media print');
+    expect(html).toContain(extras.get('preflight.sh')!.split('\n')[5].replace(/"/g, '&quot;'));
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b|src=/);
+  });
+
+  it('link only to ids the file has (every runbook link stays inside the copy)', () => {
+    const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+    const internal = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    expect(internal.length).toBeGreaterThan(50);
+    expect(internal.filter((id) => !ids.has(id))).toEqual([]);
+    expect(html).not.toMatch(/href="[^"#:]+\.md/);
+  });
+
+  it('the renderer is live: lists, tables, code with backticks, escapes and autolinks come out as HTML', () => {
+    const { blocksToHtml } = require('../runbooks/html') as typeof import('../runbooks/html');
+    const out = blocksToHtml(
+      ['# T', '', '1. one `a` and <x@example.com>', '', '   ````bash', '   echo ```', '   ````', '', '2. two \\<b\\>', '', '| A | B |', '| --- | --- |', '| `x \\| y` | **z** |'].join('\n'),
+      (h) => h,
+      (t) => t.toLowerCase(),
+    );
+    expect(out).toBe(
+      [
+        '<h1 id="t">T</h1>',
+        '<ol>',
+        '<li>one <code>a</code> and <a href="mailto:x@example.com">x@example.com</a>',
+        '<pre><code class="language-bash">echo ```</code></pre></li>',
+        '<li>two &lt;b&gt;</li>',
+        '</ol>',
+        '<table>',
+        '<thead><tr><th>A</th><th>B</th></tr></thead>',
+        '<tbody>',
+        '<tr><td><code>x \\| y</code></td><td><strong>z</strong></td></tr>',
+        '</tbody>',
+        '</table>',
+      ].join('\n'),
+    );
+  });
+
+  it('the preflight script is valid bash, knows every principal and checks version, region, pager, STS endpoint and identity', () => {
+    const script = extras.get('preflight.sh')!;
+    const dir = tmp('rootlock-preflight-');
+    fs.writeFileSync(path.join(dir, 'preflight.sh'), script);
+    expect(spawnSync('bash', ['-n', path.join(dir, 'preflight.sh')]).status).toBe(0);
+    for (const p of model.people.breakGlassPrincipals) expect(script).toContain(`${p.profile}) EXPECTED_ARN=${p.arn} MFA_DEVICE=${p.mfaDeviceArn}`);
+    for (const check of ['aws --version', 'assume-root help', 'configure get region', 'cli_pager', 'sts_regional_endpoints', 'get-caller-identity', `STS_ENDPOINT=https://sts.${model.organization.homeRegion}.amazonaws.com`]) {
+      expect(script).toContain(check);
+    }
+    expect(spawnSync('bash', [path.join(dir, 'preflight.sh'), 'nobody'], { encoding: 'utf8' }).stdout).toContain('usage: bash preflight.sh <profile>');
+  });
+
+  it('a quick card per role holds phones, account ids, MFA devices, the region, commands and the decision tree', () => {
+    const cards = [md.get(model.runbooks.quickCardResponder)!, md.get(model.runbooks.quickCardApprover)!, md.get(model.runbooks.quickCardCustodian)!];
+    for (const card of cards) {
+      expect(card).toContain('## Decision tree');
+      expect(card).toContain('## First three commands');
+      expect(card).toContain(`\`${model.organization.homeRegion}\``);
+      expect(card).toContain('+44 20 7946 0003');
+      expect(fencedBlocks(card).length).toBeGreaterThan(0);
+    }
+    for (const a of model.allAccounts) expect(cards[0]).toContain(`\`${a.id}\``);
+    for (const p of model.people.breakGlassPrincipals) expect(cards[0]).toContain(p.mfaDeviceArn);
+    // The approver line lists only approvers who hold neither secret.
+    const callFirst = cards[0].slice(cards[0].indexOf('## Call first'), cards[0].indexOf('## Where'));
+    expect(callFirst).toContain('Carol Example');
+    expect(callFirst).not.toContain('Alice Example');
   });
 });

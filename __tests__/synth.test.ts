@@ -155,7 +155,9 @@ describe('the configuration is the only input', () => {
     const stacks = synthStacks(
       modelOf((c) => {
         c.breakGlass.roleName = 'emergency-admin';
-        c.breakGlass.principals = ['arn:aws:iam::111111111111:role/incident-commander'];
+        c.breakGlass.principals = [
+          { arn: 'arn:aws:iam::111111111111:role/incident-commander', mfaDeviceArn: 'arn:aws:iam::111111111111:mfa/incident-commander', custody: 'vault "IC"' },
+        ];
         c.breakGlass.sessionDurationSeconds = 1800;
       }),
     );

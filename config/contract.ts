@@ -46,4 +46,8 @@ export const RUNBOOK_FILES = {
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
   drill: 'drill.md',
+  compliance: 'compliance.md',
+  quickCardResponder: 'quick-card-responder.md',
+  quickCardApprover: 'quick-card-approver.md',
+  quickCardCustodian: 'quick-card-custodian.md',
 } as const;

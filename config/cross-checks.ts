@@ -25,7 +25,7 @@ export function crossCheck(c: RootlockConfig): Problem[] {
   problems.push(...duplicates(withId, ({ o }) => o.id!, (k) => `organizationalUnits[${withId[k].i}].id`, 'OU id'));
   problems.push(...duplicates(c.accounts, (a) => a.id, (i) => `accounts[${i}].id`, 'account id'));
   problems.push(...duplicates(c.accounts, (a) => kebab(a.name), (i) => `accounts[${i}].name`, 'account name (ignoring case and punctuation)'));
-  problems.push(...duplicates(c.breakGlass.principals, (p) => p, (i) => `breakGlass.principals[${i}]`, 'principal'));
+  problems.push(...duplicates(c.breakGlass.principals, (p) => p.arn, (i) => `breakGlass.principals[${i}].arn`, 'principal'));
   problems.push(...duplicates(c.exemptions, (e) => e.ou, (i) => `exemptions[${i}].ou`, 'exempted OU'));
   c.accounts.forEach((a, i) => {
     if (kebab(a.name) === 'management') problems.push({ path: `accounts[${i}].name`, message: `${show(a.name)} is reserved for the management account's baseline stack: rename the member account` });
@@ -84,6 +84,8 @@ export function crossCheck(c: RootlockConfig): Problem[] {
   problems.push(...duplicates(c.alerts.httpsEndpoints, (e) => e, (i) => `alerts.httpsEndpoints[${i}]`, 'endpoint'));
 
   problems.push(...twoPersonRule(c));
+  problems.push(...breakGlassPrincipalChecks(c));
+  problems.push(...reachability(c));
   problems.push(...complianceChecks(c));
   problems.push(...inheritedExemptions(c));
   problems.push(...unmanagedAccounts(c));
@@ -179,6 +181,87 @@ function twoPersonRule(c: RootlockConfig): Problem[] {
     }
   }
   return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Break-glass principals that can pass the trust policy, and people who can be reached
+
+/** IAM Identity Center roles: `AWSReservedSSO_*`, created under the path `/aws-reserved/sso.amazonaws.com/`. */
+const IDENTITY_CENTER_ROLE = /:role\/(aws-reserved\/sso\.amazonaws\.com\/([\w+=,.@-]+\/)*)?AWSReservedSSO_/;
+const ASSUMED_ROLE = /^arn:aws[\w-]*:sts::\d{12}:assumed-role\//;
+const ROLE = /^arn:aws[\w-]*:iam::\d{12}:role\//;
+/**
+ * Role chaining caps a session at one hour whatever the role allows:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+ */
+export const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+/**
+ * The trust policy requires fresh MFA. MFA-protected AssumeRole takes the serial number of the calling IAM user's own
+ * device (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html); a session
+ * (assumed-role ARN) is not a principal a policy can name durably, and IAM Identity Center / SAML sessions carry no
+ * MFA context to STS, so such a principal could never break glass, least of all when single sign-on is down.
+ */
+function breakGlassPrincipalChecks(c: RootlockConfig): Problem[] {
+  const problems: Problem[] = [];
+  c.breakGlass.principals.forEach((p, i) => {
+    const path = `breakGlass.principals[${i}].arn`;
+    if (ASSUMED_ROLE.test(p.arn)) {
+      problems.push({
+        path,
+        message: `${show(p.arn)} is a role session (assumed-role), not a principal: a session ends, and MFA-protected AssumeRole needs the calling IAM user's own MFA device; name the IAM user that breaks glass (arn:aws:iam::<account>:user/<name>)`,
+      });
+    } else if (IDENTITY_CENTER_ROLE.test(p.arn)) {
+      problems.push({
+        path,
+        message: `${show(p.arn)} is an IAM Identity Center role: its sessions come from single sign-on (SAML) and carry no MFA context, so they can never pass the break-glass MFA condition, and break glass is needed exactly when single sign-on is down; name a dedicated IAM user with its own MFA device instead`,
+      });
+    }
+  });
+  const roles = c.breakGlass.principals.filter((p) => ROLE.test(p.arn));
+  if (roles.length > 0 && c.breakGlass.sessionDurationSeconds > ROLE_CHAINING_MAX_SECONDS) {
+    problems.push({
+      path: 'breakGlass.sessionDurationSeconds',
+      message: `${c.breakGlass.sessionDurationSeconds} is longer than ${ROLE_CHAINING_MAX_SECONDS} seconds while ${roles.map((r) => r.arn).join(', ')} is a role: a role session assuming a role (role chaining) is capped at one hour and STS rejects a longer --duration-seconds; set at most ${ROLE_CHAINING_MAX_SECONDS} or use IAM user principals only`,
+    });
+  }
+  return problems;
+}
+
+/** The two-person rule needs an approver outside both custodies, and every custodian and approver needs a phone. */
+function reachability(c: RootlockConfig): Problem[] {
+  const problems: Problem[] = [];
+  const approvers = c.responders.filter((r) => r.custody.includes('approver'));
+  const independent = approvers.filter((r) => !r.custody.includes('root-password') && !r.custody.includes('mfa-device'));
+  if (c.responders.length >= 2 && independent.length === 0) {
+    problems.push({
+      path: 'responders',
+      message: `no approver holds neither the root password nor the MFA device (${approvers.length ? `approvers: ${approvers.map((r) => r.name).join(', ')}` : 'no approver at all'}): an approver who holds a secret approves their own use, so the two-person rule can never be met; add "approver" to the custody of a responder who holds neither`,
+    });
+  }
+  c.responders.forEach((r, i) => {
+    if (r.custody.length > 0 && !r.contact.phone) {
+      problems.push({
+        path: `responders[${i}].contact.phone`,
+        message: `missing: ${r.name} holds ${r.custody.join(', ')} and must be reachable by a call at 3 a.m.; add a phone number such as "+44 20 7946 0001"`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** Not errors, but worth a reviewer's attention: each with its path and why. */
+export function crossWarnings(c: RootlockConfig): Problem[] {
+  return c.breakGlass.principals.flatMap((p, i) =>
+    ROLE.test(p.arn) && !IDENTITY_CENTER_ROLE.test(p.arn)
+      ? [
+          {
+            path: `breakGlass.principals[${i}].arn`,
+            message: `${show(p.arn)} is a role: it can break glass only from a session that already carries MFA (role chaining, at most ${ROLE_CHAINING_MAX_SECONDS} seconds) and only while whatever signs in to that role works; an IAM user with its own MFA device is the dependable choice`,
+          },
+        ]
+      : [],
+  );
 }
 
 /** Weaker than the default only with a written reason (Object Lock off), and the compliance alarm must reach someone. */

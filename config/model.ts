@@ -6,6 +6,7 @@ import type { RootlockConfig } from './schema';
 import { detectionsFor, Detection } from '../detections/catalog';
 import { rulesForRegion } from '../detections/regions';
 import { kebab, snake } from './naming';
+import { resolvePeople, type ResolvedPeople } from './model-people';
 import { Protection, resolveProtection } from './model-protection';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
@@ -28,6 +29,9 @@ export const RUNBOOK_FILES = {
   audit: 'audit.md',
   drill: 'drill.md',
   compliance: 'compliance.md',
+  quickCardResponder: 'quick-card-responder.md',
+  quickCardApprover: 'quick-card-approver.md',
+  quickCardCustodian: 'quick-card-custodian.md',
 } as const;
 
 export interface ResolvedOu {
@@ -136,6 +140,8 @@ export interface Model {
   /** The one place a playbook link is built: alarms, rules and runbooks use it. */
   playbooks: PlaybookLinks;
   runbooks: typeof RUNBOOK_FILES;
+  /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
+  people: ResolvedPeople;
   stackNames: { management: string; security: string; configRules: string };
 }
 
@@ -235,7 +241,7 @@ export function resolveModel(config: RootlockConfig): Model {
     allAccounts: [management, ...members],
     breakGlass: {
       roleName: bg.roleName,
-      principals: [...bg.principals].sort(),
+      principals: bg.principals.map((p) => p.arn).sort(),
       mfaMaxAgeSeconds: bg.mfaMaxAgeSeconds,
       sessionDurationSeconds: bg.sessionDurationSeconds,
       adminPolicyArn: `arn:${PARTITION}:iam::aws:policy/AdministratorAccess`,
@@ -296,6 +302,7 @@ export function resolveModel(config: RootlockConfig): Model {
     delivery: undefined as unknown as DeliveryModel,
     playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),
     runbooks: RUNBOOK_FILES,
+    people: resolvePeople(config),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.placement = resolvePlacement(model, config);

@@ -12,6 +12,10 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const PRINCIPAL_ARN = /^arn:aws[\w-]*:(iam::\d{12}:(user|role)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
 const SLUG = /^[A-Za-z][A-Za-z0-9 _-]{0,63}$/;
+const MFA_DEVICE_ARN = /^arn:aws[\w-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@/-]+$/;
+const CLI_PROFILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** An international phone number as people dial it: "+", country code, digits with spaces, dots, dashes or brackets. */
+const PHONE = /^\+[1-9][0-9 ().-]{6,24}[0-9]$/;
 
 const accountId = z.string({ error: 'must be a 12-digit AWS account id in quotes' }).regex(ACCOUNT_ID, 'is not a 12-digit AWS account id');
 const region = z.string().regex(REGION, 'is not an AWS region name such as "eu-west-1"');
@@ -82,13 +86,34 @@ const account = z.strictObject({
   ou: z.string().describe('Name of the OU the account is in.'),
 });
 
+const breakGlassPrincipal = z
+  .strictObject({
+    arn: z
+      .string({ error: 'must be an IAM user ARN such as "arn:aws:iam::111111111111:user/breakglass-alice"' })
+      .regex(PRINCIPAL_ARN, 'is not an IAM user or role ARN (a whole account or a wildcard is never allowed)')
+      .describe('IAM user ARN (an IAM role is accepted with a warning). Never a whole account, a wildcard, a session or an Identity Center role.'),
+    mfaDeviceArn: z
+      .string({ error: 'must be the ARN of the principal\'s MFA device such as "arn:aws:iam::111111111111:mfa/breakglass-alice"' })
+      .regex(MFA_DEVICE_ARN, 'is not an MFA device ARN such as "arn:aws:iam::111111111111:mfa/breakglass-alice"')
+      .describe('ARN (serial number) of the MFA device of this principal: the runbooks pass it to sts assume-role.'),
+    custody: nonEmpty("where this principal's own credentials (password or access key) are kept").describe(
+      "Where this principal's own credentials are kept (a vault entry, a sealed envelope), so a responder on a fresh laptop can find them.",
+    ),
+    profile: z
+      .string()
+      .regex(CLI_PROFILE, 'is not an AWS CLI profile name (letters, digits, "_", "." or "-", at most 64)')
+      .optional()
+      .describe('AWS CLI profile that holds this principal\'s credentials on the responder\'s laptop. Default: the user name.'),
+  })
+  .describe('One break-glass principal.');
+
 const breakGlass = z
   .strictObject({
     roleName: z.string().regex(IAM_NAME, 'is not a valid IAM role name').default('rootlock-break-glass'),
     principals: z
-      .array(z.string().regex(PRINCIPAL_ARN, 'is not an IAM user or role ARN (a whole account or a wildcard is never allowed)'))
+      .array(breakGlassPrincipal)
       .min(1, 'needs at least one named IAM user or role ARN')
-      .describe('The only IAM users or roles allowed to assume the break-glass role.'),
+      .describe('The only IAM users (or roles) allowed to assume the break-glass role, each with its MFA device, custody and CLI profile.'),
     mfaMaxAgeSeconds: z
       .number({ error: 'must be a number of seconds' })
       .int('must be a whole number of seconds')
@@ -109,7 +134,16 @@ const breakGlass = z
 const responder = z.strictObject({
   name: nonEmpty('the person\'s name'),
   role: nonEmpty('their job title or on-call role'),
-  contact: nonEmpty('an email address or phone number'),
+  contact: z
+    .strictObject({
+      email: z.email({ error: 'is not an email address' }).describe('Email address.'),
+      phone: z
+        .string()
+        .regex(PHONE, 'is not an international phone number such as "+44 20 7946 0001"')
+        .optional()
+        .describe('Phone number in international form. Required for custodians and approvers: break-glass approval is a call.'),
+    })
+    .describe('How to reach this person.'),
   custody: z
     .array(z.enum(CUSTODY_ROLES, { error: `must be one of ${CUSTODY_ROLES.join(', ')}` }))
     .default([])

@@ -13,10 +13,17 @@ export function largeOrgConfig(accountCount = 1000, ouCount = 100): ConfigInput 
     securityAccount: accounts[0].name,
     organizationalUnits: ous,
     accounts,
-    breakGlass: { principals: ['arn:aws:iam::111111111111:user/breakglass-a', 'arn:aws:iam::111111111111:user/breakglass-b'] },
+    breakGlass: {
+      principals: ['a', 'b'].map((x) => ({
+        arn: `arn:aws:iam::111111111111:user/breakglass-${x}`,
+        mfaDeviceArn: `arn:aws:iam::111111111111:mfa/breakglass-${x}`,
+        custody: `vault entry breakglass-${x}`,
+      })),
+    },
     responders: [
-      { name: 'A', role: 'Security lead', contact: 'a@example.com', custody: ['root-password', 'approver'] },
-      { name: 'B', role: 'On-call', contact: 'b@example.com', custody: ['mfa-device'] },
+      { name: 'A', role: 'Security lead', contact: { email: 'a@example.com', phone: '+44 20 7946 0001' }, custody: ['root-password'] },
+      { name: 'B', role: 'On-call', contact: { email: 'b@example.com', phone: '+44 20 7946 0002' }, custody: ['mfa-device'] },
+      { name: 'C', role: 'CTO', contact: { email: 'c@example.com', phone: '+44 20 7946 0003' }, custody: ['approver'] },
     ],
     custody: { rootPassword: 'vault A', mfaDevice: 'safe B' },
     alerts: { emails: ['oncall@example.com'] },

@@ -1,10 +1,23 @@
 /** after-use.md: what happens after every break-glass or root use, before the record closes. */
 import { GLOBAL_EVENTS_REGION, type Model } from '../config/model';
-import { detectionNames, generatedNote, insightsCommands, lookupEvents, people, ph, placeholderSection, respondersWith, timeWindow, custodyOf } from './common';
+import { credentialReportCommands, detectionNames, GLOBAL_REGION, MANAGEMENT_ROOT_SIGN_IN, DROP_CREDENTIALS, generatedNote, insightsCommands, lookupEvents, people, ph, placeholderSection, respondersWith, timeWindow, custodyOf } from './common';
 import { aws, bullets, code, document, fence, heading, link, slug, steps } from './markdown';
-import { MANAGEMENT_ROOT_SIGN_IN } from './root-tasks';
 
 const REVIEW_FIELDS = 'fields @timestamp, recipientAccountId, awsRegion, eventSource, eventName, readOnly, errorCode, requestParameters';
+
+/** The break-glass IAM users' MFA devices, from IAM (a role principal has no device of its own). */
+function mfaCheck(model: Model): Array<string | string[]> {
+  const users = model.people.breakGlassPrincipals.filter((p) => p.kind === 'user');
+  if (users.length === 0) return [];
+  const list = (name: string) =>
+    aws('iam', 'list-mfa-devices', [
+      ['--region', GLOBAL_REGION],
+      ['--user-name', name],
+      ['--query', 'MFADevices[].SerialNumber'],
+      ['--output', 'text'],
+    ]);
+  return [['The same from IAM:', fence(users.map((p) => list(p.name)))]];
+}
 
 export function renderAfterUse(model: Model): string {
   const home = model.organization.homeRegion;
@@ -21,7 +34,7 @@ export function renderAfterUse(model: Model): string {
     steps([
       [
         'In every terminal that holds break-glass or task session credentials:',
-        fence(['unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN', 'exit']),
+        fence([DROP_CREDENTIALS, 'exit']),
       ],
       'Sign out of every console session that used the break-glass role or the root user.',
     ]),
@@ -85,20 +98,16 @@ export function renderAfterUse(model: Model): string {
     heading(2, 'Credential report'),
     steps([
       [
-        `In the management account ${code(model.management.id)}, generate and read the credential report:`,
-        fence([
-          aws('iam', 'generate-credential-report'),
-          'sleep 10',
-          `${aws('iam', 'get-credential-report', [
-            ['--query', 'Content'],
-            ['--output', 'text'],
-          ])} | base64 --decode`,
-        ]),
+        `In the management account ${code(model.management.id)}, generate the credential report until it is complete, check when it was generated, and read it. AWS reuses a report for up to 4 hours: if the generation time is before the session ended, wait and run the block again.`,
+        fence(credentialReportCommands()),
       ],
       `In the ${code('<root_account>')} row: ${code('mfa_active')} is ${code('true')}, ${code('access_key_1_active')} and ${code(
         'access_key_2_active',
       )} are ${code('false')}, and ${code('password_last_changed')} is after the session if root was used.`,
-      `Check that the break-glass principals still hold MFA and nobody new was added: ${bg.principals.map(code).join(', ')}.`,
+      `Check that the break-glass principals still hold their MFA devices and nobody new was added: ${model.people.breakGlassPrincipals
+        .map((p) => `${code(p.arn)} with ${code(p.mfaDeviceArn)}`)
+        .join(', ')}.`,
+      ...mfaCheck(model),
     ]),
     heading(2, 'Re-seal'),
     steps([

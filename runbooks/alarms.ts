@@ -11,11 +11,13 @@ import {
   playbookHeading,
   playbookAnchor,
   playbookLink,
-  respondersWith,
+  contactOf,
+  independentApprovers,
   timeWindow,
   custodyOf,
 } from './common';
 import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from './markdown';
+import { closeCriteriaSection, containNow, RECOVERY_HEADING, recoverySection, severityFirst, timelineSection } from './common-triage';
 
 /** Detections that mean a root user acted for real, versus expected AssumeRoot task sessions. */
 const REAL_ROOT = new Set(['root-console-sign-in', 'root-usage', 'guardduty-root-credential-usage', 'config-root-rule-noncompliant']);
@@ -61,7 +63,7 @@ function extraTriage(model: Model, d: Detection): Array<string | string[]> {
     const criterion = JSON.stringify({ Criterion: { type: { Eq: detail.type } } });
     return [
       [
-        'In the security account, list the findings; the finding names the account and the caller:',
+        'In the security account, read every finding in full (account, caller, IP address, API calls):',
         fence([
           aws(
             'guardduty',
@@ -73,11 +75,17 @@ function extraTriage(model: Model, d: Detection): Array<string | string[]> {
             ],
             'DETECTOR_ID',
           ),
-          aws('guardduty', 'list-findings', [
+          `for FINDING_ID in $(${aws('guardduty', 'list-findings', [
             ['--region', home],
             ['--detector-id', raw('"$DETECTOR_ID"')],
             ['--finding-criteria', criterion],
-          ]),
+            ['--query', 'FindingIds[]'],
+            ['--output', 'text'],
+          ])}); do ${aws('guardduty', 'get-findings', [
+            ['--region', home],
+            ['--detector-id', raw('"$DETECTOR_ID"')],
+            ['--finding-ids', raw('"$FINDING_ID"')],
+          ])}; done`,
         ]),
       ],
     ];
@@ -101,15 +109,19 @@ function extraTriage(model: Model, d: Detection): Array<string | string[]> {
 }
 
 function playbook(model: Model, d: Detection): string {
-  const approvers = respondersWith(model, 'approver');
-  const everyone = model.config.responders;
+  const approvers = independentApprovers(model);
+  const everyone = model.people.responders;
   const lookupRegions = d.event?.regions === 'global' ? [GLOBAL_EVENTS_REGION] : model.eventRegions;
   const triage: Array<string | string[]> = [
-    `Acknowledge the page. Open a record in ${custodyOf(model).recordLocation}, or find the break-glass or change record this belongs to.`,
+    `Acknowledge the page. Open a record in ${custodyOf(model).recordLocation}, or find the break-glass or change record this belongs to. Start the ${link(
+      'incident timeline',
+      `#${slug('Incident timeline')}`,
+    )} in it.`,
     `Get read access to the security account ${code(model.security.id)} (your normal role, or ${link(
       'break glass',
       model.runbooks.breakGlass,
     )} if that is down).`,
+    ...severityFirst(model, d),
     [
       `Query the organization trail: who, which account, which region. The window is the last 24 hours; widen ${code('START')} if needed.`,
       fence([...timeWindow(24), ...insightsCommands(model, d.insightsQuery)]),
@@ -118,7 +130,7 @@ function playbook(model: Model, d: Detection): string {
   ];
   if (d.triageEvents.length) {
     triage.push([
-      `In the account from step 3 (${code(
+      `In the account the query found (${code(
         'recipientAccountId',
       )}), look the events up in CloudTrail. Lookup sees only the account and region it runs in; global events (sign-in, IAM, STS) are in ${code(
         GLOBAL_EVENTS_REGION,
@@ -135,13 +147,13 @@ function playbook(model: Model, d: Detection): string {
     heading(3, 'Triage'),
     steps(triage),
     heading(3, 'Contain'),
-    steps(d.contain),
+    steps([...containNow(model, d), ...d.contain]),
     heading(3, 'Escalate'),
     d.severity === 'critical'
       ? 'Critical: call an approver now, whatever the hour. If none answers within 15 minutes, call the next responder on the list.'
       : 'High: call an approver if it does not match a record; otherwise tell them in working hours.',
     people(approvers, '**No approver is configured**: call every responder.'),
-    `All responders: ${everyone.map((r) => `${prose(r.name)} (${prose(r.contact)})`).join('; ')}.`,
+    `All responders: ${everyone.map((r) => `${prose(r.name)} (${contactOf(r)})`).join('; ')}.`,
   ].join('\n\n');
 }
 
@@ -170,7 +182,11 @@ export function renderAlarmPlaybooks(model: Model, appendix: string[] = []): str
       `Someone is blinding the alarms or loosening the lock: ${integrity.map((d) => playbookLink(model, d, d.title, true)).join(', ')}.`,
       ...compliance.map((d) => `For auditors, never the only page: ${playbookLink(model, d, d.title, true)} (see ${link('the compliance map', model.runbooks.compliance)}).`),
     ]),
+    `Root password, email or MFA device already changed by someone else: ${link(RECOVERY_HEADING, `#${slug(RECOVERY_HEADING)}`)}.`,
     ...detections.map((d) => playbook(model, d)),
+    ...recoverySection(),
+    ...timelineSection(),
+    ...closeCriteriaSection(model),
     ...appendix,
   ]);
   // Anchors must stay unique: two detections with the same title would share one.

@@ -1,46 +1,60 @@
-/** break-glass.md: when to break glass, who approves, the two-person rule, and the exact steps per account. */
+/** break-glass.md: when to break glass, who approves, the two-person rule, a fresh-laptop setup and one block per account. */
 import type { AccountTarget, Model } from '../config/model';
 import {
   accountLabel,
   CREDENTIALS_QUERY,
   CREDS_VAR,
+  custodyOf,
   detection,
   exportCredentials,
   generatedNote,
+  GLOBAL_REGION,
+  independentApprovers,
+  MANAGEMENT_ROOT_SIGN_IN,
+  MFA_VAR,
+  MIN_CLI_VERSION,
   people,
   ph,
   placeholderSection,
   playbookLink,
+  PREFLIGHT_FILE,
+  PROFILE_VAR,
   respondersWith,
+  selectPrincipal,
   subscriptionsList,
-  custodyOf,
 } from './common';
-import { aws, bullets, code, document, fence, heading, link, slug, steps, table, prose } from './markdown';
-import { MANAGEMENT_ROOT_SIGN_IN } from './root-tasks';
+import { aws, bullets, code, document, fence, heading, link, prose, raw, slug, steps, table } from './markdown';
 
-/** Role chaining (a role session assuming a role) is capped at one hour by STS whatever the role allows. */
-const ROLE_CHAINING_MAX_SECONDS = 3600;
-
-export function assumeBreakGlassCommands(model: Model, account: AccountTarget, durationSeconds = model.breakGlass.sessionDurationSeconds): string[] {
+/**
+ * One account's break-glass session in a subshell: the responder's own principal (profile and MFA device set in
+ * "Before you start") assumes the role; the credentials live only in the shell started at the end, and `exit` drops
+ * them, so nothing leaks into the next account's block.
+ */
+export function assumeBreakGlassCommands(model: Model, account: AccountTarget): string[] {
+  const home = model.organization.homeRegion;
   return [
+    `( # ${account.name} only: these credentials end when you type exit`,
     aws(
       'sts',
       'assume-role',
       [
-        ['--region', model.organization.homeRegion],
+        ['--profile', raw(`"$${PROFILE_VAR}"`)],
+        ['--region', home],
         ['--role-arn', account.breakGlassRoleArn],
         ['--role-session-name', `break-glass-${ph('TICKET-ID')}`],
         ['--source-identity', ph('YOUR-USERNAME')],
-        ['--serial-number', ph('MFA-DEVICE-ARN')],
+        ['--serial-number', raw(`"$${MFA_VAR}"`)],
         ['--token-code', ph('MFA-CODE')],
-        ['--duration-seconds', String(durationSeconds)],
+        ['--duration-seconds', String(model.breakGlass.sessionDurationSeconds)],
         ['--query', CREDENTIALS_QUERY],
         ['--output', 'text'],
       ],
       CREDS_VAR,
-    ),
+    ) + ' || exit 1',
     exportCredentials(),
-    aws('sts', 'get-caller-identity'),
+    aws('sts', 'get-caller-identity', [['--region', home]]),
+    `PS1="break-glass ${account.name} \\$ " "\${SHELL:-bash}"  # work here; type exit to drop the credentials`,
+    ')',
   ];
 }
 
@@ -58,9 +72,9 @@ function accountSection(model: Model, account: AccountTarget): string {
     `Role: ${code(account.breakGlassRoleArn)}`,
     steps([
       [
-        `Assume the role (session of ${bg.sessionDurationSeconds} seconds = ${hours} h), then check who you are. The output must show ${code(
+        `Assume the role (session of ${bg.sessionDurationSeconds} seconds = ${hours} h). The identity printed must show ${code(
           `assumed-role/${bg.roleName}/`,
-        )}.`,
+        )}; then a shell opens with these credentials only.`,
         fence(assumeBreakGlassCommands(model, account)),
       ],
       [
@@ -71,23 +85,8 @@ function accountSection(model: Model, account: AccountTarget): string {
   ].join('\n\n');
 }
 
-export function renderBreakGlass(model: Model): string {
-  const bg = model.breakGlass;
-  const approvers = respondersWith(model, 'approver');
-  const passwordHolders = respondersWith(model, 'root-password');
-  const mfaHolders = respondersWith(model, 'mfa-device');
-  const custody = custodyOf(model);
-  const assumed = detection(model, 'break-glass-assumed');
-  const signIn = detection(model, 'root-console-sign-in');
-  const rootUsage = detection(model, 'root-usage');
-  const roleChainingWarning =
-    bg.sessionDurationSeconds > ROLE_CHAINING_MAX_SECONDS && bg.principals.some((p) => p.includes(':role/') || p.includes(':assumed-role/'))
-      ? `If your break-glass principal is a role (not an IAM user), STS caps the session at ${ROLE_CHAINING_MAX_SECONDS} seconds: use ${code(
-          `--duration-seconds ${ROLE_CHAINING_MAX_SECONDS}`,
-        )}.`
-      : undefined;
-
-  const body = document([
+function whenSection(model: Model): string[] {
+  return [
     heading(2, 'When to break glass'),
     'Break glass only when all of these are true:',
     bullets([
@@ -105,47 +104,95 @@ export function renderBreakGlass(model: Model): string {
       'Testing. A drill uses a ticket marked as a drill and still pages.',
       'Anything you cannot name the end state of before you start.',
     ]),
+  ];
+}
+
+function authorizeSection(model: Model): string[] {
+  return [
     heading(2, 'Who may authorize'),
-    'An approver other than the person breaking glass. Call them; a chat message is not enough at 3 a.m.',
-    people(approvers, '**No approver is configured.** Nobody may authorize break-glass: add a responder with custody `approver` to the configuration.'),
+    'An approver who is not the person breaking glass and holds neither the root password nor the root MFA device. Call them on the phone; a chat message is not enough at 3 a.m.',
+    people(independentApprovers(model), '**No independent approver is configured.** Nobody may authorize break-glass: add a responder with custody `approver` only.'),
+  ];
+}
+
+function twoPersonSection(model: Model): string[] {
+  const custody = custodyOf(model);
+  const names = (role: 'root-password' | 'mfa-device') => respondersWith(model, role).map((r) => prose(r.name)).join(', ') || '**nobody configured**';
+  return [
     heading(2, 'The two-person rule'),
-    'The management account root user needs two people: one holds the password, the other holds the MFA device. Neither ever holds both, and neither hands theirs over.',
+    'The management account root user needs two people: one holds the password, the other holds the MFA device. Neither ever holds both, and neither hands theirs over. A third person, the approver, holds neither.',
     table(
       ['What', 'Held by', 'Kept in'],
       [
-        ['Root password', passwordHolders.map((r) => prose(r.name)).join(', ') || '**nobody configured**', custody.rootPassword],
-        ['Root MFA device', mfaHolders.map((r) => prose(r.name)).join(', ') || '**nobody configured**', custody.mfaDevice],
+        ['Root password', names('root-password'), custody.rootPassword],
+        ['Root MFA device', names('mfa-device'), custody.mfaDevice],
       ],
     ),
     `The break-glass role below is the first resort. Root sign-in to the management account is the last resort: follow ${link(
       'the management account root sign-in procedure',
       `${model.runbooks.rootTasks}#${slug(MANAGEMENT_ROOT_SIGN_IN)}`,
     )}.`,
+  ];
+}
+
+function beforeYouStartSection(model: Model): string[] {
+  const bg = model.breakGlass;
+  const principals = model.people.breakGlassPrincipals;
+  const home = model.organization.homeRegion;
+  return [
     heading(2, 'Before you start'),
+    'This works from a fresh laptop with only the AWS CLI installed; nothing else in your configuration is used.',
     steps([
-      `Open a record in ${custody.recordLocation}. Its id is your ${code(ph('TICKET-ID'))}.`,
-      'Call an approver and write their name and the time of approval in the record.',
+      `Open a record in ${custodyOf(model).recordLocation}. Its id is your ${code(ph('TICKET-ID'))}.`,
+      'Call an approver (above) and write their name and the time of approval in the record.',
       'Tell the people who receive the alerts that a page is coming and which record it belongs to.',
       [
-        `Sign in with your break-glass principal. Only these may assume the role, with an MFA code younger than ${bg.mfaMaxAgeSeconds} seconds and a source identity:`,
-        bullets(bg.principals.map((p) => code(p))),
+        `Check the AWS CLI: version ${MIN_CLI_VERSION.v2} or later (v2), or ${MIN_CLI_VERSION.v1} or later (v1). Older versions do not know ${code(
+          'sts assume-root',
+        )}.`,
+        fence(['aws --version']),
       ],
       [
-        'Find the ARN of your MFA device: this is your MFA device ARN.',
-        fence([
-          aws('iam', 'list-mfa-devices', [
-            ['--query', 'MFADevices[].SerialNumber'],
-            ['--output', 'text'],
-          ]),
-        ]),
+        `Take your break-glass principal's credentials (an access key of the IAM user) from where they are kept and put them into its named profile. Only these may assume the role, with an MFA code younger than ${bg.mfaMaxAgeSeconds} seconds and a source identity:`,
+        table(
+          ['Principal', 'CLI profile', 'MFA device ARN', 'Credentials kept in'],
+          principals.map((p) => [code(p.arn), code(p.profile), code(p.mfaDeviceArn), prose(p.custody)]),
+        ),
+        fence(principals.map((p) => `aws configure --profile ${p.profile}  # access key id and secret; region ${home}; output json`)),
+      ],
+      [
+        `Run the preflight check with your profile: ${code(PREFLIGHT_FILE)} is generated next to these runbooks (and printed at the end of the offline copy). It checks the CLI version, the region, the pager, the STS endpoint setting and who the profile signs in as, before anything else. It prints ${code(
+          'PREFLIGHT OK',
+        )} or what to fix.`,
+        fence(principals.map((p) => `bash ${PREFLIGHT_FILE} ${p.profile}`)),
+      ],
+      [
+        'Select your principal for this terminal: run the two lines of yours. Every account block below reads them.',
+        ...principals.map((p) => fence([`# ${p.name}`, ...selectPrincipal(p)])),
       ],
     ]),
+    `Region: every command names ${code(home)} (or ${code(GLOBAL_REGION)} for IAM and Organizations), so no profile or environment setting decides where a call goes.`,
+  ];
+}
+
+function assumeSection(model: Model): string[] {
+  const bg = model.breakGlass;
+  return [
     heading(2, 'Assume the break-glass role'),
     `Role ${code(bg.roleName)} exists in every account with ${code(
       bg.adminPolicyArn,
-    )}. Run the commands of the account you need. The credentials live only in this terminal; ${code('exit')} the terminal when you are done.`,
-    roleChainingWarning,
+    )}. Run the block of the account you need. Each block is a subshell: the role's credentials exist only in the shell it opens, and ${code(
+      'exit',
+    )} drops them, so the next account's block starts again from your own principal.`,
     ...model.allAccounts.map((a) => accountSection(model, a)),
+  ];
+}
+
+function pagesSection(model: Model): string[] {
+  const assumed = detection(model, 'break-glass-assumed');
+  const signIn = detection(model, 'root-console-sign-in');
+  const rootUsage = detection(model, 'root-usage');
+  return [
     heading(2, 'What will page, and whom'),
     bullets(
       [
@@ -156,8 +203,13 @@ export function renderBreakGlass(model: Model): string {
     ),
     `Alerts go to the topic ${code(model.pipeline.topicArn)}, which delivers to:`,
     subscriptionsList(model),
+  ];
+}
+
+function recordSection(model: Model): string[] {
+  return [
     heading(2, 'What to record'),
-    `In ${custody.recordLocation}, in the record ${code(ph('TICKET-ID'))}:`,
+    `In ${custodyOf(model).recordLocation}, in the record ${code(ph('TICKET-ID'))}:`,
     bullets([
       'Who approved, and when.',
       'Who held the root password and who held the MFA device, if root was used.',
@@ -166,7 +218,18 @@ export function renderBreakGlass(model: Model): string {
       'Every change you made, and why.',
     ]),
     `When you are done, follow ${link('the after-use runbook', model.runbooks.afterUse)}.`,
-  ]);
+  ];
+}
 
+export function renderBreakGlass(model: Model): string {
+  const body = document([
+    ...whenSection(model),
+    ...authorizeSection(model),
+    ...twoPersonSection(model),
+    ...beforeYouStartSection(model),
+    ...assumeSection(model),
+    ...pagesSection(model),
+    ...recordSection(model),
+  ]);
   return document([heading(1, 'Break glass'), generatedNote(model), placeholderSection(body), body.trimEnd()]);
 }

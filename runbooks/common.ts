@@ -2,9 +2,10 @@
  * What every runbook shares: the values only a human has at that moment (placeholders), the people from the
  * configuration, and the shell snippets for credentials and time windows. Names and ARNs come from the model only.
  */
-import type { Model } from '../config/model';
+import { GLOBAL_EVENTS_REGION, type Model } from '../config/model';
+import type { CustodyRole, ResolvedResponder } from '../config/model-people';
 import type { Detection } from '../detections/catalog';
-import { aws, bullets, code, heading, link, prose, raw, table } from './markdown';
+import { aws, bullets, code, heading, link, prose, raw, sh, table } from './markdown';
 
 /**
  * The only values a runbook leaves open: things only the responder knows at that moment. They appear as `<NAME>` in
@@ -13,12 +14,14 @@ import { aws, bullets, code, heading, link, prose, raw, table } from './markdown
 export const PLACEHOLDERS: Record<string, string> = {
   'TICKET-ID': 'the id of the break-glass or incident record you opened (it names the role session)',
   'YOUR-USERNAME': 'your own user name; it becomes the source identity that CloudTrail stamps on every call you make',
-  'MFA-DEVICE-ARN':
-    "the ARN (serial number) of the MFA device of your break-glass principal: `aws iam list-mfa-devices --query 'MFADevices[].SerialNumber' --output text`",
   'MFA-CODE': 'the 6-digit code your MFA device shows now',
   'SOURCE-IDENTITY': 'the source identity of the session under review: the user name of whoever broke glass (from the record)',
   'BUCKET-NAME': 'the S3 bucket whose policy locks everyone out',
-  'QUEUE-URL': 'the URL of the SQS queue whose policy locks everyone out',
+  'QUEUE-URL': 'the URL of the SQS queue whose policy locks everyone out (its region is read from the URL)',
+  'NEW-ACCOUNT-NAME': 'the new name of the account, as approved in the record',
+  'NEW-ROOT-EMAIL': 'the new root email address of the account, as approved in the record',
+  'EMAIL-OTP': 'the one-time code AWS sent to the new root email address',
+  'ACCOUNT-ID': 'the 12-digit id of the account concerned (from the page or the record)',
 };
 
 export const PLACEHOLDER_PATTERN = /<([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)>/g;
@@ -52,41 +55,74 @@ export function generatedNote(model: Model): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// People
+// People (from the resolved model only)
 
-type Responder = Model['config']['responders'][number];
+export type Responder = ResolvedResponder;
 
-export function respondersWith(model: Model, custody: 'root-password' | 'mfa-device' | 'approver'): Responder[] {
-  return model.config.responders.filter((r) => r.custody.includes(custody));
+export function respondersWith(model: Model, custody: CustodyRole): Responder[] {
+  return model.people.responders.filter((r) => r.custody.includes(custody));
+}
+
+/** Approvers who hold neither secret: the only ones who may approve a root sign-in or someone else's break-glass. */
+export function independentApprovers(model: Model): Responder[] {
+  return model.people.responders.filter((r) => r.independentApprover);
+}
+
+export function contactOf(r: Responder): string {
+  return [r.phone ? `phone ${prose(r.phone)}` : undefined, prose(r.email)].filter(Boolean).join(', ');
 }
 
 export function person(r: Responder): string {
-  return `${prose(r.name)} (${prose(r.role)}): ${prose(r.contact)}`;
+  return `${prose(r.name)} (${prose(r.role)}): ${contactOf(r)}`;
 }
 
 export function people(list: Responder[], none: string): string {
   return list.length ? bullets(list.map(person)) : none;
 }
 
+const CUSTODY_LABEL = { 'root-password': 'holds the root password', 'mfa-device': 'holds the root MFA device', approver: 'may approve break-glass' } as const;
+
 export function respondersTable(model: Model): string {
-  const label = { 'root-password': 'holds the root password', 'mfa-device': 'holds the root MFA device', approver: 'may approve break-glass' } as const;
   return table(
-    ['Name', 'Role', 'Contact', 'Custody'],
-    model.config.responders.map((r) => [prose(r.name), prose(r.role), prose(r.contact), r.custody.length ? r.custody.map((c) => label[c]).join('; ') : 'none']),
+    ['Name', 'Role', 'Phone', 'Email', 'Custody'],
+    model.people.responders.map((r) => [
+      prose(r.name),
+      prose(r.role),
+      r.phone ? prose(r.phone) : 'none',
+      prose(r.email),
+      r.custody.length ? r.custody.map((c) => CUSTODY_LABEL[c]).join('; ') : 'none',
+    ]),
   );
 }
 
 /** Where the root credentials and the records are kept, as markdown. */
 export function custodyOf(model: Model): { rootPassword: string; mfaDevice: string; recordLocation: string } {
-  const c = model.config.custody;
+  const c = model.people.custody;
   return { rootPassword: prose(c.rootPassword), mfaDevice: prose(c.mfaDevice), recordLocation: prose(c.recordLocation) };
 }
+
+/** Heading of the management account root sign-in procedure in root-only-tasks.md (linked from other runbooks). */
+export const MANAGEMENT_ROOT_SIGN_IN = 'Management account root sign-in';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Shell snippets
 
 export const CREDS_VAR = 'CREDS';
 export const CREDENTIALS_QUERY = 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]';
+/** Shell variables "Before you start" sets for the responder's own break-glass principal. */
+export const PROFILE_VAR = 'BG_PROFILE';
+export const MFA_VAR = 'BG_MFA_DEVICE';
+
+/**
+ * IAM, Organizations, Account Management and the credential report are global services whose endpoint is in
+ * us-east-1; every call names its region anyway so no profile or environment decides where it goes.
+ */
+export const GLOBAL_REGION = GLOBAL_EVENTS_REGION;
+
+/** The regional STS endpoint: AssumeRoot is rejected on the global endpoint that `sts_regional_endpoints=legacy` uses. */
+export function stsEndpoint(region: string): string {
+  return `https://sts.${region}.amazonaws.com`;
+}
 
 /** Turns the text output of assume-role / assume-root (three tab-separated fields) into the session's environment. */
 export function exportCredentials(): string {
@@ -94,21 +130,41 @@ export function exportCredentials(): string {
 }
 
 export const DROP_CREDENTIALS = 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN';
+/** No pager: CLI v2 pipes output through `less`, which can swallow it in a pasted block. */
+export const NO_PAGER = 'export AWS_PAGER=""';
 
 /** Epoch-second window variables, portable across bash and zsh on Linux and macOS. */
 export function timeWindow(hours = 24): string[] {
   return [`START=$(( $(date +%s) - ${hours * 3600} ))  # ${hours} hours ago: widen if the event is older`, 'END=$(date +%s)'];
 }
 
-/** start-query on the organization trail's log group, then its results. */
+/** Seconds between two polls of an asynchronous result. */
+const POLL_SECONDS = 5;
+
+/**
+ * start-query on the organization trail's log group, then poll until the query is no longer Scheduled or Running
+ * (a running query returns partial or no results, which reads as "nothing happened"), then read its results.
+ */
 export function insightsCommands(model: Model, queryString: string): string[] {
   const p = model.pipeline;
+  const region = model.organization.homeRegion;
+  const status = aws(
+    'logs',
+    'get-query-results',
+    [
+      ['--region', region],
+      ['--query-id', raw('"$QUERY_ID"')],
+      ['--query', 'status'],
+      ['--output', 'text'],
+    ],
+    'STATUS',
+  );
   return [
     aws(
       'logs',
       'start-query',
       [
-        ['--region', model.organization.homeRegion],
+        ['--region', region],
         ['--log-group-name', p.logGroupName],
         ['--start-time', raw('"$START"')],
         ['--end-time', raw('"$END"')],
@@ -118,22 +174,55 @@ export function insightsCommands(model: Model, queryString: string): string[] {
       ],
       'QUERY_ID',
     ),
-    'sleep 15',
+    'STATUS=Scheduled',
+    `while [ "$STATUS" = Scheduled ] || [ "$STATUS" = Running ]; do sleep ${POLL_SECONDS}; ${status}; done`,
+    'echo "query status: $STATUS (must be Complete)"',
     aws('logs', 'get-query-results', [
-      ['--region', model.organization.homeRegion],
+      ['--region', region],
       ['--query-id', raw('"$QUERY_ID"')],
     ]),
   ];
 }
 
+/** CloudTrail lookup for the window; no --max-results, so the CLI follows every page and nothing is dropped. */
 export function lookupEvents(region: string, key: string, value: string): string {
   return aws('cloudtrail', 'lookup-events', [
     ['--region', region],
     ['--lookup-attributes', `AttributeKey=${key},AttributeValue=${value}`],
     ['--start-time', raw('"$START"')],
     ['--end-time', raw('"$END"')],
-    ['--max-results', '50'],
   ]);
+}
+
+/**
+ * Generate the credential report until it is COMPLETE, show when it was generated (AWS reuses a report for up to four
+ * hours, so it can predate what you are checking), then decode it.
+ */
+export function credentialReportCommands(): string[] {
+  const generate = aws(
+    'iam',
+    'generate-credential-report',
+    [
+      ['--region', GLOBAL_REGION],
+      ['--query', 'State'],
+      ['--output', 'text'],
+    ],
+    'STATE',
+  );
+  return [
+    'STATE=STARTED',
+    `while [ "$STATE" != COMPLETE ]; do ${generate} || break; [ "$STATE" = COMPLETE ] || sleep ${POLL_SECONDS}; done`,
+    `${aws('iam', 'get-credential-report', [
+      ['--region', GLOBAL_REGION],
+      ['--query', 'GeneratedTime'],
+      ['--output', 'text'],
+    ])}  # must be later than what you check; AWS regenerates at most every 4 hours`,
+    `${aws('iam', 'get-credential-report', [
+      ['--region', GLOBAL_REGION],
+      ['--query', 'Content'],
+      ['--output', 'text'],
+    ])} | base64 --decode`,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -180,4 +269,19 @@ export function detection(model: Model, id: string): Detection | undefined {
 
 export function accountLabel(a: { name: string; id: string }): string {
   return `${a.name} (${a.id})`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Laptop requirements
+
+/**
+ * Oldest AWS CLI releases that know `sts assume-root` (AssumeRoot, November 2024). The preflight script also checks
+ * the command itself, so an older CLI cannot pass on a wrong version floor.
+ */
+export const MIN_CLI_VERSION = { v2: '2.22.0', v1: '1.36.0' } as const;
+export const PREFLIGHT_FILE = 'preflight.sh';
+
+/** The shell lines that select the responder's own break-glass principal for this terminal. */
+export function selectPrincipal(p: { profile: string; mfaDeviceArn: string }): string[] {
+  return [`${PROFILE_VAR}=${sh(p.profile)} ${MFA_VAR}=${sh(p.mfaDeviceArn)}`, NO_PAGER];
 }

@@ -293,9 +293,22 @@ function verifyCommands(model: Model): string {
         ['--region', region],
         ['--topic-arn', c.topicArn],
       ]),
-      aws('s3api', 'get-bucket-logging', [['--bucket', p.trailBucketName]]),
-      aws('s3api', 'get-object-lock-configuration', [['--bucket', p.trailBucketName]]),
-      ...(model.monitoring.config ? [aws('s3api', 'get-bucket-encryption', [['--bucket', p.configBucketName]])] : []),
+      aws('s3api', 'get-bucket-logging', [
+        ['--region', region],
+        ['--bucket', p.trailBucketName],
+      ]),
+      aws('s3api', 'get-object-lock-configuration', [
+        ['--region', region],
+        ['--bucket', p.trailBucketName],
+      ]),
+      ...(model.monitoring.config
+        ? [
+            aws('s3api', 'get-bucket-encryption', [
+              ['--region', region],
+              ['--bucket', p.configBucketName],
+            ]),
+          ]
+        : []),
     ]),
   ].join('\n\n');
 }
@@ -313,6 +326,7 @@ function objectLockMigration(model: Model): string {
     )}); enable it there first, as the deployment role in the security account, then plan the security stack and deploy only once the plan no longer replaces the bucket. Or turn it off with compliance.trailObjectLock (enabled: false and a reason).`,
     fence([
       aws('s3api', 'put-object-lock-configuration', [
+        ['--region', model.organization.homeRegion],
         ['--bucket', p.trailBucketName],
         ['--object-lock-configuration', JSON.stringify(configuration)],
       ]),

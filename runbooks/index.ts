@@ -10,13 +10,20 @@ import { renderAlarmPlaybooks } from './alarms';
 import { renderBreakGlass } from './break-glass';
 import { renderDrill } from './drill';
 import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
-import { code, document, GENERATED_MARKER, heading, link, table } from './markdown';
+import { code, document, fence, GENERATED_MARKER, heading, link, table } from './markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
 import { renderProtection } from './protection';
 import { renderAuditRunbook } from './audit';
 import { renderWatchPlaybooks } from './watch-playbooks';
 import { renderComplianceMap } from './compliance';
+import { renderQuickCard } from './quick-cards';
+import { renderPreflight } from './preflight';
+import { renderHtml } from './html';
+import { PREFLIGHT_FILE } from './common';
+
+/** The offline copy of every runbook and the preflight script, in one printable file. */
+export const HTML_FILE = 'runbooks.html';
 
 export { GENERATED_MARKER } from './markdown';
 export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
@@ -41,6 +48,7 @@ function renderIndex(model: Model): string {
         ['Does the live organization still match the configuration (after a deploy, weekly, before an audit)', link('Auditing the live organization', f.audit)],
         ['A drill paged me, or I want to know what a drill sends', link('Drill', f.drill)],
         ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
+        ['One page to print for each role', `${link('responder', f.quickCardResponder)}, ${link('approver', f.quickCardApprover)}, ${link('custodian', f.quickCardCustodian)}`],
       ],
     ),
     heading(2, 'Critical alarms'),
@@ -70,9 +78,24 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.audit, renderAuditRunbook(model)],
     [f.drill, renderDrill(model)],
     [f.compliance, renderComplianceMap(model)],
+    [f.quickCardResponder, renderQuickCard(model, 'responder')],
+    [f.quickCardApprover, renderQuickCard(model, 'approver')],
+    [f.quickCardCustodian, renderQuickCard(model, 'custodian')],
   ]);
   for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
   return files;
+}
+
+/** Everything the runbooks directory holds besides the markdown: the preflight script and the offline HTML copy. */
+export function renderRunbookExtras(model: Model): Map<string, string> {
+  const files = renderRunbooks(model);
+  const preflight = renderPreflight(model);
+  const parts = [...files].map(([file, md]) => ({ file, title: /^# (.+)$/m.exec(md)?.[1] ?? file, markdown: md }));
+  parts.push({ file: PREFLIGHT_FILE, title: PREFLIGHT_FILE, markdown: `# ${PREFLIGHT_FILE}\n\n${fence(preflight.trimEnd())}\n` });
+  return new Map([
+    [PREFLIGHT_FILE, preflight],
+    [HTML_FILE, renderHtml(`Root user runbooks: management account ${model.management.id}`, parts)],
+  ]);
 }
 
 /**
@@ -90,7 +113,7 @@ export function writeRunbooks(model: Model, dir: string): string[] {
     if (head === GENERATED_MARKER) fs.unlinkSync(full);
   }
   const written: string[] = [];
-  for (const [name, text] of files) {
+  for (const [name, text] of [...files, ...renderRunbookExtras(model)]) {
     const full = path.join(dir, name);
     fs.writeFileSync(full, text, 'utf8');
     written.push(full);

@@ -2,7 +2,7 @@
 import type { Model } from '../config/model';
 import { scpSpecs } from '../policies/scp';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
-import { accountLabel, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
+import { accountLabel, GLOBAL_REGION, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
 import { GUARD_TEXT } from '../config/model-placement';
 import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
 
@@ -49,10 +49,12 @@ export function renderInventory(model: Model): string {
     ),
     fence([
       aws('organizations', 'describe-organization', [
+        ['--region', GLOBAL_REGION],
         ['--query', 'Organization.[Id,MasterAccountId,FeatureSet]'],
         ['--output', 'text'],
       ]),
       aws('organizations', 'list-roots', [
+        ['--region', GLOBAL_REGION],
         ['--query', 'Roots[].[Id,Name]'],
         ['--output', 'text'],
       ]),
@@ -73,7 +75,10 @@ export function renderInventory(model: Model): string {
     `Role ${code(bg.roleName)} with ${code(bg.adminPolicyArn)}; session ${bg.sessionDurationSeconds} seconds; MFA no older than ${
       bg.mfaMaxAgeSeconds
     } seconds; a source identity is required. May be assumed only by:`,
-    bullets(bg.principals.map(code)),
+    table(
+      ['Principal', 'MFA device', 'CLI profile', 'Credentials kept in'],
+      model.people.breakGlassPrincipals.map((p) => [code(p.arn), code(p.mfaDeviceArn), code(p.profile), prose(p.custody)]),
+    ),
     table(
       ['Account', 'OU', 'Stack', 'Break-glass role', 'Console switch role'],
       model.allAccounts.map((a) => [
@@ -99,6 +104,7 @@ export function renderInventory(model: Model): string {
             'organizations',
             'list-policies',
             [
+              ['--region', GLOBAL_REGION],
               ['--filter', 'SERVICE_CONTROL_POLICY'],
               ['--query', raw(`"Policies[?Name=='${s.name}'].Id"`)],
               ['--output', 'text'],
@@ -106,6 +112,7 @@ export function renderInventory(model: Model): string {
             v,
           ),
           aws('organizations', 'list-targets-for-policy', [
+            ['--region', GLOBAL_REGION],
             ['--policy-id', raw(`"$${v}"`)],
             ['--query', 'Targets[].[TargetId,Name,Type]'],
             ['--output', 'text'],
@@ -193,11 +200,13 @@ function placementSection(model: Model): string[] {
     'Check where an account really is, and the SCPs on each step of its path up to the root:',
     fence([
       aws('organizations', 'list-parents', [
+        ['--region', GLOBAL_REGION],
         ['--child-id', raw('"$ACCOUNT_ID"')],
         ['--query', 'Parents[].[Id,Type]'],
         ['--output', 'text'],
       ]),
       aws('organizations', 'list-policies-for-target', [
+        ['--region', GLOBAL_REGION],
         ['--target-id', raw('"$PARENT_ID"')],
         ['--filter', 'SERVICE_CONTROL_POLICY'],
         ['--query', 'Policies[].Name'],

@@ -17,10 +17,12 @@ export function code(text: string): string {
   return longest > 0 || text.startsWith('`') || text.endsWith('`') ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
 }
 
-/** A fenced block; `bash` unless told otherwise. */
+/** A fenced block; `bash` unless told otherwise. The fence is longer than any backtick run inside, so nothing closes it early. */
 export function fence(lines: string | string[], lang = 'bash'): string {
   const body = Array.isArray(lines) ? lines.join('\n') : lines;
-  return `\`\`\`${lang}\n${body}\n\`\`\``;
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((m) => m.length));
+  const ticks = '`'.repeat(Math.max(3, longest + 1));
+  return `${ticks}${lang}\n${body}\n${ticks}`;
 }
 
 /** Indents every line but the first by `n` spaces (blank lines stay empty). */

@@ -7,7 +7,7 @@ import type { Model } from '../config/model';
 import { accountScopedDenies, decide, openArnless } from '../policies/protection-scp';
 import { scpSpecs } from '../policies/scp';
 import { DENY_TO_EVERYONE } from '../policies/protection-classification';
-import { generatedNote } from './common';
+import { generatedNote, GLOBAL_REGION } from './common';
 import { aws, bullets, code, document, fence, heading, table } from './markdown';
 
 const DEFAULT_ORGANIZATIONS_ROLE = 'OrganizationAccountAccessRole';
@@ -53,7 +53,7 @@ export function renderProtection(model: Model): string {
     heading(2, 'Who can change the alarm pipeline'),
     `Whoever can assume ${code(pr.deploymentRoleName)} in an account can change or remove the alarm pipeline there.`,
     ...whoCanAssume(model),
-    fence([aws('iam', 'get-role', [['--role-name', pr.deploymentRoleName], ['--query', 'Role.AssumeRolePolicyDocument'], ['--output', 'json']])]),
+    fence([aws('iam', 'get-role', [['--region', GLOBAL_REGION], ['--role-name', pr.deploymentRoleName], ['--query', 'Role.AssumeRolePolicyDocument'], ['--output', 'json']])]),
     `Nobody, the deployment role included, can take a member account out of the organization (${DENY_TO_EVERYONE.map(code).join(', ')}).`,
     heading(2, 'What is protected'),
     table(

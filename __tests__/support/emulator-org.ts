@@ -62,7 +62,7 @@ export function writeEmulatorOrgConfig(ids: EmulatorOrg, dir: string): string {
       { id: ids.security, name: 'security-tooling', ou: 'Security' },
       { id: ids.payments, name: 'payments-prod', ou: 'Prod' },
     ],
-    breakGlass: { roleName: 'rootlock-break-glass', principals: [`arn:aws:iam::${ids.mgmt}:user/breakglass-alice`], mfaMaxAgeSeconds: 900, sessionDurationSeconds: 3600 },
+    breakGlass: { roleName: 'rootlock-break-glass', principals: [{ arn: `arn:aws:iam::${ids.mgmt}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${ids.mgmt}:mfa/breakglass-alice`, custody: 'vault' }], mfaMaxAgeSeconds: 900, sessionDurationSeconds: 3600 },
     responders: example.responders,
     custody: example.custody,
     alerts: { emails: ['security-oncall@example.com'], httpsEndpoints: ['https://events.pagerduty.com/integration/examplekey/enqueue'] },
