@@ -12,7 +12,7 @@ import type { Model } from '../config/model';
 import { renderRunbooks } from '../runbooks';
 import { slug } from '../runbooks/markdown';
 import { deployOrder, synthesize } from '../stacks/app';
-import { exampleModel } from './support/example';
+import { exampleModel, exampleRaw } from './support/example';
 
 type Resource = Record<string, any>;
 type Stack = { resource: Record<string, Record<string, Resource>>; provider?: { aws?: Array<{ alias?: string; region: string }> } };
@@ -53,7 +53,7 @@ describe('the pipeline watches itself (example organization)', () => {
       namespace: 'AWS/Logs',
       metric_name: 'IncomingLogEvents',
       statistic: 'Sum',
-      period: model.config.alerts.logDeliveryWindowMinutes * 60,
+      period: (exampleRaw().alerts.logDeliveryWindowMinutes ?? 60) * 60,
       comparison_operator: 'LessThanThreshold',
       threshold: 1,
       treat_missing_data: 'breaching',

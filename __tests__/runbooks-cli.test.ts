@@ -55,6 +55,7 @@ const VARIABLE_VALUES: Record<string, string> = {
   FINDING_ID: '12abc34d567e8fa901bc2d34eexample',
   NOW: '2026-01-01T00:00:00Z',
   ACCOUNT_ID: '444444444444',
+  PARENT_ID: 'ou-ex12-workprod1',
   QUEUE_REGION: 'eu-west-1',
 };
 

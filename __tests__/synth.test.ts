@@ -37,7 +37,7 @@ describe('synthesis of the example organization', () => {
       'management',
       'security',
       'baseline-management',
-      ...model.config.accounts.map((a) => `baseline-${a.name}`),
+      ...(exampleRaw().accounts as Array<{ name: string }>).map((a) => `baseline-${a.name}`),
       'config-rules',
     ]);
   });

@@ -45,6 +45,8 @@ export const RUNBOOK_FILES = {
   alarms: 'alarm-playbooks.md',
   afterUse: 'after-use.md',
   inventory: 'inventory.md',
+  protection: 'monitoring-protection.md',
+  audit: 'audit.md',
   drill: 'drill.md',
   compliance: 'compliance.md',
   quickCardResponder: 'quick-card-responder.md',

@@ -15,22 +15,52 @@ function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => s
   return problems;
 }
 
-export function crossCheck(c: RootlockConfig): Problem[] {
-  const problems: Problem[] = [];
-  const ouNames = new Set(c.organizationalUnits.map((o) => o.name));
+/**
+ * Every cross-field rule, by name, in the order their problems are reported (the LZA way: one named check per
+ * concern, all problems at once). Each check is pure and returns its problems with field path and fix.
+ */
+const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
+  uniqueNames,
+  accountsAreMembers,
+  ouParents,
+  parentCycles,
+  exemptionReasons,
+  organizationIds,
+  securityAccountIsDeclared,
+  alertDestinations,
+  twoPersonRule,
+  breakGlassPrincipalChecks,
+  reachability,
+  complianceChecks,
+  inheritedExemptions,
+  unmanagedAccounts,
+];
 
-  // Names become stack names (baseline-<name>) and logical ids, so they must differ in more than case and punctuation.
-  problems.push(...duplicates(c.organizationalUnits, (o) => snake(o.name), (i) => `organizationalUnits[${i}].name`, 'OU name (ignoring case and punctuation)'));
+export function crossCheck(c: RootlockConfig): Problem[] {
+  return CHECKS.flatMap((check) => check(c));
+}
+
+/** Names become stack names (baseline-<name>) and logical ids, so they must differ in more than case and punctuation. */
+function uniqueNames(c: RootlockConfig): Problem[] {
   const withId = c.organizationalUnits.map((o, i) => ({ o, i })).filter(({ o }) => o.id);
-  problems.push(...duplicates(withId, ({ o }) => o.id!, (k) => `organizationalUnits[${withId[k].i}].id`, 'OU id'));
-  problems.push(...duplicates(c.accounts, (a) => a.id, (i) => `accounts[${i}].id`, 'account id'));
-  problems.push(...duplicates(c.accounts, (a) => kebab(a.name), (i) => `accounts[${i}].name`, 'account name (ignoring case and punctuation)'));
-  problems.push(...duplicates(c.breakGlass.principals, (p) => p.arn, (i) => `breakGlass.principals[${i}].arn`, 'principal'));
-  problems.push(...duplicates(c.exemptions, (e) => e.ou, (i) => `exemptions[${i}].ou`, 'exempted OU'));
+  const problems = [
+    ...duplicates(c.organizationalUnits, (o) => snake(o.name), (i) => `organizationalUnits[${i}].name`, 'OU name (ignoring case and punctuation)'),
+    ...duplicates(withId, ({ o }) => o.id!, (k) => `organizationalUnits[${withId[k].i}].id`, 'OU id'),
+    ...duplicates(c.accounts, (a) => a.id, (i) => `accounts[${i}].id`, 'account id'),
+    ...duplicates(c.accounts, (a) => kebab(a.name), (i) => `accounts[${i}].name`, 'account name (ignoring case and punctuation)'),
+    ...duplicates(c.breakGlass.principals, (p) => p.arn, (i) => `breakGlass.principals[${i}].arn`, 'principal'),
+    ...duplicates(c.exemptions, (e) => e.ou, (i) => `exemptions[${i}].ou`, 'exempted OU'),
+  ];
   c.accounts.forEach((a, i) => {
     if (kebab(a.name) === 'management') problems.push({ path: `accounts[${i}].name`, message: `${show(a.name)} is reserved for the management account's baseline stack: rename the member account` });
   });
+  return problems;
+}
 
+/** Member accounts only, each in a declared OU. */
+function accountsAreMembers(c: RootlockConfig): Problem[] {
+  const ouNames = new Set(c.organizationalUnits.map((o) => o.name));
+  const problems: Problem[] = [];
   c.accounts.forEach((a, i) => {
     if (a.id === c.organization.managementAccountId) {
       problems.push({ path: `accounts[${i}].id`, message: `${show(a.id)} is the management account: list only member accounts here` });
@@ -39,7 +69,13 @@ export function crossCheck(c: RootlockConfig): Problem[] {
       problems.push({ path: `accounts[${i}].ou`, message: `${show(a.ou)} is not an OU in organizationalUnits (known: ${[...ouNames].join(', ')})` });
     }
   });
+  return problems;
+}
 
+/** An adopted OU keeps its place; an OU to create needs a parent that exists. */
+function ouParents(c: RootlockConfig): Problem[] {
+  const ouNames = new Set(c.organizationalUnits.map((o) => o.name));
+  const problems: Problem[] = [];
   c.organizationalUnits.forEach((o, i) => {
     if (o.id && o.parent !== undefined) {
       problems.push({ path: `organizationalUnits[${i}].parent`, message: `${show(o.parent)} is set on an adopted OU (id ${o.id}): an adopted OU keeps its place, remove parent` });
@@ -56,8 +92,13 @@ export function crossCheck(c: RootlockConfig): Problem[] {
       }
     }
   });
-  problems.push(...parentCycles(c));
+  return problems;
+}
 
+/** An exemption names a declared OU and says why, for the reviewer. */
+function exemptionReasons(c: RootlockConfig): Problem[] {
+  const ouNames = new Set(c.organizationalUnits.map((o) => o.name));
+  const problems: Problem[] = [];
   c.exemptions.forEach((e, i) => {
     if (!ouNames.has(e.ou)) problems.push({ path: `exemptions[${i}].ou`, message: `${show(e.ou)} is not an OU in organizationalUnits` });
     if ((e.reason ?? '').trim().length < 10) {
@@ -67,29 +108,30 @@ export function crossCheck(c: RootlockConfig): Problem[] {
       });
     }
   });
-
-  if (c.organization.rootId && !c.organization.existingOrganizationId) {
-    problems.push({ path: 'organization.rootId', message: `${show(c.organization.rootId)} is set but no existingOrganizationId: a created organization's root id is not known yet, remove rootId` });
-  }
-
-  const security = c.accounts.find((a) => a.name === c.securityAccount);
-  if (!security) {
-    problems.push({ path: 'securityAccount', message: `${show(c.securityAccount)} is not the name of an account in accounts (known: ${c.accounts.map((a) => a.name).join(', ')})` });
-  }
-
-  if (c.alerts.emails.length + c.alerts.httpsEndpoints.length === 0) {
-    problems.push({ path: 'alerts', message: 'has no destination: add at least one of alerts.emails or alerts.httpsEndpoints, or root use pages nobody' });
-  }
-  problems.push(...duplicates(c.alerts.emails, (e) => e.toLowerCase(), (i) => `alerts.emails[${i}]`, 'email'));
-  problems.push(...duplicates(c.alerts.httpsEndpoints, (e) => e, (i) => `alerts.httpsEndpoints[${i}]`, 'endpoint'));
-
-  problems.push(...twoPersonRule(c));
-  problems.push(...breakGlassPrincipalChecks(c));
-  problems.push(...reachability(c));
-  problems.push(...complianceChecks(c));
-  problems.push(...inheritedExemptions(c));
-  problems.push(...unmanagedAccounts(c));
   return problems;
+}
+
+function organizationIds(c: RootlockConfig): Problem[] {
+  return c.organization.rootId && !c.organization.existingOrganizationId
+    ? [{ path: 'organization.rootId', message: `${show(c.organization.rootId)} is set but no existingOrganizationId: a created organization's root id is not known yet, remove rootId` }]
+    : [];
+}
+
+function securityAccountIsDeclared(c: RootlockConfig): Problem[] {
+  return c.accounts.some((a) => a.name === c.securityAccount)
+    ? []
+    : [{ path: 'securityAccount', message: `${show(c.securityAccount)} is not the name of an account in accounts (known: ${c.accounts.map((a) => a.name).join(', ')})` }];
+}
+
+/** Root use must page someone, each destination once. */
+function alertDestinations(c: RootlockConfig): Problem[] {
+  return [
+    ...(c.alerts.emails.length + c.alerts.httpsEndpoints.length === 0
+      ? [{ path: 'alerts', message: 'has no destination: add at least one of alerts.emails or alerts.httpsEndpoints, or root use pages nobody' }]
+      : []),
+    ...duplicates(c.alerts.emails, (e) => e.toLowerCase(), (i) => `alerts.emails[${i}]`, 'email'),
+    ...duplicates(c.alerts.httpsEndpoints, (e) => e, (i) => `alerts.httpsEndpoints[${i}]`, 'endpoint'),
+  ];
 }
 
 /**

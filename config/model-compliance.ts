@@ -5,7 +5,8 @@
  */
 import type { RootlockConfig } from './schema';
 // Used at call time only, so the import cycle with model.ts is harmless.
-import { PARTITION } from './model';
+import { s3BucketArn, snsTopicArn } from './arn';
+import { prefixed } from './contract';
 
 export interface ComplianceModel {
   /** SNS topic of the CIS 4.3 alarm: a low-noise route (email), never the pager. */
@@ -31,14 +32,14 @@ export function accessLogPrefix(sourceBucketName: string): string {
 export function resolveCompliance(config: RootlockConfig, securityAccountId: string, homeRegion: string): ComplianceModel {
   const c = config.compliance;
   const emails = c.emails ?? config.alerts.emails;
-  const accessLogBucketName = `rootlock-access-logs-${securityAccountId}-${homeRegion}`;
+  const accessLogBucketName = prefixed(`access-logs-${securityAccountId}-${homeRegion}`);
   return {
     topicName: c.topicName,
-    topicArn: `arn:${PARTITION}:sns:${homeRegion}:${securityAccountId}:${c.topicName}`,
+    topicArn: snsTopicArn(homeRegion, securityAccountId, c.topicName),
     subscriptions: [...emails].sort().map((endpoint) => ({ protocol: 'email' as const, endpoint })),
     subscriptionsFromAlerts: c.emails === undefined,
     accessLogBucketName,
-    accessLogBucketArn: `arn:${PARTITION}:s3:::${accessLogBucketName}`,
+    accessLogBucketArn: s3BucketArn(accessLogBucketName),
     trailObjectLock: c.trailObjectLock.enabled
       ? { enabled: true, mode: 'GOVERNANCE', retentionDays: config.logging.retentionDays }
       : { enabled: false, reason: c.trailObjectLock.reason ?? '' },

@@ -6,6 +6,7 @@
 import type { Detection } from '../detections/catalog';
 import { eventRuleArn, sqsQueueArn } from './arn';
 import { FORWARDING_ALARM_PREFIX } from '../detections/pipeline-health';
+import { prefixed } from './contract';
 
 export { FORWARDING_ALARM_PREFIX };
 
@@ -67,7 +68,7 @@ interface DeliveryInput {
   windowMinutes: number;
 }
 
-export const FORWARDING_DLQ_NAME = 'rootlock-forwarding-dlq';
+export const FORWARDING_DLQ_NAME = prefixed('forwarding-dlq');
 
 export function playbookLinks(file: string, baseUrl?: string): PlaybookLinks {
   const base = baseUrl?.replace(/\/+$/, '');
@@ -95,7 +96,7 @@ export function resolveDelivery(input: DeliveryInput): DeliveryModel {
       name: input.alertQueueName,
       arn: sqsArn(homeRegion, security.id, input.alertQueueName),
       purpose: 'alert-delivery',
-      alarmName: 'rootlock-pipeline-alert-dlq-not-empty',
+      alarmName: prefixed('pipeline-alert-dlq-not-empty'),
     },
     ...input.accounts.flatMap((a) =>
       input.eventRegions.map((region) => ({
@@ -117,7 +118,7 @@ export function resolveDelivery(input: DeliveryInput): DeliveryModel {
     ruleName: d.event!.ruleName,
     eventBusName,
     arn: eventRuleArn(homeRegion, security.id, d.event!.ruleName, eventBusName),
-    failureAlarmName: `rootlock-pipeline-failed-${d.id}`,
+    failureAlarmName: prefixed(`pipeline-failed-${d.id}`),
   });
   const centralRules = [
     ...input.detections.filter((d) => forwardedIds.has(d.id)).map((d) => rule(d, input.busName)),
@@ -129,7 +130,7 @@ export function resolveDelivery(input: DeliveryInput): DeliveryModel {
     deadLetterQueues,
     centralRules,
     watch: {
-      trailDelivery: { id: 'trail-delivery-stopped', alarmName: 'rootlock-pipeline-trail-delivery-stopped', windowMinutes: input.windowMinutes },
+      trailDelivery: { id: 'trail-delivery-stopped', alarmName: prefixed('pipeline-trail-delivery-stopped'), windowMinutes: input.windowMinutes },
       alertDelivery: { id: 'alert-delivery-failed' },
       forwarding,
     },

@@ -4,9 +4,9 @@
  * and the catalogue test proves each entry against the IAM engine. Nothing here names an action: which actions reach a
  * resource is the catalogue's fact, not ours.
  */
-import { PARTITION } from './model';
 import type { Model } from './model';
 import { TAGS } from './contract';
+import { formatArn, iamRoleArn, s3BucketArn, sqsQueueArn } from './arn';
 
 /**
  * Tag every rootlock KMS key carries; the SCP protects keys by it (aws:ResourceTag, supported by KMS for key operations:
@@ -88,22 +88,22 @@ export function resolveProtection(i: ProtectionInputs): Protection {
   const p = i.pipeline;
   const sec = i.securityAccountId;
   const arn = (...arns: string[]): ProtectionScope => ({ by: 'arn', arns });
-  const guardDutyArn = `arn:${PARTITION}:guardduty:*:*:detector/*`;
+  const guardDutyArn = formatArn({ service: 'guardduty', region: '*', account: '*', resource: 'detector/*' });
   const roles = [i.breakGlassRoleName, p.forwarderRoleName, p.cloudTrailToLogsRoleName, i.deploymentRoleName, ...(i.monitoring.config ? [p.configRoleName] : [])];
   const resources: ProtectedResource[] = [
-    { id: 'Trail', what: 'the organization trail', service: 'cloudtrail', resourceType: 'trail', scope: arn(`arn:${PARTITION}:cloudtrail:*:*:trail/${p.trailName}`), holder: 'security' },
+    { id: 'Trail', what: 'the organization trail', service: 'cloudtrail', resourceType: 'trail', scope: arn(formatArn({ service: 'cloudtrail', region: '*', account: '*', resource: `trail/${p.trailName}` })), holder: 'security' },
     {
       id: 'Buckets',
       what: 'the trail bucket, the access-log bucket and the central AWS Config bucket',
       service: 's3',
       resourceType: 'bucket',
-      scope: arn(`arn:${PARTITION}:s3:::${p.trailBucketName}`, i.compliance.accessLogBucketArn, ...(i.monitoring.config ? [`arn:${PARTITION}:s3:::${p.configBucketName}`] : [])),
+      scope: arn(s3BucketArn(p.trailBucketName), i.compliance.accessLogBucketArn, ...(i.monitoring.config ? [s3BucketArn(p.configBucketName)] : [])),
       holder: 'security',
     },
-    { id: 'TrailObjects', what: 'the trail log files', service: 's3', resourceType: 'object', scope: arn(`arn:${PARTITION}:s3:::${p.trailBucketName}/*`), holder: 'security' },
+    { id: 'TrailObjects', what: 'the trail log files', service: 's3', resourceType: 'object', scope: arn(formatArn({ service: 's3', resource: `${p.trailBucketName}/*` })), holder: 'security' },
     { id: 'LogGroup', what: 'the trail log group and its metric filters', service: 'logs', resourceType: 'log-group', scope: arn(p.logGroupArn, `${p.logGroupArn}:*`), holder: 'security' },
     { id: 'LogStreams', what: 'the trail log streams', service: 'logs', resourceType: 'log-stream', scope: arn(`${p.logGroupArn}:log-stream:*`), holder: 'security' },
-    { id: 'Alarms', what: 'the root alarms', service: 'cloudwatch', resourceType: 'alarm', scope: arn(`arn:${PARTITION}:cloudwatch:*:${sec}:alarm:${p.namePrefix}*`), holder: 'security' },
+    { id: 'Alarms', what: 'the root alarms', service: 'cloudwatch', resourceType: 'alarm', scope: arn(formatArn({ service: 'cloudwatch', region: '*', account: sec, resource: `alarm:${p.namePrefix}*` })), holder: 'security' },
     {
       id: 'MetricNamespace',
       what: 'the metric namespace the root alarms read (a negative data point would cancel a real one)',
@@ -125,7 +125,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       what: 'the rules on the central bus and their targets',
       service: 'events',
       resourceType: 'rule-on-custom-event-bus',
-      scope: arn(`arn:${PARTITION}:events:*:${sec}:rule/${p.busName}/${p.namePrefix}*`),
+      scope: arn(formatArn({ service: 'events', region: '*', account: sec, resource: `rule/${p.busName}/${p.namePrefix}*` })),
       holder: 'security',
     },
     {
@@ -133,7 +133,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       what: 'the forwarding rules (every account) and the security account default-bus rules, and their targets',
       service: 'events',
       resourceType: 'rule-on-default-event-bus',
-      scope: arn(`arn:${PARTITION}:events:*:*:rule/${p.namePrefix}*`),
+      scope: arn(formatArn({ service: 'events', region: '*', account: '*', resource: `rule/${p.namePrefix}*` })),
       holder: 'every-account',
     },
     {
@@ -141,12 +141,12 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       what: 'the dead-letter queues of the alert deliveries and the forwarding',
       service: 'sqs',
       resourceType: 'queue',
-      scope: arn(p.deadLetterQueueArn, `arn:${PARTITION}:sqs:*:*:${p.forwardingDeadLetterQueueName}`),
+      scope: arn(p.deadLetterQueueArn, sqsQueueArn('*', '*', p.forwardingDeadLetterQueueName)),
       holder: 'every-account',
     },
-    { id: 'Roles', what: 'every rootlock role, the deployment role included', service: 'iam', resourceType: 'role', scope: arn(...roles.map((r) => `arn:${PARTITION}:iam::*:role/${r}`)), holder: 'every-account' },
+    { id: 'Roles', what: 'every rootlock role, the deployment role included', service: 'iam', resourceType: 'role', scope: arn(...roles.map((r) => iamRoleArn('*', r))), holder: 'every-account' },
     { id: 'Keys', what: `the rootlock KMS keys (tagged ${KEY_PURPOSE_TAG})`, service: 'kms', resourceType: 'key', scope: { by: 'tag', tagKey: KEY_PURPOSE_TAG }, holder: 'security' },
-    { id: 'KeyAliases', what: 'the rootlock key aliases', service: 'kms', resourceType: 'alias', scope: arn(`arn:${PARTITION}:kms:*:*:${p.keyAliasPrefix}*`), holder: 'every-account' },
+    { id: 'KeyAliases', what: 'the rootlock key aliases', service: 'kms', resourceType: 'alias', scope: arn(formatArn({ service: 'kms', region: '*', account: '*', resource: `${p.keyAliasPrefix}*` })), holder: 'every-account' },
   ];
   if (i.monitoring.guardDuty) {
     for (const [type, what] of [
@@ -168,7 +168,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
         what: 'the AWS Config recorder of every account',
         service: 'config',
         resourceType: 'ConfigurationRecorder',
-        scope: arn(`arn:${PARTITION}:config:*:*:configuration-recorder/${p.configRecorderName}/*`),
+        scope: arn(formatArn({ service: 'config', region: '*', account: '*', resource: `configuration-recorder/${p.configRecorderName}/*` })),
         holder: 'every-account',
       },
       {
@@ -176,7 +176,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
         what: 'the AWS Config organization rules on the root user',
         service: 'config',
         resourceType: 'OrganizationConfigRule',
-        scope: arn(`arn:${PARTITION}:config:*:${sec}:organization-config-rule/${p.namePrefix}*`),
+        scope: arn(formatArn({ service: 'config', region: '*', account: sec, resource: `organization-config-rule/${p.namePrefix}*` })),
         holder: 'security',
       },
     );
@@ -184,7 +184,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
   const services = [...new Set([...resources.map((r) => r.service), 'organizations'])].sort();
   return {
     deploymentRoleName: i.deploymentRoleName,
-    deploymentRoleArnPattern: `arn:${PARTITION}:iam::*:role/${i.deploymentRoleName}`,
+    deploymentRoleArnPattern: iamRoleArn('*', i.deploymentRoleName),
     deploymentRoleTrustedBy: [...i.deploymentRoleTrustedBy].sort(),
     securityAccountId: sec,
     resources,

@@ -11,28 +11,13 @@ import { Protection, resolveProtection } from './model-protection';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
+import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
+import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
-export { kebab, snake };
+export { kebab, snake, PARTITION, METRIC_NAMESPACE, RUNBOOK_FILES };
 
-export const PARTITION = 'aws';
 /** Console sign-in events are delivered to us-east-1 whatever the home region; so are IAM and global STS calls. */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
-export const METRIC_NAMESPACE = 'Rootlock';
-export const RUNBOOK_FILES = {
-  index: 'README.md',
-  breakGlass: 'break-glass.md',
-  rootTasks: 'root-only-tasks.md',
-  alarms: 'alarm-playbooks.md',
-  afterUse: 'after-use.md',
-  inventory: 'inventory.md',
-  protection: 'monitoring-protection.md',
-  audit: 'audit.md',
-  drill: 'drill.md',
-  compliance: 'compliance.md',
-  quickCardResponder: 'quick-card-responder.md',
-  quickCardApprover: 'quick-card-approver.md',
-  quickCardCustodian: 'quick-card-custodian.md',
-} as const;
 
 export interface ResolvedOu {
   /** Snake-case key used in logical ids and outputs. */
@@ -63,7 +48,8 @@ export interface AccountTarget {
 }
 
 export interface Model {
-  config: RootlockConfig;
+  /** Where Terraform keeps each stack's state (`state` of the configuration, validated). */
+  state: RootlockConfig['state'];
   organization: {
     managementAccountId: string;
     homeRegion: string;
@@ -145,9 +131,8 @@ export interface Model {
   stackNames: { management: string; security: string; configRules: string };
 }
 
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:${PARTITION}:iam::${accountId}:role/${roleName}`;
-}
+/** @deprecated name kept for readers of the model: the ARN formatter's `iamRoleArn`. */
+export const roleArn = iamRoleArn;
 
 export function switchRoleUrl(accountId: string, roleName: string, displayName: string): string {
   const q = new URLSearchParams({ account: accountId, roleName, displayName: `break-glass ${displayName}`.slice(0, 64) });
@@ -213,15 +198,15 @@ export function resolveModel(config: RootlockConfig): Model {
   ];
   const servicePrincipals = [...new Set([...org.enabledServicePrincipals, ...requiredServicePrincipals.map((r) => r.principal)])].sort();
 
-  const trailName = 'rootlock-organization-trail';
+  const trailName = prefixed('organization-trail');
   const logGroupName = '/rootlock/organization-trail';
-  const topicArn = `arn:${PARTITION}:sns:${home}:${secId}:${config.alerts.topicName}`;
-  const busName = 'rootlock-root-activity';
-  const deadLetterQueueName = 'rootlock-alert-delivery-dlq';
+  const topicArn = snsTopicArn(home, secId, config.alerts.topicName);
+  const busName = prefixed('root-activity');
+  const deadLetterQueueName = prefixed('alert-delivery-dlq');
   const exemptNote = ous.filter((o) => o.rootDenyExemptReason).map((o) => `${o.path} exempt: ${o.rootDenyExemptReason}`);
 
   const model: Model = {
-    config,
+    state: config.state,
     organization: {
       managementAccountId: mgmtId,
       homeRegion: home,
@@ -231,7 +216,7 @@ export function resolveModel(config: RootlockConfig): Model {
       requiredServicePrincipals,
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
       deploymentRoleName: org.deploymentRoleName,
-      deploymentRoleArnPattern: `arn:${PARTITION}:iam::*:role/${org.deploymentRoleName}`,
+      deploymentRoleArnPattern: iamRoleArn('*', org.deploymentRoleName),
     },
     eventRegions: [...new Set([home, GLOBAL_EVENTS_REGION])].sort(),
     ous,
@@ -244,19 +229,19 @@ export function resolveModel(config: RootlockConfig): Model {
       principals: bg.principals.map((p) => p.arn).sort(),
       mfaMaxAgeSeconds: bg.mfaMaxAgeSeconds,
       sessionDurationSeconds: bg.sessionDurationSeconds,
-      adminPolicyArn: `arn:${PARTITION}:iam::aws:policy/AdministratorAccess`,
-      roleArnPattern: `arn:${PARTITION}:iam::*:role/${bg.roleName}`,
+      adminPolicyArn: awsManagedPolicyArn('AdministratorAccess'),
+      roleArnPattern: iamRoleArn('*', bg.roleName),
     },
     scps: {
       rootDeny: {
-        name: 'rootlock-root-deny',
+        name: SCP_NAMES.rootDeny,
         description: truncate(
           `Denies member-account root users everything except privileged sts:AssumeRoot task sessions. Never applies to the management account.${exemptNote.length ? ` ${exemptNote.join('; ')}` : ''}`,
         ),
         targets: ous.filter((o) => !o.rootDenyExemptReason),
       },
       monitoringProtection: {
-        name: 'rootlock-monitoring-protection',
+        name: SCP_NAMES.monitoringProtection,
         description: truncate(
           `Only ${org.deploymentRoleName} may change the root-usage alarm pipeline: trail, bucket, log group, alarms, metric namespace, topic, buses, rules, queues, rootlock roles and keys, GuardDuty, Config. No member account may leave the organization.`,
         ),
@@ -266,28 +251,28 @@ export function resolveModel(config: RootlockConfig): Model {
     pipeline: {
       trailName,
       // An organization trail belongs to the management account even when the delegated admin creates it.
-      trailArn: `arn:${PARTITION}:cloudtrail:${home}:${mgmtId}:trail/${trailName}`,
-      trailBucketName: `rootlock-trail-${secId}-${home}`,
-      trailKeyAlias: 'alias/rootlock-organization-trail',
+      trailArn: cloudTrailArn(home, mgmtId, trailName),
+      trailBucketName: prefixed(`trail-${secId}-${home}`),
+      trailKeyAlias: `alias/${trailName}`,
       logGroupName,
-      logGroupArn: `arn:${PARTITION}:logs:${home}:${secId}:log-group:${logGroupName}`,
+      logGroupArn: logGroupArn(home, secId, logGroupName),
       logRetentionDays: config.logging.retentionDays,
-      cloudTrailToLogsRoleName: 'rootlock-cloudtrail-to-logs',
+      cloudTrailToLogsRoleName: prefixed('cloudtrail-to-logs'),
       topicName: config.alerts.topicName,
       topicArn,
-      alertsKeyAlias: 'alias/rootlock-alerts',
+      alertsKeyAlias: `alias/${prefixed('alerts')}`,
       busName,
-      busArn: `arn:${PARTITION}:events:${home}:${secId}:event-bus/${busName}`,
+      busArn: eventBusArn(home, secId, busName),
       deadLetterQueueName,
-      deadLetterQueueArn: `arn:${PARTITION}:sqs:${home}:${secId}:${deadLetterQueueName}`,
+      deadLetterQueueArn: sqsQueueArn(home, secId, deadLetterQueueName),
       forwardingDeadLetterQueueName: FORWARDING_DLQ_NAME,
-      forwarderRoleName: 'rootlock-event-forwarder',
-      configBucketName: `rootlock-config-${secId}-${home}`,
-      configRoleName: 'rootlock-config-recorder',
+      forwarderRoleName: prefixed('event-forwarder'),
+      configBucketName: prefixed(`config-${secId}-${home}`),
+      configRoleName: prefixed('config-recorder'),
       configRecorderName: 'rootlock',
       metricNamespace: METRIC_NAMESPACE,
-      namePrefix: 'rootlock-',
-      keyAliasPrefix: 'alias/rootlock-',
+      namePrefix: RESOURCE_PREFIX,
+      keyAliasPrefix: `alias/${RESOURCE_PREFIX}`,
       alarmPeriodSeconds: config.alerts.alarmPeriodSeconds,
       subscriptions: [
         ...config.alerts.emails.map((endpoint) => ({ protocol: 'email' as const, endpoint })),
@@ -306,7 +291,8 @@ export function resolveModel(config: RootlockConfig): Model {
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.placement = resolvePlacement(model, config);
-  model.detections = detectionsFor(model);
+  const { breakGlass, monitoring, pipeline, compliance, scps } = model;
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,

@@ -5,31 +5,37 @@
  */
 import type { Model } from '../config/model';
 import { pipelineHealthDetections } from './pipeline-health';
+import { detectionMetric, detectionRuleName } from './names';
+import { prefixed } from '../config/contract';
 import { drillDetections } from './drill';
 import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
 
-export type Severity = 'critical' | 'high';
+/** How urgently a detection pages (not the review's change severity, `review/change.ts`). */
+export type DetectionSeverity = 'critical' | 'high';
 
 /** An EventBridge pattern: plain JSON, tested against sample events by a real matcher. */
 export type EventPattern = Record<string, unknown>;
+
+/** A metric filter on the trail log group and its alarm (names from `detectionMetric`, detections/names.ts). */
+export interface MetricDetection {
+  filterName: string;
+  metricName: string;
+  alarmName: string;
+  pattern: string;
+  /** Where the alarm notifies: the alert topic (pages) unless 'compliance' (the low-noise compliance topic, never the only page). */
+  route?: 'compliance';
+}
 
 export interface Detection {
   /** Stable id: names the alarm, the rules and the runbook section. */
   id: string;
   title: string;
-  severity: Severity;
+  severity: DetectionSeverity;
   /** Why this detection exists, in one sentence a responder understands. */
   why: string;
   /** CloudWatch Logs metric filter on the organization trail's log group, with its alarm. */
-  metric?: {
-    filterName: string;
-    metricName: string;
-    alarmName: string;
-    pattern: string;
-    /** Where the alarm notifies: the alert topic (pages) unless 'compliance' (the low-noise compliance topic, never the only page). */
-    route?: 'compliance';
-  };
+  metric?: MetricDetection;
   /** EventBridge rule; `forwarded` rules run in every account and forward to the central bus, where a rule of the same name pages. */
   event?: {
     ruleName: string;
@@ -48,20 +54,21 @@ export interface Detection {
 const API_CALL = 'AWS API Call via CloudTrail';
 
 export const ORG_CONFIG_RULES = [
-  { name: 'rootlock-root-account-mfa-enabled', identifier: 'ROOT_ACCOUNT_MFA_ENABLED', why: 'the root user of every account has MFA' },
-  { name: 'rootlock-iam-root-access-key-check', identifier: 'IAM_ROOT_ACCESS_KEY_CHECK', why: 'no root user has an access key' },
-  { name: 'rootlock-root-account-hardware-mfa-enabled', identifier: 'ROOT_ACCOUNT_HARDWARE_MFA_ENABLED', why: 'the root user uses a hardware MFA device' },
+  { name: prefixed('root-account-mfa-enabled'), identifier: 'ROOT_ACCOUNT_MFA_ENABLED', why: 'the root user of every account has MFA' },
+  { name: prefixed('iam-root-access-key-check'), identifier: 'IAM_ROOT_ACCESS_KEY_CHECK', why: 'no root user has an access key' },
+  { name: prefixed('root-account-hardware-mfa-enabled'), identifier: 'ROOT_ACCOUNT_HARDWARE_MFA_ENABLED', why: 'the root user uses a hardware MFA device' },
 ] as const;
 
-export function detectionsFor(model: Model): Detection[] {
+/**
+ * What the detections are built from. Each of these is resolved before the detections, so the catalogue is built in
+ * one pass from complete parts and can never read a half-built model (delivery, protection and placement come later).
+ */
+export type DetectionInputs = Pick<Model, 'breakGlass' | 'monitoring' | 'security' | 'pipeline' | 'compliance' | 'scps'>;
+
+export function detectionsFor(model: DetectionInputs): Detection[] {
   const bg = model.breakGlass.roleName;
-  const rule = (id: string) => `rootlock-${id}`;
-  const metric = (id: string, pattern: string) => ({
-    filterName: `rootlock-${id}`,
-    metricName: id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
-    alarmName: `rootlock-${id}`,
-    pattern,
-  });
+  const rule = detectionRuleName;
+  const metric = detectionMetric;
   const insights = (filter: string) => `fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, sourceIPAddress, errorCode | filter ${filter} | sort @timestamp desc | limit 200`;
 
   const detections: Detection[] = [

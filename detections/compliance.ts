@@ -14,8 +14,8 @@
  *   default bus: a disabled trail key stops CloudTrail's delivery to the log group, so the metric filter alone might
  *   never see the event that disabled it.
  */
-import type { Model } from '../config/model';
-import type { Detection } from './catalog';
+import type { Detection, DetectionInputs } from './catalog';
+import { detectionMetric, detectionRuleName } from './names';
 
 /** The CIS AWS Foundations 4.3 root-usage filter, exactly as CIS and Security Hub CloudWatch.1 publish it. */
 export const CIS_ROOT_USAGE_PATTERN = '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}';
@@ -26,7 +26,7 @@ function triageQuery(filter: string): string {
   return `fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, requestParameters.keyId, sourceIPAddress, errorCode | filter ${filter} | sort @timestamp desc | limit 200`;
 }
 
-export function complianceDetections(model: Model): Detection[] {
+export function complianceDetections(model: DetectionInputs): Detection[] {
   const sec = model.security.id;
   const keys = [model.pipeline.trailKeyAlias, model.pipeline.alertsKeyAlias, ...(model.monitoring.config ? [model.compliance.configKeyAlias] : [])];
   return [
@@ -35,13 +35,7 @@ export function complianceDetections(model: Model): Detection[] {
       title: 'CIS 4.3 root usage, task sessions included (compliance alarm)',
       severity: 'high',
       why: 'Auditors (CIS 4.3, Security Hub CloudWatch.1, Prowler) look for this exact filter. It also counts AssumeRoot task sessions, so it notifies the compliance topic and never pages: the root-usage and root-task-session alarms page for the same events.',
-      metric: {
-        filterName: 'rootlock-cis-root-usage',
-        metricName: 'CisRootUsage',
-        alarmName: 'rootlock-cis-root-usage',
-        pattern: CIS_ROOT_USAGE_PATTERN,
-        route: 'compliance',
-      },
+      metric: detectionMetric('cis-root-usage', CIS_ROOT_USAGE_PATTERN, { route: 'compliance' }),
       triageEvents: [],
       insightsQuery: triageQuery('userIdentity.type = "Root" and ispresent(userIdentity.invokedBy) = 0 and eventType != "AwsServiceEvent"'),
       contain: [
@@ -54,14 +48,9 @@ export function complianceDetections(model: Model): Detection[] {
       title: 'Pipeline KMS key disabled or scheduled for deletion',
       severity: 'critical',
       why: `Every rootlock key (${keys.join(', ')}) lives in the security account ${sec}: a disabled trail key stops trail delivery and the alarms, a disabled alerts key silences every page, and a deleted key makes the logs unreadable for good.`,
-      metric: {
-        filterName: 'rootlock-kms-key-disabled',
-        metricName: 'KmsKeyDisabled',
-        alarmName: 'rootlock-kms-key-disabled',
-        pattern: `{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) && ($.recipientAccountId = "${sec}") }`,
-      },
+      metric: detectionMetric('kms-key-disabled', `{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) && ($.recipientAccountId = "${sec}") }`),
       event: {
-        ruleName: 'rootlock-kms-key-disabled',
+        ruleName: detectionRuleName('kms-key-disabled'),
         pattern: { source: ['aws.kms'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['kms.amazonaws.com'], eventName: KMS_KEY_EVENTS } },
         scope: 'security-default-bus',
         regions: 'home',

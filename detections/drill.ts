@@ -5,8 +5,7 @@
  * and is the only detection nobody can trigger by accident: AWS services never use a source outside `aws.*`.
  */
 import { prefixed } from '../config/contract';
-import type { Model } from '../config/model';
-import type { Detection } from './catalog';
+import type { Detection, DetectionInputs } from './catalog';
 
 /** Source of every drill event (EventBridge reserves `aws.*` for AWS services, so no service sends this). */
 export const DRILL_SOURCE = 'rootlock.drill';
@@ -15,7 +14,7 @@ export const DRILL_DETAIL_TYPE = 'rootlock drill';
 /** Marker in every synthetic record and event of a drill, so a responder (and a Logs Insights query) tells it apart. */
 export const DRILL_MARKER = prefixed('drill');
 
-export function drillDetections(_model: Model): Detection[] {
+export function drillDetections(_model: DetectionInputs): Detection[] {
   return [
     {
       id: 'drill',

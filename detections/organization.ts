@@ -8,20 +8,12 @@
  * filters read the organization trail, which holds them all.
  * https://docs.aws.amazon.com/organizations/latest/APIReference/Welcome.html
  */
-import type { Model } from '../config/model';
-import type { Detection } from './catalog';
+import type { Detection, DetectionInputs } from './catalog';
+import { detectionMetric, detectionRuleName } from './names';
 
 const API_CALL = 'AWS API Call via CloudTrail';
 const SOURCE = 'organizations.amazonaws.com';
 
-function metric(id: string, pattern: string) {
-  return {
-    filterName: `rootlock-${id}`,
-    metricName: id.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
-    alarmName: `rootlock-${id}`,
-    pattern,
-  };
-}
 
 const anyOf = (names: string[]) => names.map((n) => `($.eventName = "${n}")`).join(' || ');
 const insights = (filter: string) =>
@@ -38,9 +30,9 @@ function organizationCall(
   return {
     id,
     ...rest,
-    metric: metric(id, `{ ($.eventSource = "${SOURCE}") && ${calls}${extra.metricFilter ? ` && ${extra.metricFilter}` : ''} }`),
+    metric: detectionMetric(id, `{ ($.eventSource = "${SOURCE}") && ${calls}${extra.metricFilter ? ` && ${extra.metricFilter}` : ''} }`),
     event: {
-      ruleName: `rootlock-${id}`,
+      ruleName: detectionRuleName(id),
       pattern: { source: ['aws.organizations'], 'detail-type': [API_CALL], detail: { eventSource: [SOURCE], eventName: names, ...(extra.eventDetail ?? {}) } },
       scope: 'forwarded',
       regions: 'global',
@@ -50,7 +42,7 @@ function organizationCall(
   };
 }
 
-export function organizationDetections(model: Model): Detection[] {
+export function organizationDetections(model: DetectionInputs): Detection[] {
   const rootDeny = model.scps.rootDeny.name;
   return [
     organizationCall('account-moved', ['MoveAccount'], {

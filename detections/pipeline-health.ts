@@ -7,9 +7,10 @@
  * cannot do it: an alarm publishes to a topic of its own account, and the alert topic is in the security account.
  */
 import type { Detection } from './catalog';
+import { prefixed } from '../config/contract';
 
 /** Every per-account watch alarm is named with this prefix; the forwarded rule matches it. */
-export const FORWARDING_ALARM_PREFIX = 'rootlock-forwarding-';
+export const FORWARDING_ALARM_PREFIX = prefixed('forwarding-');
 
 export function pipelineHealthDetections(): Detection[] {
   return [
@@ -19,7 +20,7 @@ export function pipelineHealthDetections(): Detection[] {
       severity: 'critical',
       why: 'Events an account could not forward to the central bus sit in its dead-letter queue: until it is fixed, root activity in that account and region pages nobody.',
       event: {
-        ruleName: 'rootlock-forwarding-failed',
+        ruleName: prefixed('forwarding-failed'),
         pattern: {
           source: ['aws.cloudwatch'],
           'detail-type': ['CloudWatch Alarm State Change'],

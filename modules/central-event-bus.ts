@@ -10,7 +10,7 @@ import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-eve
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { Model } from '../config/model';
-import type { RootlockStack } from './rootlock-stack';
+import type { RegionalProviders } from './rootlock-stack';
 import { pageTransformer } from '../detections/page-format';
 import { policyJson } from '../policies/document';
 import { busPolicy } from '../policies/pipeline';
@@ -18,7 +18,8 @@ import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface CentralEventBusProps {
   model: Model;
-  stack: RootlockStack;
+  /** The stack's providers (one per event region). */
+  providers: RegionalProviders;
   organizationId: string;
   topicArn: string;
 }
@@ -32,7 +33,7 @@ export class CentralEventBus extends Construct {
     const p = model.pipeline;
     this.bus = new CloudwatchEventBus(this, 'bus', { name: p.busName, description: 'rootlock: root and break-glass activity from every account.' });
     new CloudwatchEventBusPolicy(this, 'bus_policy', { eventBusName: this.bus.name, policy: policyJson(busPolicy(model, props.organizationId)) });
-    const dlq = new DeadLetterQueue(this, 'dlq', { accountId: model.security.id, region: model.organization.homeRegion, provider: props.stack.home, name: p.deadLetterQueueName });
+    const dlq = new DeadLetterQueue(this, 'dlq', { accountId: model.security.id, region: model.organization.homeRegion, provider: props.providers.home, name: p.deadLetterQueueName });
 
     // One rule per central rule of the model (forwarded detections on the bus, GuardDuty on the default bus); every
     // target formats the page in plain words (detections/page-format.ts).

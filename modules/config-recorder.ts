@@ -10,9 +10,9 @@ import { ConfigConfigurationRecorder } from '@cdktf/provider-aws/lib/config-conf
 import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-channel';
 import { ConfigConfigurationRecorderStatus } from '@cdktf/provider-aws/lib/config-configuration-recorder-status';
 import type { AccountTarget, Model } from '../config/model';
-import { PARTITION } from '../config/model';
 import { policyJson } from '../policies/document';
 import { configRecorderDeliveryPolicy, serviceRoleTrust } from '../policies/pipeline';
+import { awsManagedPolicyArn } from '../config/arn';
 
 export interface ConfigRecorderProps {
   model: Model;
@@ -28,7 +28,7 @@ export class ConfigRecorder extends Construct {
       description: 'AWS Config recorder role: reads configuration, delivers to the central rootlock Config bucket.',
       assumeRolePolicy: policyJson(serviceRoleTrust('config-assumes-recorder-role', account.id)),
     });
-    new IamRolePolicyAttachment(this, 'aws_config_role', { role: role.name, policyArn: `arn:${PARTITION}:iam::aws:policy/service-role/AWS_ConfigRole` });
+    new IamRolePolicyAttachment(this, 'aws_config_role', { role: role.name, policyArn: awsManagedPolicyArn('service-role/AWS_ConfigRole') });
     new IamRolePolicy(this, 'delivery', { role: role.name, name: 'deliver-to-central-bucket', policy: policyJson(configRecorderDeliveryPolicy(model)) });
     const recorder = new ConfigConfigurationRecorder(this, 'recorder', {
       name: model.pipeline.configRecorderName,

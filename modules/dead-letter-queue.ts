@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { PARTITION } from '../config/model';
 import { policyJson } from '../policies/document';
 import { deadLetterQueuePolicy } from '../policies/pipeline';
+import { sqsQueueArn } from '../config/arn';
 
 export interface DeadLetterQueueProps {
   accountId: string;
@@ -30,7 +30,7 @@ export class DeadLetterQueue extends Construct {
     new SqsQueuePolicy(this, 'policy', {
       provider: props.provider,
       queueUrl: this.queue.url,
-      policy: policyJson(deadLetterQueuePolicy(`arn:${PARTITION}:sqs:${props.region}:${props.accountId}:${name}`, props.accountId)),
+      policy: policyJson(deadLetterQueuePolicy(sqsQueueArn(props.region, props.accountId, name), props.accountId)),
     });
   }
 }

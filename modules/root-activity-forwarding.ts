@@ -10,7 +10,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { AccountTarget, Model } from '../config/model';
-import type { RootlockStack } from './rootlock-stack';
+import type { RegionalProviders } from './rootlock-stack';
 import { policyJson } from '../policies/document';
 import { forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -20,7 +20,8 @@ import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
 export interface RootActivityForwardingProps {
   model: Model;
   account: AccountTarget;
-  stack: RootlockStack;
+  /** The stack's providers (one per event region). */
+  providers: RegionalProviders;
 }
 
 export class RootActivityForwarding extends Construct {
@@ -36,7 +37,7 @@ export class RootActivityForwarding extends Construct {
     new IamRolePolicy(this, 'forwarder_role_policy', { role: role.name, name: 'put-events-on-central-bus', policy: policyJson(forwarderRolePolicy(model)) });
 
     for (const region of model.eventRegions) {
-      const provider = props.stack.providerFor(region);
+      const provider = props.providers.providerFor(region);
       const regionKey = region.replace(/-/g, '_');
       const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.delivery.forwardingDeadLetterQueueName });
       // No alarm action can reach the topic in the security account: the state change is forwarded instead (detections/pipeline-health.ts).

@@ -18,7 +18,15 @@ export interface RootlockStackProps {
   deployRoleArn?: string;
 }
 
-export class RootlockStack extends TerraformStack {
+/** The AWS providers of a stack, one per event region: what a module needs to place resources in a region. */
+export interface RegionalProviders {
+  /** Provider of the home region (the stack's default provider). */
+  readonly home: AwsProvider;
+  /** The provider for one of the model's event regions. */
+  providerFor(region: string): AwsProvider;
+}
+
+export class RootlockStack extends TerraformStack implements RegionalProviders {
   readonly model: Model;
   /** Provider of the home region (default provider). */
   readonly home: AwsProvider;
@@ -30,7 +38,7 @@ export class RootlockStack extends TerraformStack {
     this.model = props.model;
     this.addOverride('//', { purpose: props.purpose, account: props.accountId, generatedBy: 'rootlock: edit the configuration, not this file' });
 
-    const state = props.model.config.state;
+    const state = props.model.state;
     if (state.backend === 's3') {
       const backend = new S3Backend(this, { bucket: state.bucket, key: `${state.keyPrefix}/${name}.tfstate`, region: state.region, encrypt: true });
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates the option.

@@ -3,10 +3,10 @@
  * service principal) and the central AWS Config bucket's KMS key. `orgId` as in pipeline.ts.
  */
 import type { Model } from '../config/model';
-import { PARTITION } from '../config/model';
 import { accessLogPrefix } from '../config/model-compliance';
 import { policy, PolicyDocument, Statement } from './document';
 import { denyInsecureTransport, keyAdministration } from './pipeline';
+import { formatArn, iamRoleArn, s3BucketArn } from '../config/arn';
 
 /**
  * Only S3 server access logging of the named source buckets of the security account may write, each under its own
@@ -22,7 +22,7 @@ export function accessLogBucketPolicy(model: Model, sourceBucketNames: string[])
     Principal: { Service: 'logging.s3.amazonaws.com' },
     Action: 's3:PutObject',
     Resource: `${bucket}/${accessLogPrefix(source)}*`,
-    Condition: { ArnLike: { 'aws:SourceArn': `arn:${PARTITION}:s3:::${source}` }, StringEquals: { 'aws:SourceAccount': model.security.id } },
+    Condition: { ArnLike: { 'aws:SourceArn': s3BucketArn(source) }, StringEquals: { 'aws:SourceAccount': model.security.id } },
   }));
   return policy(...writes, denyInsecureTransport('s3:*', [bucket, `${bucket}/*`]));
 }
@@ -44,7 +44,7 @@ export function configKeyPolicy(model: Model, orgId: string): PolicyDocument {
     Resource: '*',
     Condition: {
       StringEquals: { 'aws:PrincipalOrgID': orgId, ...viaS3(model) },
-      ArnLike: { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:role/${model.pipeline.configRoleName}` },
+      ArnLike: { 'aws:PrincipalArn': iamRoleArn('*', model.pipeline.configRoleName) },
     },
   });
 }
@@ -55,7 +55,7 @@ export function configBucketKeyUse(model: Model): Statement {
     Sid: 'EncryptWithCentralBucketKey',
     Effect: 'Allow',
     Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    Resource: `arn:${PARTITION}:kms:${model.organization.homeRegion}:${model.security.id}:key/*`,
+    Resource: formatArn({ service: 'kms', region: model.organization.homeRegion, account: model.security.id, resource: 'key/*' }),
     Condition: { StringEquals: viaS3(model) },
   };
 }

@@ -3,14 +3,14 @@
  * reference at synth time, a literal in tests).
  */
 import type { Model } from '../config/model';
-import { PARTITION } from '../config/model';
 import { alarmArn, eventRuleArn } from '../config/arn';
 import { policy, PolicyDocument, Statement } from './document';
 import { IntegrationId, principalOf, sourceConditions } from './service-integrations';
 import { configBucketKeyUse } from './compliance';
+import { formatArn, iamRoleArn, rootUserArn, s3BucketArn } from '../config/arn';
 
 function accountRoot(accountId: string): string {
-  return `arn:${PARTITION}:iam::${accountId}:root`;
+  return rootUserArn(accountId);
 }
 
 /** Requests without TLS are refused, whoever makes them. */
@@ -40,7 +40,7 @@ export function trailKeyPolicy(model: Model, orgId: string): PolicyDocument {
       Resource: '*',
       Condition: {
         ...fromTrail,
-        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${PARTITION}:cloudtrail:*:${model.organization.managementAccountId}:trail/*` },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': formatArn({ service: 'cloudtrail', region: '*', account: model.organization.managementAccountId, resource: 'trail/*' }) },
       },
     },
     {
@@ -94,7 +94,7 @@ export function alertsKeyPolicy(model: Model): PolicyDocument {
 
 /** Every rootlock alarm of the security account in the home region. */
 function alarmArnPattern(model: Model): string {
-  return alarmArn(model.organization.homeRegion, model.security.id, 'rootlock-*');
+  return alarmArn(model.organization.homeRegion, model.security.id, `${model.pipeline.namePrefix}*`);
 }
 
 export function topicPolicy(model: Model, topicArn: string, orgId: string): PolicyDocument {
@@ -138,7 +138,7 @@ export function topicPolicy(model: Model, topicArn: string, orgId: string): Poli
 
 export function trailBucketPolicy(model: Model, orgId: string): PolicyDocument {
   const p = model.pipeline;
-  const bucket = `arn:${PARTITION}:s3:::${p.trailBucketName}`;
+  const bucket = s3BucketArn(p.trailBucketName);
   const fromTrail = sourceConditions('cloudtrail-to-s3', { arns: [p.trailArn] })!;
   const withAcl = { ...fromTrail, StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
   return policy(
@@ -172,9 +172,9 @@ export function trailBucketPolicy(model: Model, orgId: string): PolicyDocument {
 
 /** Central bucket for AWS Config snapshots and history from every account's recorder. */
 export function configBucketPolicy(model: Model, orgId: string): PolicyDocument {
-  const bucket = `arn:${PARTITION}:s3:::${model.pipeline.configBucketName}`;
+  const bucket = s3BucketArn(model.pipeline.configBucketName);
   const recorderRoles = { 'aws:PrincipalOrgID': orgId };
-  const recorderArn = { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:role/${model.pipeline.configRoleName}` };
+  const recorderArn = { 'aws:PrincipalArn': iamRoleArn('*', model.pipeline.configRoleName) };
   return policy(
     {
       Sid: 'RecordersCheckBucket',
@@ -206,7 +206,7 @@ export function busPolicy(model: Model, orgId: string): PolicyDocument {
     Resource: model.pipeline.busArn,
     Condition: {
       StringEquals: { 'aws:PrincipalOrgID': orgId },
-      ArnLike: { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:role/${model.pipeline.forwarderRoleName}` },
+      ArnLike: { 'aws:PrincipalArn': iamRoleArn('*', model.pipeline.forwarderRoleName) },
     },
   });
 }
@@ -267,7 +267,7 @@ export function cloudTrailToLogsPolicy(model: Model): PolicyDocument {
 }
 
 export function configRecorderDeliveryPolicy(model: Model): PolicyDocument {
-  const bucket = `arn:${PARTITION}:s3:::${model.pipeline.configBucketName}`;
+  const bucket = s3BucketArn(model.pipeline.configBucketName);
   return policy(
     { Sid: 'CheckCentralBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket },
     {

@@ -1,8 +1,8 @@
 /** Service control policies. Pure functions of the model, so they are evaluated in tests without synthesis. */
 import type { Model } from '../config/model';
-import { PARTITION } from '../config/model';
 import { policy, PolicyDocument, policyJson, Statement } from './document';
 import { protectionStatements } from './protection-scp';
+import { rootUserArn } from '../config/arn';
 
 export const SCP_MAX_CHARS = 5120;
 /** Organizations allows 5 SCPs per target; FullAWSAccess (or the organization's own allow-list) takes one. */
@@ -19,7 +19,7 @@ export function rootDenyScp(): PolicyDocument {
     Action: '*',
     Resource: '*',
     Condition: {
-      ArnLike: { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:root` },
+      ArnLike: { 'aws:PrincipalArn': rootUserArn('*') },
       Null: { 'aws:AssumedRoot': 'true' },
     },
   });

@@ -4,6 +4,7 @@
  * handling, each fact with its source. Pure function of the model.
  */
 import type { Model } from '../config/model';
+import { s3BucketArn } from '../config/arn';
 import { detection, generatedNote, placeholderSection, playbookLink } from './common';
 import { aws, bullets, code, document, fence, heading, link, prose, table } from './markdown';
 
@@ -43,7 +44,7 @@ interface Control {
   sources: Array<[string, string]>;
 }
 
-const arnOfBucket = (name: string) => `arn:aws:s3:::${name}`;
+const arnOfBucket = s3BucketArn;
 
 function controls(model: Model): Control[] {
   const p = model.pipeline;

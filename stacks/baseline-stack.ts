@@ -19,7 +19,7 @@ export class BaselineStack extends RootlockStack {
       purpose: `Account baseline of ${account.name} (${account.id}): break-glass role, root and break-glass activity forwarding, AWS Config recorder.`,
     });
     new BreakGlassRole(this, 'break_glass', { model, account });
-    new RootActivityForwarding(this, 'forwarding', { model, account, stack: this });
+    new RootActivityForwarding(this, 'forwarding', { model, account, providers: this });
     if (model.monitoring.config) new ConfigRecorder(this, 'config_recorder', { model, account });
   }
 }

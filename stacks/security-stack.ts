@@ -43,7 +43,7 @@ export class SecurityStack extends RootlockStack {
     const accessLogs = new AccessLogBucket(this, 'access_logs', { model, sourceBucketNames: logged });
     const trail = new OrganizationTrail(this, 'organization_trail', { model, organizationId, accessLogBucketName: accessLogs.targetName });
     new RootAlarms(this, 'alarms', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn, complianceTopicArn: compliance.topic.arn });
-    new CentralEventBus(this, 'central_bus', { model, stack: this, organizationId, topicArn: alerts.topic.arn });
+    new CentralEventBus(this, 'central_bus', { model, providers: this, organizationId, topicArn: alerts.topic.arn });
     new PipelineWatch(this, 'pipeline_watch', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn });
     if (model.monitoring.guardDuty) new GuardDutyOrganization(this, 'guardduty');
     if (model.monitoring.config) new ConfigBucket(this, 'config_bucket', { model, organizationId, accessLogBucketName: accessLogs.targetName });
