@@ -14,23 +14,18 @@ import { ConfigServiceClient, DescribeConfigRulesCommand, DescribeConfigurationR
 import { EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import {
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
   DescribeOrganizationalUnitCommand,
-  EnableAWSServiceAccessCommand,
   ListAWSServiceAccessForOrganizationCommand,
   ListDelegatedAdministratorsCommand,
   ListParentsCommand,
   ListPoliciesForTargetCommand,
-  ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { DeleteObjectsCommand, GetBucketEncryptionCommand, GetBucketLoggingCommand, ListObjectVersionsCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, GetPublicAccessBlockCommand, PutBucketLoggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { CIS_ROOT_USAGE_PATTERN } from '../detections/compliance';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_CONFIG, loadConfigFile } from '../config/load';
+import { loadConfigFile } from '../config/load';
 import { GLOBAL_EVENTS_REGION, Model, resolveModel } from '../config/model';
 import { deployOrder } from '../stacks/app';
 import { scpSpecs } from '../policies/scp';
@@ -38,6 +33,7 @@ import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } fro
 import { describeResult, expectExit, REPO_ROOT, runProcess, runTerraform, scratchDir, terraformCliConfig, terraformDestroy, terraformPlan, TfResult } from './support/terraform';
 import { kmsCall } from './support/kms';
 import { describeWithTools } from './support/tools';
+import { createEmulatorOrg, EMULATOR_ORG_REGION, EmulatorOrg, writeEmulatorOrgConfig } from './support/emulator-org';
 
 const stages: Array<[string, number]> = [];
 async function stage<T>(label: string, fn: () => Promise<T>): Promise<T> {
@@ -61,70 +57,24 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
   let model: Model;
   let outDir: string;
   let env: NodeJS.ProcessEnv;
-  const region = 'eu-west-1';
-  const ids = { mgmt: '', security: '', payments: '', org: '', root: '', securityOu: '' };
+  const region = EMULATOR_ORG_REGION;
+  let ids: EmulatorOrg;
   const creds: Record<string, AwsCredentials> = {};
 
   beforeAll(async () => {
     emu = (await startEmulator())!;
     await stage('organization adopted via the SDK', async () => {
-      const org = new OrganizationsClient(sdkConfig(emu));
-      const created = await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-      ids.org = created.Organization!.Id!;
-      ids.mgmt = created.Organization!.MasterAccountId!;
-      ids.root = (await org.send(new ListRootsCommand({}))).Roots![0].Id!;
-      ids.securityOu = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: ids.root, Name: 'Security' }))).OrganizationalUnit!.Id!;
-      ids.security = (await org.send(new CreateAccountCommand({ AccountName: 'security-tooling', Email: 'security@example.com' }))).CreateAccountStatus!.AccountId!;
-      ids.payments = (await org.send(new CreateAccountCommand({ AccountName: 'payments-prod', Email: 'payments@example.com' }))).CreateAccountStatus!.AccountId!;
+      ids = await createEmulatorOrg(emu);
       // As CreateAccount leaves them: at the root, where no rootlock SCP reaches. The management deploy places them.
+      const org = new OrganizationsClient(sdkConfig(emu));
       for (const id of [ids.security, ids.payments]) expect((await org.send(new ListParentsCommand({ ChildId: id }))).Parents![0].Id).toBe(ids.root);
-      // Trusted access already in use elsewhere: the deploy must keep it.
-      await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' }));
       creds.security = await assumeAccount(emu, ids.security);
       creds.payments = await assumeAccount(emu, ids.payments);
     });
 
-    const example = loadConfigFile(DEFAULT_CONFIG);
     const work = scratchDir('deploy');
     outDir = path.join(work, 'cdktf.out');
-    const configFile = path.join(work, 'rootlock.yaml');
-    fs.writeFileSync(
-      configFile,
-      JSON.stringify(
-        {
-          organization: {
-            managementAccountId: ids.mgmt,
-            homeRegion: region,
-            existingOrganizationId: ids.org,
-            rootId: ids.root,
-            enabledServicePrincipals: ['sso.amazonaws.com'],
-            deploymentRoleName: 'OrganizationAccountAccessRole',
-          },
-          securityAccount: 'security-tooling',
-          organizationalUnits: [
-            { name: 'Security', id: ids.securityOu },
-            { name: 'Workloads', parent: 'root' },
-            { name: 'Prod', parent: 'Workloads' },
-            { name: 'Suspended', parent: 'root' },
-          ],
-          accounts: [
-            { id: ids.security, name: 'security-tooling', ou: 'Security' },
-            { id: ids.payments, name: 'payments-prod', ou: 'Prod' },
-          ],
-          breakGlass: { roleName: 'rootlock-break-glass', principals: [{ arn: `arn:aws:iam::${ids.mgmt}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${ids.mgmt}:mfa/breakglass-alice`, custody: 'vault' }], mfaMaxAgeSeconds: 900, sessionDurationSeconds: 3600 },
-          // People and custody as in the bundled example.
-          responders: example.responders,
-          custody: example.custody,
-          alerts: { emails: ['security-oncall@example.com'], httpsEndpoints: ['https://events.pagerduty.com/integration/examplekey/enqueue'] },
-          logging: { retentionDays: 365 },
-          exemptions: [{ ou: 'Suspended', reason: 'closed accounts awaiting deletion' }],
-          monitoring: { guardDuty: true, config: true },
-          state: { backend: 'local' },
-        },
-        null,
-        2,
-      ),
-    );
+    const configFile = writeEmulatorOrgConfig(ids, work);
     model = resolveModel(loadConfigFile(configFile));
     env = { ...emu.env, ROOTLOCK_CONFIG: configFile };
     const cli = terraformCliConfig();

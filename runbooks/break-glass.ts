@@ -2,60 +2,28 @@
 import type { AccountTarget, Model } from '../config/model';
 import {
   accountLabel,
-  CREDENTIALS_QUERY,
-  CREDS_VAR,
   custodyOf,
   detection,
-  exportCredentials,
   generatedNote,
   GLOBAL_REGION,
   independentApprovers,
   MANAGEMENT_ROOT_SIGN_IN,
-  MFA_VAR,
   MIN_CLI_VERSION,
   people,
   ph,
   placeholderSection,
   playbookLink,
   PREFLIGHT_FILE,
-  PROFILE_VAR,
   respondersWith,
   selectPrincipal,
   subscriptionsList,
 } from './common';
-import { aws, bullets, code, document, fence, heading, link, prose, raw, slug, steps, table } from './markdown';
+import { bullets, code, document, fence, heading, link, prose, slug, steps, table } from './markdown';
+import { breakGlassSubshell } from './common-tasks';
 
-/**
- * One account's break-glass session in a subshell: the responder's own principal (profile and MFA device set in
- * "Before you start") assumes the role; the credentials live only in the shell started at the end, and `exit` drops
- * them, so nothing leaks into the next account's block.
- */
+/** One account's break-glass session in a subshell (see `breakGlassSubshell`). */
 export function assumeBreakGlassCommands(model: Model, account: AccountTarget): string[] {
-  const home = model.organization.homeRegion;
-  return [
-    `( # ${account.name} only: these credentials end when you type exit`,
-    aws(
-      'sts',
-      'assume-role',
-      [
-        ['--profile', raw(`"$${PROFILE_VAR}"`)],
-        ['--region', home],
-        ['--role-arn', account.breakGlassRoleArn],
-        ['--role-session-name', `break-glass-${ph('TICKET-ID')}`],
-        ['--source-identity', ph('YOUR-USERNAME')],
-        ['--serial-number', raw(`"$${MFA_VAR}"`)],
-        ['--token-code', ph('MFA-CODE')],
-        ['--duration-seconds', String(model.breakGlass.sessionDurationSeconds)],
-        ['--query', CREDENTIALS_QUERY],
-        ['--output', 'text'],
-      ],
-      CREDS_VAR,
-    ) + ' || exit 1',
-    exportCredentials(),
-    aws('sts', 'get-caller-identity', [['--region', home]]),
-    `PS1="break-glass ${account.name} \\$ " "\${SHELL:-bash}"  # work here; type exit to drop the credentials`,
-    ')',
-  ];
+  return breakGlassSubshell(model, account.breakGlassRoleArn, { comment: `${account.name} only: these credentials end when you type exit`, prompt: account.name });
 }
 
 function accountSection(model: Model, account: AccountTarget): string {

@@ -5,6 +5,8 @@ import {
   CREDENTIALS_QUERY,
   CREDS_VAR,
   exportCredentials,
+  MFA_VAR,
+  PROFILE_VAR,
   ph,
   GLOBAL_REGION,
   MANAGEMENT_ROOT_SIGN_IN,
@@ -154,3 +156,36 @@ export function taskSessionCommands(model: Model, target: Arg, task: RootTask): 
   ];
 }
 
+/**
+ * One break-glass session in a subshell: the responder's own principal (profile and MFA device set in "Before you
+ * start") assumes the role; the credentials live only in the shell started at the end, and `exit` drops them, so
+ * nothing leaks into the next account's block. Shared by break-glass.md (one block per account) and the quick cards
+ * (one block for the account id the responder picks).
+ */
+export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { comment: string; prompt: string }): string[] {
+  const home = model.organization.homeRegion;
+  return [
+    `( # ${scope.comment}`,
+    aws(
+      'sts',
+      'assume-role',
+      [
+        ['--profile', raw(`"$${PROFILE_VAR}"`)],
+        ['--region', home],
+        ['--role-arn', roleArn],
+        ['--role-session-name', `break-glass-${ph('TICKET-ID')}`],
+        ['--source-identity', ph('YOUR-USERNAME')],
+        ['--serial-number', raw(`"$${MFA_VAR}"`)],
+        ['--token-code', ph('MFA-CODE')],
+        ['--duration-seconds', String(model.breakGlass.sessionDurationSeconds)],
+        ['--query', CREDENTIALS_QUERY],
+        ['--output', 'text'],
+      ],
+      CREDS_VAR,
+    ) + ' || exit 1',
+    exportCredentials(),
+    aws('sts', 'get-caller-identity', [['--region', home]]),
+    `PS1="break-glass ${scope.prompt} \\$ " "\${SHELL:-bash}"  # work here; type exit to drop the credentials`,
+    ')',
+  ];
+}

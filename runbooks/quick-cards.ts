@@ -4,27 +4,22 @@
  */
 import type { Model } from '../config/model';
 import {
-  CREDENTIALS_QUERY,
-  CREDS_VAR,
   contactOf,
   credentialReportCommands,
   custodyOf,
-  exportCredentials,
   generatedNote,
   independentApprovers,
   insightsCommands,
-  MFA_VAR,
   ph,
   placeholderSection,
   PREFLIGHT_FILE,
-  PROFILE_VAR,
   respondersWith,
   selectPrincipal,
   timeWindow,
   type Responder,
 } from './common';
-import { rootTasks, taskSessionCommands } from './common-tasks';
-import { aws, bullets, code, document, fence, heading, link, prose, raw, steps, table } from './markdown';
+import { breakGlassSubshell, rootTasks, taskSessionCommands } from './common-tasks';
+import { bullets, code, document, fence, heading, link, prose, raw, steps, table } from './markdown';
 
 export const QUICK_CARD_ROLES = ['responder', 'approver', 'custodian'] as const;
 export type QuickCardRole = (typeof QUICK_CARD_ROLES)[number];
@@ -62,31 +57,12 @@ function decisionTree(model: Model): string[] {
 
 /** The generic break-glass block of the card: one account per run, selected by its id from the table. */
 export function cardBreakGlassBlock(model: Model): string[] {
-  const home = model.organization.homeRegion;
   return [
     `ACCOUNT_ID=${`'${ph('ACCOUNT-ID')}'`}`,
-    '( # this account only: its credentials end when you type exit',
-    aws(
-      'sts',
-      'assume-role',
-      [
-        ['--profile', raw(`"$${PROFILE_VAR}"`)],
-        ['--region', home],
-        ['--role-arn', raw(`"${model.breakGlass.roleArnPattern.replace('*', '${ACCOUNT_ID}')}"`)],
-        ['--role-session-name', `break-glass-${ph('TICKET-ID')}`],
-        ['--source-identity', ph('YOUR-USERNAME')],
-        ['--serial-number', raw(`"$${MFA_VAR}"`)],
-        ['--token-code', ph('MFA-CODE')],
-        ['--duration-seconds', String(model.breakGlass.sessionDurationSeconds)],
-        ['--query', CREDENTIALS_QUERY],
-        ['--output', 'text'],
-      ],
-      CREDS_VAR,
-    ) + ' || exit 1',
-    exportCredentials(),
-    aws('sts', 'get-caller-identity', [['--region', home]]),
-    'PS1="break-glass $ACCOUNT_ID \\$ " "${SHELL:-bash}"  # work here; type exit to drop the credentials',
-    ')',
+    ...breakGlassSubshell(model, raw(`"${model.breakGlass.roleArnPattern.replace('*', '${ACCOUNT_ID}')}"`), {
+      comment: 'this account only: its credentials end when you type exit',
+      prompt: '$ACCOUNT_ID',
+    }),
   ];
 }
 
