@@ -68,7 +68,7 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
       { id: ids.security, name: 'security-tooling', ou: 'Security' },
       { id: ids.payments, name: 'payments-prod', ou: 'Prod' },
     ];
-    raw.breakGlass.principals = [`arn:aws:iam::${ids.mgmt}:user/breakglass-alice`];
+    raw.breakGlass.principals = [{ arn: `arn:aws:iam::${ids.mgmt}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${ids.mgmt}:mfa/breakglass-alice`, custody: 'vault' }];
     mutate(raw);
     return resolveModel(validateConfig(raw));
   }

@@ -1,5 +1,5 @@
 /**
- * The compliance review rules (review/rules-compliance.ts) on plan changes shaped as Terraform's plan JSON writes them
+ * The compliance review rules (review/rules/compliance.ts) on plan changes shaped as Terraform's plan JSON writes them
  * (nested blocks as lists of one object): they fire on the weakening edits and stay quiet on harmless ones.
  */
 import { review } from '../review/analyze';

@@ -13,7 +13,7 @@ import { breakGlassRules } from './rules/break-glass';
 import { monitoringRules } from './rules/monitoring';
 import { placementRules } from './rules/placement';
 import { generalRules } from './rules/general';
-import { complianceRules } from './rules-compliance';
+import { complianceRules } from './rules/compliance';
 import { protectionRules } from './rules/protection';
 
 export type { Finding, Rule } from './rule';

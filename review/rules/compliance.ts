@@ -4,10 +4,10 @@
  * Removing the buckets, keys, topics, filters and alarms themselves is RL-MONITORING-REMOVED, and a removed alarm
  * action (the CIS alarm's too) RL-ALARM-SILENCED, in rules.ts.
  */
-import { CIS_ROOT_USAGE_PATTERN } from '../detections/compliance';
-import { Change, isRemoval, str, value } from './change';
-import { when } from './evidence';
-import { defineRule, FIRES, Rule } from './rule';
+import { CIS_ROOT_USAGE_PATTERN } from '../../detections/compliance';
+import { Change, isRemoval, str, value } from '../change';
+import { when } from '../evidence';
+import { defineRule, FIRES, Rule } from '../rule';
 
 /** A nested block as Terraform's plan JSON writes it (a list of one object), or a plain object. */
 function block(v: unknown): Record<string, unknown> | undefined {
