@@ -18,6 +18,7 @@ import { assumeAccount, Emulator, sdkConfig, startEmulator } from './support/emu
 import { createEmulatorOrg, EMULATOR_ORG_REGION, EmulatorOrg, writeEmulatorOrgConfig } from './support/emulator-org';
 import { describeResult, REPO_ROOT, runProcess, scratchDir, TfResult } from './support/terraform';
 import { describeWithTools } from './support/tools';
+import { scpSpecs } from '../policies/scp';
 
 function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<TfResult> {
   const nonInteractive = { ...env, CI: 'true', FORCE_COLOR: '0', DISABLE_VERSION_CHECK: 'true', CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true' };
@@ -58,12 +59,14 @@ describeWithTools(['terraform', 'moto_server'], 'the selected-stack deploy test'
     expect(principals).toEqual(model.organization.servicePrincipals);
     expect((await new IAMClient(sdkConfig(emu)).send(new ListOrganizationsFeaturesCommand({}))).EnabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
     const scps = async (target: string) => (await org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }))).Policies!.map((p) => p.Name).sort();
-    const both = [model.scps.monitoringProtection.name, model.scps.rootDeny.name].sort();
-    expect(await scps(ids.securityOu)).toEqual(expect.arrayContaining(both));
+    // Every part of the monitoring protection (split to fit the SCP size limit) and the root-deny SCP.
+    const protection = scpSpecs(model).filter((p) => p.key.startsWith('monitoring_protection')).map((p) => p.name);
+    expect(protection.length).toBeGreaterThan(0);
+    expect(await scps(ids.securityOu)).toEqual(expect.arrayContaining([...protection, model.scps.rootDeny.name]));
     const underRoot = (await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: ids.root }))).OrganizationalUnits!;
     const suspended = underRoot.find((o) => o.Name === 'Suspended')!;
     // The exempt OU gets monitoring protection but not root-deny.
-    expect(await scps(suspended.Id!)).toEqual(expect.arrayContaining([model.scps.monitoringProtection.name]));
+    expect(await scps(suspended.Id!)).toEqual(expect.arrayContaining(protection));
     expect(await scps(suspended.Id!)).not.toContain(model.scps.rootDeny.name);
     org.destroy();
   });

@@ -4,7 +4,7 @@
  * alarm-playbooks.md after the detection playbooks, each behind its explicit anchor.
  */
 import type { Model } from '../config/model';
-import { custodyOf, people, playbookAnchor, respondersWith } from './common';
+import { custodyOf, GLOBAL_REGION, people, playbookAnchor, respondersWith } from './common';
 import { aws, code, fence, heading, link, raw, steps, table } from './markdown';
 
 function escalate(model: Model): string[] {
@@ -66,7 +66,10 @@ function trailDeliveryPlaybook(model: Model): string {
       ],
       [
         `Check the delivery role ${code(p.cloudTrailToLogsRoleName)} and its policy are unchanged (a broken trust or policy gives ${code('AccessDenied')} in the delivery error):`,
-        fence([aws('iam', 'get-role', [['--role-name', p.cloudTrailToLogsRoleName]]), aws('iam', 'get-role-policy', [['--role-name', p.cloudTrailToLogsRoleName], ['--policy-name', 'deliver-to-log-group']])]),
+        fence([
+          aws('iam', 'get-role', [['--region', GLOBAL_REGION], ['--role-name', p.cloudTrailToLogsRoleName]]),
+          aws('iam', 'get-role-policy', [['--region', GLOBAL_REGION], ['--role-name', p.cloudTrailToLogsRoleName], ['--policy-name', 'deliver-to-log-group']]),
+        ]),
       ],
       `Look for the trail tampering page (${link('playbook', `#${model.playbooks.anchor('trail-tampering')}`)}): someone may have stopped the trail.`,
     ]),
