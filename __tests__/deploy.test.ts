@@ -298,6 +298,17 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     expect(dirty).toEqual([]);
   });
 
+  it('audits clean: npm run audit against the deployed organization finds nothing (issue #16)', async () => {
+    const r = await stage('npm run audit', () =>
+      runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'audit/cli.ts', '--json'], REPO_ROOT, env, 600_000, ['(audit)']),
+    );
+    const report = JSON.parse(r.stdout) as { summary: Record<string, number>; results: Array<{ check: string; status: string; resource: string; detail: string }> };
+    // Every failed or unchecked result, named: a clean deploy leaves none.
+    expect(report.results.filter((x) => x.status !== 'pass').map((x) => `${x.check} ${x.status} ${x.resource}: ${x.detail}`)).toEqual([]);
+    expect({ code: r.code, high: report.summary.high }).toEqual({ code: 0, high: 0 });
+    expect(report.summary.passed).toBeGreaterThan(20);
+  });
+
   it('drill: every path pages through the deployed pipeline, nothing is left behind; a broken key policy fails exactly the paths through it', async () => {
     const sec = creds.security;
     const drill = (args: string[]) =>
