@@ -201,14 +201,20 @@ describe('evaluation', () => {
   it('pipeline: stale or failing delivery, disabled and firing alarms, pending subscriptions, queued alerts, GuardDuty off', () => {
     const now = new Date('2026-06-01T12:00:00Z');
     const alarmNames = model.detections.filter((d) => d.metric).map((d) => d.metric!.alarmName);
+    const compliance = new Set(model.detections.filter((d) => d.metric?.route === 'compliance').map((d) => d.metric!.alarmName));
+    const topicOf = (name: string) => (compliance.has(name) ? model.compliance.topicArn : model.pipeline.topicArn);
     const healthy: PipelineState = {
       trail: { found: true, isLogging: true, latestLogsDelivery: new Date('2026-06-01T11:00:00Z') },
-      alarms: alarmNames.map((name) => ({ name, actionsEnabled: true, alarmActions: [model.pipeline.topicArn], state: 'OK' })),
+      // As the stacks route them: the CIS alarm to the compliance topic, every other metric alarm to the alert topic.
+      alarms: alarmNames.map((name) => ({ name, actionsEnabled: true, alarmActions: [topicOf(name)], state: 'OK' })),
       subscriptions: model.pipeline.subscriptions.map((s) => ({ ...s, pending: false })),
       deadLetterQueues: [{ name: model.pipeline.deadLetterQueueName, depth: 0 }],
       guardDuty: ['ENABLED'],
     };
     expect(evaluatePipeline(model, healthy, now).filter((r) => r.status !== 'pass')).toEqual([]);
+    // A compliance alarm sent to the pager (or the reverse) is a mis-route.
+    const swapped = evaluatePipeline(model, { ...healthy, alarms: alarmNames.map((name) => ({ name, actionsEnabled: true, alarmActions: [model.pipeline.topicArn], state: 'OK' })) }, now);
+    expect(swapped.filter((r) => r.status === 'fail').map((r) => r.resource)).toEqual(model.detections.filter((d) => d.metric?.route === 'compliance').map((d) => d.metric!.alarmName));
     const stale = evaluatePipeline(model, { ...healthy, trail: { found: true, isLogging: true, latestLogsDelivery: new Date('2026-05-31T11:59:00Z') } }, now);
     expect(stale.find((r) => r.check === 'pipeline-trail-delivery')).toMatchObject({ status: 'fail', detail: expect.stringContaining('2026-05-31T11:59:00.000Z') });
     const broken = evaluatePipeline(

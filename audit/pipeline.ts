@@ -126,17 +126,21 @@ export function evaluatePipeline(model: Model, state: PipelineState, now: Date):
     else results.push(pass('pipeline-trail-delivery', p.trailName, `Delivered to ${p.logGroupName} within 24 hours.`));
   }
 
-  const expected = model.detections.filter((d) => d.metric).map((d) => d.metric!.alarmName);
+  // Each metric alarm notifies the topic its detection routes to (modules/root-alarms.ts): the alert topic, or the
+  // compliance topic for the low-noise CIS alarm.
+  const expected = model.detections
+    .filter((d) => d.metric)
+    .map((d) => ({ name: d.metric!.alarmName, topic: d.metric!.route === 'compliance' ? { arn: model.compliance.topicArn, what: 'the compliance topic' } : { arn: p.topicArn, what: 'the alert topic' } }));
   if (isError(state.alarms)) {
-    for (const name of expected) results.push(notChecked('pipeline-alarm-actions', name, state.alarms.error));
+    for (const { name } of expected) results.push(notChecked('pipeline-alarm-actions', name, state.alarms.error));
   } else {
     const byName = new Map(state.alarms.map((a) => [a.name, a]));
-    for (const name of expected) {
+    for (const { name, topic } of expected) {
       const a = byName.get(name);
       if (!a) results.push(fail('pipeline-alarm-actions', name, 'The alarm does not exist.'));
       else if (!a.actionsEnabled) results.push(fail('pipeline-alarm-actions', name, 'Alarm actions are disabled: it changes state without paging anyone.'));
-      else if (!a.alarmActions.includes(p.topicArn)) results.push(fail('pipeline-alarm-actions', name, `Does not notify ${p.topicArn}.`));
-      else results.push(pass('pipeline-alarm-actions', name, 'Actions enabled, notifies the alert topic.'));
+      else if (!a.alarmActions.includes(topic.arn)) results.push(fail('pipeline-alarm-actions', name, `Does not notify ${topic.arn}.`));
+      else results.push(pass('pipeline-alarm-actions', name, `Actions enabled, notifies ${topic.what}.`));
       if (a) results.push(a.state === 'ALARM' ? fail('pipeline-alarm-state', name, 'In ALARM.') : pass('pipeline-alarm-state', name, `State ${a.state}.`));
     }
   }
