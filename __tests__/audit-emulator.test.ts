@@ -162,6 +162,8 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     const sns = new SNSClient(sec);
     await sns.send(new CreateTopicCommand({ Name: p.topicName }));
     for (const s of p.subscriptions) await sns.send(new SubscribeCommand({ TopicArn: p.topicArn, Protocol: s.protocol, Endpoint: s.endpoint }));
+    // The low-noise compliance topic the CIS alarm notifies, as the security stack builds it.
+    await sns.send(new CreateTopicCommand({ Name: model.compliance.topicName }));
     const cw = new CloudWatchClient(sec);
     for (const d of model.detections.filter((x) => x.metric)) {
       await cw.send(
@@ -175,7 +177,7 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
           Threshold: 1,
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           TreatMissingData: 'notBreaching',
-          AlarmActions: [p.topicArn],
+          AlarmActions: [d.metric!.route === 'compliance' ? model.compliance.topicArn : p.topicArn],
           ActionsEnabled: true,
         }),
       );
