@@ -53,3 +53,19 @@ export const RUNBOOK_FILES = {
   quickCardApprover: 'quick-card-approver.md',
   quickCardCustodian: 'quick-card-custodian.md',
 } as const;
+
+/**
+ * The `sts:SourceIdentity` every deploy session sets when it assumes the deployment role. A session of the deployment
+ * role without it is not the deploy pipeline: the trust policy, the RCP and the tamper detections key on this value.
+ */
+export const DEPLOY_SOURCE_IDENTITY = prefixed('deploy');
+
+/**
+ * One role per job in every account, none exempt from the monitoring-protection SCPs: `plan` reads (PR plans, review,
+ * plan-all), `audit` reads what the audit needs, `drill` does only what the drill does.
+ */
+export const JOB_ROLE_NAMES = {
+  plan: prefixed('plan'),
+  audit: prefixed('audit'),
+  drill: prefixed('drill'),
+} as const;
