@@ -134,6 +134,22 @@ function describeCondition(entry: string, values?: string[]): string {
   return `${op} ${key}${values ? ` = ${values.join(', ')}` : ''}`;
 }
 
+/** A condition value as IAM compares it: a number for Numeric operators, a point in time for Date operators. */
+function comparable(base: string, value: string): number {
+  return base.startsWith('Date') && !/^\d+$/.test(value) ? Date.parse(value) : Number(value);
+}
+
+/**
+ * One bound moved up or down (`up` when the new value is greater): compared as numbers or dates, never as text, so
+ * 3600 -> 900 is a smaller number although "900" > "3600" as strings. Unparsable or multi-valued bounds are unclear.
+ */
+function ordered(base: string, before: string[], after: string[], up: 'wider' | 'narrower', down: 'wider' | 'narrower'): 'wider' | 'narrower' | 'unclear' {
+  if (before.length !== 1 || after.length !== 1) return 'unclear';
+  const [b, a] = [comparable(base, before[0]), comparable(base, after[0])];
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return 'unclear';
+  return a > b ? up : down;
+}
+
 /**
  * Direction of one condition's value change. For an Allow a condition restricts who gets in; for a Deny it restricts
  * whom the Deny hits. So "looser condition" means: Allow -> loosened, Deny -> tightened, and vice versa.
@@ -144,12 +160,10 @@ function conditionValueChange(op: string, before: string[], after: string[]): 'w
   if (!added.length && !removed.length) return 'same';
   const base = op.replace(/^(ForAnyValue|ForAllValues):/, '').replace(/IfExists$/, '');
   if (/^Numeric(LessThan|LessThanEquals)$/.test(base) || /^Date(LessThan|LessThanEquals)$/.test(base)) {
-    if (before.length === 1 && after.length === 1) return Number(after[0]) > Number(before[0]) || after[0] > before[0] ? 'wider' : 'narrower';
-    return 'unclear';
+    return ordered(base, before, after, 'wider', 'narrower');
   }
   if (/^Numeric(GreaterThan|GreaterThanEquals)$/.test(base) || /^Date(GreaterThan|GreaterThanEquals)$/.test(base)) {
-    if (before.length === 1 && after.length === 1) return Number(after[0]) < Number(before[0]) || after[0] < before[0] ? 'wider' : 'narrower';
-    return 'unclear';
+    return ordered(base, before, after, 'narrower', 'wider');
   }
   if (/^(Bool|Null|Numeric|Date|BinaryEquals)/.test(base)) return 'unclear';
   // String/Arn/IpAddress: a positive operator matches any listed value; a negated one matches none of them.

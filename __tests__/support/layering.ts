@@ -1,44 +1,84 @@
 /**
- * The layering of the project as data, checked on every import (TypeScript's own import scanner, no new dependency).
- * Each rule names the files it governs, the imports they may not make, and why: the design in one table.
+ * The architecture as data, checked on every import of the product (TypeScript's own import scanner, no new dependency):
+ * - an ALLOW-LIST of layers: each folder names the folders and packages it may import, and everything else is refused
+ *   (a new folder, or a new package in a layer, fails until it is added here with its reason);
+ * - TRANSITIVE bans: what a layer may never reach through any chain of imports (cdktf in the pure layers, the AWS SDK in
+ *   the renderers, test code anywhere in the product);
+ * - no import CYCLES between files (type-only imports included: a cycle of types is a cycle of meaning).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-export interface LayerRule {
-  /** Files the rule governs: path prefixes relative to the repository root (`runbooks/`, `main.ts`). */
-  files: string[];
-  /** Files exempt from the rule, relative to the root. */
-  except?: string[];
-  /** Forbidden imports: a package name prefix (`cdktf`, `@cdktf/`) or a repository path prefix (`stacks/`). */
-  forbid: string[];
-  /** Imports still allowed although a forbidden prefix matches them. */
-  allow?: string[];
+/** A layer: a folder (`runbooks/`) or a root file (`main.ts`). */
+export interface Layer {
+  /** Other layers this one may import (its own files are always allowed). */
+  imports: string[];
+  /** Packages it may import: a name (`yaml`), a scope prefix (`@aws-sdk/`) or a Node built-in (`fs`). */
+  packages: string[];
   why: string;
 }
 
-const PURE = ['cdktf', '@cdktf/', 'constructs'];
-const TEST_ONLY = ['@cloud-copilot/', 'fast-check', 'jest', '@jest/', '__tests__/', 'emulator/'];
-const PRODUCT = ['main.ts', 'output.ts', 'config/', 'detections/', 'policies/', 'modules/', 'stacks/', 'runbooks/', 'review/', 'scripts/', 'audit/', 'drill/'];
+const NODE = ['fs', 'path', 'os', 'child_process', 'net', 'crypto', 'util', 'node:'];
+const CDKTF = ['cdktf', '@cdktf/', 'constructs'];
+const AWS_SDK = ['@aws-sdk/', '@smithy/'];
 
-export const LAYERS: LayerRule[] = [
-  { files: ['config/'], forbid: ['stacks/', 'modules/', 'runbooks/', 'review/', ...PURE], why: 'the configuration resolves the model; everything else reads it, never the other way round' },
-  { files: ['policies/', 'detections/', 'runbooks/', 'review/', 'audit/', 'drill/'], forbid: [...PURE, 'stacks/', 'modules/'], why: 'policies, detections, runbooks, review, audit and drill are pure functions of the model: no cdktf, no constructs' },
-  { files: ['modules/'], forbid: ['stacks/'], why: 'a module is one capability; stacks compose modules, not the reverse' },
-  {
-    files: ['stacks/'],
-    forbid: ['@cdktf/provider-aws/', 'policies/', 'detections/'],
-    why: 'stacks only compose modules: a resource, a data source or a policy document built in a stack belongs in a module',
+export const LAYERS: Record<string, Layer> = {
+  'config/': {
+    imports: ['detections/'],
+    packages: ['fs', 'path', 'yaml', 'zod'],
+    why: 'the configuration is validated and resolved once into the model; the model holds the resolved detections',
   },
-  {
-    files: ['runbooks/'],
-    except: ['runbooks/index.ts', 'runbooks/common.ts', 'runbooks/markdown.ts'],
-    forbid: ['runbooks/'],
-    allow: ['runbooks/common', 'runbooks/markdown'],
-    why: 'renderers share through runbooks/common.ts, runbooks/markdown.ts and the model, never through each other',
+  'detections/': { imports: ['config/'], packages: [], why: 'detections are data built from resolved names: pure, no I/O' },
+  'policies/': { imports: ['config/', 'detections/'], packages: [], why: 'policy documents are pure functions of the model' },
+  'modules/': {
+    imports: ['config/', 'detections/', 'policies/'],
+    packages: [...CDKTF],
+    why: 'a module is one capability: it turns resolved names and pure policies into resources',
   },
-  { files: PRODUCT, forbid: TEST_ONLY, why: 'test-only code and dependencies (AGPL iam-simulate, the emulator) never ship in the product' },
+  'stacks/': { imports: ['config/', 'modules/'], packages: [...CDKTF], why: 'stacks only compose modules' },
+  'runbooks/': {
+    imports: ['config/', 'detections/', 'policies/', 'audit/', 'drill/'],
+    packages: ['fs', 'path'],
+    why: 'renderers read the model (and the audit checks and drill paths they document); they never call AWS',
+  },
+  'review/': { imports: ['config/', 'detections/', 'policies/'], packages: ['fs', 'path'], why: 'the plan review is a pure reading of Terraform plans' },
+  'audit/': {
+    imports: ['config/', 'detections/', 'policies/'],
+    packages: [...AWS_SDK, 'fs', 'path', 'node:', 'zod'],
+    why: 'the audit reads the live organization and holds it against the model; it shares no code with the renderers',
+  },
+  'drill/': {
+    imports: ['config/', 'detections/', 'policies/'],
+    packages: [...AWS_SDK, 'fs', 'path', 'node:'],
+    why: 'the drill drives the live pipeline from the model',
+  },
+  'examples/': { imports: ['config/'], packages: [], why: 'examples are configurations (and generators of them)' },
+  'output.ts': { imports: ['config/', 'stacks/', 'runbooks/'], packages: ['fs', 'path'], why: 'writes the synthesized stacks and runbooks' },
+  'main.ts': { imports: ['config/', 'stacks/', 'output.ts'], packages: [], why: 'the entry point: load, compose, write' },
+  'scripts/': {
+    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'examples/', '__tests__/'],
+    packages: [...NODE, ...AWS_SDK, 'typescript', 'zod', 'yaml'],
+    why: 'developer tooling (docs, schema, bench, plan fan-out): the bench drives the emulator from the test support',
+  },
+};
+
+/** What a layer may never reach, however many imports away. */
+export interface TransitiveBan {
+  layers: string[];
+  never: string[];
+  why: string;
+}
+
+const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/'];
+export const TRANSITIVE_BANS: TransitiveBan[] = [
+  { layers: PURE_LAYERS, never: CDKTF, why: 'pure layers never load cdktf or constructs, even through a helper: they run without synthesizing' },
+  { layers: ['config/', 'detections/', 'policies/', 'runbooks/', 'review/'], never: AWS_SDK, why: 'validation, policies and rendering never call AWS' },
+  {
+    layers: Object.keys(LAYERS).filter((l) => l !== 'scripts/'),
+    never: ['__tests__/', 'emulator/', '@cloud-copilot/', 'fast-check', 'jest', '@jest/'],
+    why: 'test-only code and dependencies (AGPL iam-simulate, the emulator) never ship in the product',
+  },
 ];
 
 export interface Violation {
@@ -53,15 +93,110 @@ export function resolveImport(fromFile: string, specifier: string): string {
   return path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), specifier));
 }
 
-const starts = (value: string, prefixes: string[]) => prefixes.some((p) => value === p || value.startsWith(p));
+const starts = (value: string, prefixes: string[]) => prefixes.some((p) => value === p || value.startsWith(p) || (p.endsWith('/') && value === p.slice(0, -1)));
+const isRelative = (specifier: string) => specifier.startsWith('.');
 
-export function violationsOf(file: string, source: string, rules: LayerRule[] = LAYERS): Violation[] {
-  const imports = ts.preProcessFile(source, true, true).importedFiles.map((i) => resolveImport(file, i.fileName));
+/** The layer a repository file belongs to, or undefined for a file outside every layer. */
+export function layerOf(file: string): string | undefined {
+  return Object.keys(LAYERS).find((l) => (l.endsWith('/') ? file.startsWith(l) : file === l));
+}
+
+/** Every import of a source file: [specifier as written, resolved repository path or package name]. */
+export function importsOf(file: string, source: string): Array<{ specifier: string; resolved: string }> {
+  return ts.preProcessFile(source, true, true).importedFiles.map((i) => ({ specifier: i.fileName, resolved: resolveImport(file, i.fileName) }));
+}
+
+/** Direct imports the allow-list refuses. */
+export function violationsOf(file: string, source: string, layers: Record<string, Layer> = LAYERS): Violation[] {
+  const layer = layerOf(file);
+  if (!layer) return [{ file, imported: '(its folder)', why: 'a product file outside every layer: add its folder to LAYERS with what it may import and why' }];
+  const rule = layers[layer];
   const out: Violation[] = [];
-  for (const rule of rules) {
-    if (!starts(file, rule.files) || starts(file, rule.except ?? [])) continue;
-    for (const imported of imports) {
-      if (starts(imported, rule.forbid) && !starts(imported, rule.allow ?? [])) out.push({ file, imported, why: rule.why });
+  for (const { specifier, resolved } of importsOf(file, source)) {
+    if (isRelative(specifier)) {
+      const target = layerOf(resolved) ?? layerOf(`${resolved}.ts`) ?? resolved.split('/')[0] + '/';
+      if (target === layer || rule.imports.includes(target) || starts(resolved, rule.imports)) continue;
+      out.push({ file, imported: resolved, why: `${layer} may import only ${rule.imports.join(', ') || 'itself'}: ${rule.why}` });
+    } else if (!starts(specifier, rule.packages)) {
+      out.push({ file, imported: specifier, why: `${layer} may use only the packages ${rule.packages.join(', ') || '(none)'}: ${rule.why}` });
+    }
+  }
+  return out;
+}
+
+/** The import graph of the product: file -> repository files it imports (with `.ts` resolved) and packages. */
+export function importGraph(root: string, files: string[]): Map<string, string[]> {
+  const known = new Set(files);
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const edges = importsOf(file, fs.readFileSync(path.join(root, file), 'utf8')).map(({ specifier, resolved }) => {
+      if (!isRelative(specifier)) return specifier;
+      for (const candidate of [resolved, `${resolved}.ts`, `${resolved}/index.ts`]) if (known.has(candidate)) return candidate;
+      return resolved;
+    });
+    graph.set(file, [...new Set(edges)]);
+  }
+  return graph;
+}
+
+/** Cycles among files (Tarjan's strongly connected components of more than one file, or a file importing itself). */
+export function cyclesOf(graph: Map<string, string[]>): string[][] {
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    indices.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!indices.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, indices.get(w)!));
+    }
+    if (low.get(v) === indices.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(component.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!indices.has(v)) visit(v);
+  return out;
+}
+
+/** Transitive-ban violations: for each file of a banned layer, the first chain that reaches a banned target. */
+export function transitiveViolations(graph: Map<string, string[]>, bans: TransitiveBan[] = TRANSITIVE_BANS): Violation[] {
+  const out: Violation[] = [];
+  for (const ban of bans) {
+    for (const file of [...graph.keys()].sort()) {
+      if (!starts(file, ban.layers)) continue;
+      const seen = new Set<string>([file]);
+      const queue: Array<{ node: string; chain: string[] }> = [{ node: file, chain: [file] }];
+      let found: string[] | undefined;
+      while (queue.length && !found) {
+        const { node, chain } = queue.shift()!;
+        for (const next of graph.get(node) ?? []) {
+          if (starts(next, ban.never)) {
+            found = [...chain, next];
+            break;
+          }
+          if (graph.has(next) && !seen.has(next)) {
+            seen.add(next);
+            queue.push({ node: next, chain: [...chain, next] });
+          }
+        }
+      }
+      if (found) out.push({ file, imported: found.join(' -> '), why: ban.why });
     }
   }
   return out;
@@ -74,7 +209,7 @@ export function productFiles(root: string): string[] {
     for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!['node_modules', '__tests__', 'cdktf.out', '.git', 'plans', 'coverage'].includes(entry.name) && !entry.name.startsWith('.')) walk(rel);
+        if (!['node_modules', '__tests__', 'cdktf.out', '.git', 'plans', 'coverage', 'reports'].includes(entry.name) && !entry.name.startsWith('.')) walk(rel);
       } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(rel);
     }
   };
