@@ -9,6 +9,28 @@ import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
 
 /**
+ * The cdktf release whose private methods (prepareStack, toTerraform, rawOverrides, cdktfVersion, lib/_tokens) these
+ * shortcuts were written against and proven byte-identical on (the synth test). cdktf is archived (2025-12-10), so a
+ * different version means a move (the cdktn fork, or an upgrade): re-read each patched method in that version, re-run
+ * the synth test, then widen this.
+ */
+export const PATCHED_CDKTF = /^0\.21\.\d+$/;
+
+/** Refuses to patch any cdktf other than the one above: a silent mismatch would synthesize subtly wrong Terraform. */
+export function assertPatchedCdktf(installed: string = cdktfVersion()): void {
+  if (!PATCHED_CDKTF.test(installed)) {
+    throw new Error(
+      `stacks/fast-synth.ts patches private methods of cdktf 0.21.x, but cdktf ${installed} is installed: check each patched method against that version's source, run the synth test, then update PATCHED_CDKTF`,
+    );
+  }
+}
+
+function cdktfVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('cdktf/package.json') as { version: string }).version;
+}
+
+/**
  * cdktf captures a complete stack trace (Error.stackTraceLimit raised to the maximum) for every token and every
  * complex attribute a provider class creates: under ts-node the deepest stacks, and most of the synth time of a large
  * organization. Nothing reads them (stackTraces: false), so while synthesizing, Error.stackTraceLimit is an accessor:
@@ -36,6 +58,7 @@ export function withoutStackTraces<T>(fn: () => T): T {
  * stacks are selected), so that run only finds nothing: skip it, keep the backend check.
  */
 export function withoutCrossStackPreparation(stack: TerraformStack): void {
+  assertPatchedCdktf();
   stack.prepareStack = () => {
     stack.ensureBackendExists();
   };
@@ -54,6 +77,7 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
  * hold tokens. The same steps, resolving the overrides instead of everything twice.
  */
 export function withoutSecondResolve(stack: TerraformStack): void {
+  assertPatchedCdktf();
   const internals = stack as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
   stack.toTerraform = () => {
     const overrides = internals.rawOverrides;
