@@ -12,6 +12,7 @@ import { ReviewOptions } from './change';
 import { renderJson, renderMarkdown } from './markdown';
 import { readPlanFile, ReviewInputError, StackPlan } from './plan';
 import { RULES } from './rules';
+import { CliOutcome, helpOutcome, parseCli, UsageError, usageOutcome } from '../cli/args';
 import { loadConfigFile } from '../config/load';
 import { resolveModel } from '../config/model';
 
@@ -28,45 +29,35 @@ const USAGE = `usage: npm run review -- [--json] [--out FILE] [--break-glass-rol
 
 exit codes: 0 no high-severity change, 2 high-severity change present, 1 bad input`;
 
-class UsageError extends Error {}
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = CliOutcome;
 
 /** The break-glass role name from the resolved model: the review recognizes the role by the name the stacks write. */
 function roleNameFromConfig(file: string): string {
   return resolveModel(loadConfigFile(file)).breakGlass.roleName;
 }
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  'break-glass-role': { type: 'string', multiple: true },
+  config: { type: 'string' },
+  rules: { type: 'boolean' },
+} as const;
+
 export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): CliResult {
   let stdout = '';
   let stderr = '';
   try {
-    const files: string[] = [];
-    const options: ReviewOptions = { breakGlassRoleNames: [] };
-    let json = false;
-    let out: string | undefined;
-    let config = env.ROOTLOCK_CONFIG;
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i];
-      const next = () => {
-        if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
-        return argv[++i];
-      };
-      if (a === '--help' || a === '-h') return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
-      else if (a === '--rules') {
-        return { code: 0, stdout: RULES.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(6)} ${r.fallback ? '(fallback) ' : ''}${r.title}`).join('\n') + '\n', stderr: '' };
-      } else if (a === '--json') json = true;
-      else if (a === '--out') out = next();
-      else if (a === '--break-glass-role') options.breakGlassRoleNames!.push(next());
-      else if (a === '--config') config = next();
-      else if (a === '--') continue;
-      else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-      else files.push(a);
+    const args = parseCli(argv, OPTIONS, { positionals: true });
+    if (args.help) return helpOutcome(USAGE);
+    if (args.values.rules) {
+      return { code: 0, stdout: RULES.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(6)} ${r.fallback ? '(fallback) ' : ''}${r.title}`).join('\n') + '\n', stderr: '' };
     }
+    const files = args.positionals;
+    const options: ReviewOptions = { breakGlassRoleNames: [...(args.values['break-glass-role'] ?? [])] };
+    const json = args.values.json === true;
+    const out = args.values.out;
+    const config = args.values.config ?? env.ROOTLOCK_CONFIG;
     if (files.length === 0) throw new UsageError('no plan given');
     if (config) {
       try {
@@ -86,7 +77,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): CliRe
     if (out) fs.writeFileSync(out, stdout);
     return { code: exitCodeFor(result), stdout, stderr };
   } catch (e) {
-    if (e instanceof UsageError) return { code: 1, stdout, stderr: `${stderr}review: ${e.message}\n${USAGE}\n` };
+    if (e instanceof UsageError) return { ...usageOutcome('review', e, USAGE), stderr: stderr + usageOutcome('review', e, USAGE).stderr };
     if (e instanceof ReviewInputError) return { code: 1, stdout, stderr: `${stderr}review: ${e.message}\n` };
     return { code: 1, stdout, stderr: `${stderr}review: unexpected error: ${(e as Error).message ?? String(e)}\n` };
   }

@@ -15,6 +15,7 @@
  * TF_CLI_CONFIG_FILE is used when set; otherwise one is written (scripts/terraform-cli-config.ts: a local provider
  * mirror when the machine has one, a shared plugin cache). Exit code 1 when any stack failed to plan.
  */
+import { helpOutcome, parseCli, UsageError, usageOutcome, wholeNumber } from '../cli/args';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -126,34 +127,49 @@ export async function planAll(opts: PlanAllOptions): Promise<StackPlanResult[]> 
   return stacks.map((s) => results.get(s)!);
 }
 
-function parseArgs(argv: string[]): PlanAllOptions {
-  const opts: PlanAllOptions = { stacksDir: 'cdktf.out/stacks', outDir: 'plans', stacks: [], initArgs: [], planArgs: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') && argv[i].startsWith('--') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === '--out') opts.outDir = value();
-    else if (flag === '--stacks-dir') opts.stacksDir = value();
-    else if (flag === '--stack') opts.stacks!.push(value());
-    else if (flag === '--parallel') opts.parallel = Number(value());
-    else if (flag === '--init-arg') opts.initArgs!.push(value());
-    else if (flag === '--plan-arg') opts.planArgs!.push(value());
-    else if (flag === '--help' || flag === '-h') {
-      process.stdout.write(`${fs.readFileSync(__filename, 'utf8').split('*/')[0]}*/\n`);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${argv[i]}`);
-  }
-  if (opts.parallel !== undefined && !(opts.parallel >= 1)) throw new Error('--parallel needs a number >= 1');
-  return opts;
+const USAGE = `${fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?\n?/, '').replace(/^ \* ?/gm, '')}`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  'stacks-dir': { type: 'string' },
+  stack: { type: 'string', multiple: true },
+  parallel: { type: 'string' },
+  'init-arg': { type: 'string', multiple: true },
+  'plan-arg': { type: 'string', multiple: true },
+} as const;
+
+/** The options, or undefined after --help. */
+function optionsFrom(argv: string[]): PlanAllOptions | undefined {
+  const args = parseCli(argv, OPTIONS);
+  if (args.help) return undefined;
+  const v = args.values;
+  return {
+    stacksDir: v['stacks-dir'] ?? 'cdktf.out/stacks',
+    outDir: v.out ?? 'plans',
+    stacks: v.stack ?? [],
+    parallel: wholeNumber('parallel', v.parallel, 1),
+    initArgs: v['init-arg'] ?? [],
+    planArgs: v['plan-arg'] ?? [],
+  };
 }
 
 if (require.main === module) {
   (async () => {
+    let opts: PlanAllOptions | undefined;
     try {
-      const results = await planAll(parseArgs(process.argv.slice(2)));
+      opts = optionsFrom(process.argv.slice(2));
+    } catch (e) {
+      const out = usageOutcome('plan-all', e as UsageError, USAGE);
+      process.stderr.write(out.stderr);
+      process.exitCode = out.code;
+      return;
+    }
+    if (!opts) {
+      process.stdout.write(helpOutcome(USAGE).stdout);
+      return;
+    }
+    try {
+      const results = await planAll(opts);
       const failed = results.filter((r) => !r.ok);
       process.stderr.write(
         failed.length

@@ -42,22 +42,23 @@ export const LAYERS: Record<string, Layer> = {
     packages: ['fs', 'path'],
     why: 'renderers read the model (and the audit checks and drill paths they document); they never call AWS',
   },
-  'review/': { imports: ['config/', 'detections/', 'policies/'], packages: ['fs', 'path'], why: 'the plan review is a pure reading of Terraform plans' },
+  'review/': { imports: ['config/', 'detections/', 'policies/', 'cli/'], packages: ['fs', 'path'], why: 'the plan review is a pure reading of Terraform plans' },
   'audit/': {
-    imports: ['config/', 'detections/', 'policies/'],
+    imports: ['config/', 'detections/', 'policies/', 'cli/'],
     packages: [...AWS_SDK, 'fs', 'path', 'node:', 'zod'],
     why: 'the audit reads the live organization and holds it against the model; it shares no code with the renderers',
   },
   'drill/': {
-    imports: ['config/', 'detections/', 'policies/'],
+    imports: ['config/', 'detections/', 'policies/', 'cli/'],
     packages: [...AWS_SDK, 'fs', 'path', 'node:'],
     why: 'the drill drives the live pipeline from the model',
   },
+  'cli/': { imports: [], packages: ['node:util'], why: 'the one command-line convention every rootlock CLI follows (parseArgs, --help, exit codes)' },
   'examples/': { imports: ['config/'], packages: [], why: 'examples are configurations (and generators of them)' },
   'output.ts': { imports: ['config/', 'stacks/', 'runbooks/'], packages: ['fs', 'path'], why: 'writes the synthesized stacks and runbooks' },
   'main.ts': { imports: ['config/', 'stacks/', 'output.ts'], packages: [], why: 'the entry point: load, compose, write' },
   'scripts/': {
-    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'examples/', '__tests__/'],
+    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'examples/', 'cli/', '__tests__/'],
     packages: [...NODE, ...AWS_SDK, 'typescript', 'zod', 'yaml'],
     why: 'developer tooling (docs, schema, bench, plan fan-out): the bench drives the emulator from the test support',
   },
@@ -70,7 +71,7 @@ export interface TransitiveBan {
   why: string;
 }
 
-const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/'];
+const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/'];
 export const TRANSITIVE_BANS: TransitiveBan[] = [
   { layers: PURE_LAYERS, never: CDKTF, why: 'pure layers never load cdktf or constructs, even through a helper: they run without synthesizing' },
   { layers: ['config/', 'detections/', 'policies/', 'runbooks/', 'review/'], never: AWS_SDK, why: 'validation, policies and rendering never call AWS' },
