@@ -168,3 +168,36 @@ def check_delivery(policy_text: Optional[str], principal: str, writes_to: str, v
     if refusal is None:
         return None
     return f"{refusal} (fact {fact.get('id')}: {fact.get('source')})"
+
+
+def role_policy_documents(role: Any) -> List[str]:
+    """Every identity policy of a moto role: inline documents and the default version of each attached policy."""
+    docs = [d if isinstance(d, str) else json.dumps(d) for d in (role.policies or {}).values()]
+    for managed in (role.managed_policies or {}).values():
+        doc = getattr(getattr(managed, "default_version", None), "document", None) or getattr(managed, "document", None)
+        if doc:
+            docs.append(doc if isinstance(doc, str) else json.dumps(doc))
+    return docs
+
+
+def check_identity(documents: List[str], caller: str, actions: List[str], resource: str) -> Optional[str]:
+    """Identity-policy check of a role session (no Principal element): None when each action is allowed on resource by
+    some statement and denied by none. Conditions are ignored here (the deliveries' identity policies carry none)."""
+    statements: List[Dict[str, Any]] = []
+    for doc in documents:
+        try:
+            statements.extend(_as_list(json.loads(doc).get("Statement", [])))
+        except ValueError:
+            continue
+    merged = {"Statement": [dict(s, Principal="*", Condition={}) for s in statements if isinstance(s, dict)]}
+    return check(json.dumps(merged), caller, actions, {}, resource)
+
+
+def identity_refusal(role: Any, principal: str, writes_to: str, resource: str) -> Optional[str]:
+    """Checks a role session's own permissions where the facts name the actions the service calls with it (via sts)."""
+    fact = fact_for(principal, writes_to, "sts")
+    if fact is None:
+        return f"no fact covers what {principal} does with a role session to {writes_to} (refused by default)"
+    actions = [a.rstrip("*") for a in fact.get("actions") or []]
+    refusal = check_identity(role_policy_documents(role), role.arn, actions, resource)
+    return None if refusal is None else f"identity policies of role {role.name}: {refusal} (fact {fact.get('id')}: {fact.get('source')})"

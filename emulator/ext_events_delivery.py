@@ -34,6 +34,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from moto.utilities.utils import get_partition
 
+from cloudtrail_records import is_read_only_management_event
 from common import org_context, split_arn
 from delivery_policy import check, check_delivery
 from input_transformer import target_input
@@ -165,8 +166,19 @@ def _handled(target: Dict[str, Any]) -> bool:
     return service in HANDLED or (service == "events" and resource.startswith("event-bus/"))
 
 
+def rule_receives(rule, event: Dict[str, Any]) -> bool:
+    """Rule state as AWS applies it: DISABLED matches nothing; ENABLED matches everything except read-only management
+    events delivered through CloudTrail; ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS matches those too
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html)."""
+    if rule.state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS":
+        return rule.event_pattern.matches_event(event)
+    if rule.state != "ENABLED" or is_read_only_management_event(event):
+        return False
+    return rule.event_pattern.matches_event(event)
+
+
 def send_to_targets(self, original_event, transform_input: bool = True) -> None:
-    if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
+    if not rule_receives(self, original_event):
         return
     event = _aws_event(original_event)
     others = [t for t in self.targets if not _handled(t)]
