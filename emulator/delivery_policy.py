@@ -12,7 +12,7 @@ comes from two things only:
   makes SNS call KMS on EventBridge's behalf, and that call carries none of aws:SourceAccount, aws:SourceArn,
   aws:SourceOrgID (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
 
-A case the facts do not cover is not checked (delivered), as before. The evaluation is deliberately small (the policy
+A case the facts do not cover is refused, with that reason (refuse by default: an uncovered delivery proves nothing). The evaluation is deliberately small (the policy
 tests prove policies with the real IAM engine): a matching Deny refuses; otherwise every action needs a matching
 Allow. A statement matches on Principal (service name, account id or account root ARN, or "*"), Action/Resource
 (wildcards), and Condition: String*, Arn*, Bool, Null, with IfExists and ForAnyValue/ForAllValues prefixes, against a
@@ -161,7 +161,8 @@ def check_delivery(policy_text: Optional[str], principal: str, writes_to: str, v
     """Checks a service principal's call against a resource policy when the facts cover it; None means allowed."""
     fact = fact_for(principal, writes_to, via)
     if fact is None:
-        return None
+        # Refused by default: a delivery no fact describes cannot be judged, so it does not pass unjudged.
+        return f"no fact in policies/service-integrations.json covers {principal} writing to {writes_to}" + (f" via {via}" if via else "") + " (refused by default)"
     # A fact names actions as policies do (`kms:GenerateDataKey*`); the request is one concrete call of each.
     actions = [a.rstrip("*") for a in fact.get("actions") or []]
     refusal = check(policy_text, principal, actions, context_for(fact, values), resource)
