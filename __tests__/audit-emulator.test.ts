@@ -23,6 +23,7 @@ import {
   EnableOrganizationsRootCredentialsManagementCommand,
   EnableOrganizationsRootSessionsCommand,
   IAMClient,
+  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
   AttachPolicyCommand,
@@ -44,6 +45,7 @@ import { loadConfigFile } from '../config/load';
 import { Model, resolveModel } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { policyJson } from '../policies/document';
+import { cloudTrailToLogsPolicy, serviceRoleTrust } from '../policies/pipeline';
 import { rootDenyScp, scpSpecs } from '../policies/scp';
 import { taskPolicyArn } from '../runbooks/common-tasks';
 import { AwsAccess } from '../audit/aws';
@@ -147,6 +149,10 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     const p = model.pipeline;
     await new S3Client({ ...sec, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: p.trailBucketName, CreateBucketConfiguration: { LocationConstraint: region } }));
     await new CloudWatchLogsClient(sec).send(new CreateLogGroupCommand({ logGroupName: p.logGroupName }));
+    // CloudTrail's role for the log group, as the security stack builds it: CreateTrail checks it can deliver.
+    const secIam = new IAMClient(sec);
+    await secIam.send(new CreateRoleCommand({ RoleName: p.cloudTrailToLogsRoleName, AssumeRolePolicyDocument: policyJson(serviceRoleTrust('cloudtrail-to-logs-role', ids.security)) }));
+    await secIam.send(new PutRolePolicyCommand({ RoleName: p.cloudTrailToLogsRoleName, PolicyName: 'deliver-to-log-group', PolicyDocument: policyJson(cloudTrailToLogsPolicy(model)) }));
     const trail = new CloudTrailClient(sec);
     await trail.send(
       new CreateTrailCommand({

@@ -10,7 +10,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, PutMetricFilterCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, Target } from '@aws-sdk/client-eventbridge';
 import { CreateDetectorCommand, CreateSampleFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -118,8 +118,9 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
     expect(attrs).toEqual({
       RULE_ARN: expect.stringContaining(`:rule/r`),
       TARGET_ARN: topicArn,
-      ERROR_CODE: 'SNS.KMSAccessDenied',
-      ERROR_MESSAGE: expect.stringMatching(/AlarmsAndRulesPublishEncrypted requires aws:SourceAccount, which the request does not carry/),
+      ERROR_CODE: 'NO_PERMISSIONS',
+      ERROR_MESSAGE: expect.stringMatching(/^SNS.KMSAccessDenied: .*AlarmsAndRulesPublishEncrypted requires aws:SourceAccount, which the request does not carry/),
+      RETRY_ATTEMPTS: '0',
     });
   });
 
@@ -133,13 +134,18 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
     const role = `arn:aws:iam::${memberId}:role/forwarder`;
     await rule({ source: ['test.forward'] }, [{ Id: 'central', Arn: busArn, RoleArn: role, DeadLetterConfig: { Arn: memberDlq.arn } }], member);
 
-    const errorCodes = async () => (await drain(memberDlq.url, member)).map((m) => m.MessageAttributes!.ERROR_CODE.StringValue);
+    const errorCodes = async () => (await drain(memberDlq.url, member)).map((m) => `${m.MessageAttributes!.ERROR_CODE.StringValue} ${m.MessageAttributes!.ERROR_MESSAGE.StringValue!.split(':')[0]}`);
     await put('test.forward', { n: 0 }, member);
-    expect(await errorCodes()).toEqual(['EventBridge.RoleNotFound']); // the target's role does not exist yet
+    expect(await errorCodes()).toEqual(['FAILED_TO_ASSUME_ROLE EventBridge.RoleNotFound']); // the target's role does not exist yet
     const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
-    await new IAMClient(cfg(member)).send(new CreateRoleCommand({ RoleName: 'forwarder', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    const memberIam = new IAMClient(cfg(member));
+    await memberIam.send(new CreateRoleCommand({ RoleName: 'forwarder', AssumeRolePolicyDocument: JSON.stringify(trust) }));
     await put('test.forward', { n: 1 }, member);
-    expect(await errorCodes()).toEqual(['EventBridge.AccessDenied']); // no bus policy yet: refused
+    expect(await errorCodes()).toEqual(['NO_PERMISSIONS EventBridge.RolePermissionDenied']); // the role may not call events:PutEvents
+    const allowPut = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] };
+    await memberIam.send(new PutRolePolicyCommand({ RoleName: 'forwarder', PolicyName: 'put', PolicyDocument: JSON.stringify(allowPut) }));
+    await put('test.forward', { n: 1 }, member);
+    expect(await errorCodes()).toEqual(['NO_PERMISSIONS EventBridge.AccessDenied']); // no bus policy yet: refused
     expect(await drain(inbox.url)).toEqual([]);
 
     await eb.send(new PutPermissionCommand({ EventBusName: busName, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Org', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/forwarder' } } }] }) }));

@@ -3,21 +3,24 @@
  * realistic CloudTrail/GuardDuty/Config events shaped as AWS documents them (__tests__/fixtures/events/*.json), with
  * a real pattern matcher: the moto emulator's EventBridge.
  *
- * How the matcher is driven: every detection's pattern is installed as a rule (PutRule, which also validates it) with a
- * CloudWatch Logs target, every sample is put on the bus (PutEvents), and what each rule delivered is read back. That
- * runs moto's EventPattern engine end to end. This moto's TestEventPattern is a stub that answers without a Result; the
- * suite also asks it, cross-checks when it answers a boolean, and says loudly when it does not.
+ * How the matcher is driven: every detection's pattern is installed as a rule (PutRule, which also validates it) in
+ * the state the product deploys it with (detections/rule-state.ts) with a CloudWatch Logs target, every sample is
+ * delivered the way AWS delivers it (CloudTrail records through the emulator's CloudTrail route, so AWS's readOnly
+ * and rule-state semantics apply; other service events through its service-event route; the drill's own event
+ * with PutEvents), and what each rule delivered is read back. The suite also asks TestEventPattern and cross-checks.
  *
  * Skips loudly without moto_server; fails under CI=true (support/tools.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, RuleState, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { ruleStateFor } from '../detections/rule-state';
 import { loadConfigFile } from '../config/load';
 import { resolveModel } from '../config/model';
 import type { Detection } from '../detections/catalog';
 import { Emulator, startEmulator } from './support/emulator';
+import { emitCloudTrailRecord, emitServiceEvent } from './support/service-events';
 import { describeWithTools } from './support/tools';
 
 const model = resolveModel(loadConfigFile(path.join(__dirname, '..', 'examples', 'example-org.yaml')));
@@ -43,7 +46,7 @@ interface SampleEvent {
 function rootUsagePattern(): { 'detail-type': string[]; detail: { userIdentity: Record<string, unknown> } } {
   return JSON.parse(JSON.stringify(withEvents.find((d) => d.id === 'root-usage')!.event.pattern));
 }
-const CONTROLS: Array<{ id: string; pattern: object; mustMatch: string }> = [
+const CONTROLS: Array<{ id: string; pattern: object; mustMatch?: string; mustMiss?: string; state?: string }> = [
   (() => {
     const p = rootUsagePattern();
     delete p.detail.userIdentity.sessionContext;
@@ -54,6 +57,9 @@ const CONTROLS: Array<{ id: string; pattern: object; mustMatch: string }> = [
     delete p.detail.userIdentity.invokedBy;
     return { id: 'control-root-usage-without-invoked-by-guard', pattern: p, mustMatch: 'root-service-invoked' };
   })(),
+  // Rule state: an `ENABLED` rule never receives the read-only AssumeRole record (AWS's semantics, emulated), so the
+  // break-glass rule deployed without the opt-in state would never fire.
+  { id: 'control-break-glass-enabled-state', pattern: withEvents.find((d) => d.id === 'break-glass-assumed')!.event.pattern, mustMiss: 'break-glass-assume-role', state: 'ENABLED' },
 ];
 
 const samples: Record<string, SampleEvent> = Object.fromEntries(
@@ -141,25 +147,23 @@ describeEmu('detection EventBridge patterns against the moto EventBridge matcher
     const logs = new CloudWatchLogsClient(clientConfig);
     const accountId = '123456789012'; // moto's default account
 
-    const installed = [...withEvents.map((d) => ({ id: d.id, ruleName: d.event.ruleName, pattern: d.event.pattern })), ...CONTROLS.map((c) => ({ id: c.id, ruleName: c.id, pattern: c.pattern }))];
+    const installed = [
+      ...withEvents.map((d) => ({ id: d.id, ruleName: d.event.ruleName, pattern: d.event.pattern, state: ruleStateFor(d.event.pattern) as string })),
+      ...CONTROLS.map((c) => ({ id: c.id, ruleName: c.id, pattern: c.pattern, state: c.state ?? ruleStateFor(c.pattern) })),
+    ];
     for (const d of installed) {
       const group = `rootlock-pattern-${d.id}`;
       await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
-      await events.send(new PutRuleCommand({ Name: d.ruleName, EventPattern: JSON.stringify(d.pattern), State: 'ENABLED' }));
+      await events.send(new PutRuleCommand({ Name: d.ruleName, EventPattern: JSON.stringify(d.pattern), State: d.state as RuleState }));
       await events.send(
         new PutTargetsCommand({ Rule: d.ruleName, Targets: [{ Id: 'capture', Arn: `arn:aws:logs:us-east-1:${accountId}:log-group:${group}` }] }),
       );
     }
 
-    // One PutEvents per sample, so each delivered event maps back to its sample by the id PutEvents returns.
+    // One delivery per sample; each delivered event maps back to its sample by its CloudTrail eventID or event id.
     const sampleByEventId = new Map<string, string>();
     for (const [name, e] of Object.entries(samples)) {
-      const out = await events.send(
-        new PutEventsCommand({ Entries: [{ Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Resources: e.resources }] }),
-      );
-      const entry = out.Entries?.[0];
-      if (!entry?.EventId || out.FailedEntryCount) throw new Error(`PutEvents refused sample ${name}: ${JSON.stringify(out.Entries)}`);
-      sampleByEventId.set(entry.EventId, name);
+      sampleByEventId.set(await deliverSample(emu, events, accountId, name, e), name);
       matched[name] = Object.fromEntries(installed.map((d) => [d.id, false]));
     }
 
@@ -168,8 +172,10 @@ describeEmu('detection EventBridge patterns against the moto EventBridge matcher
       do {
         const page = await logs.send(new FilterLogEventsCommand({ logGroupName: `rootlock-pattern-${d.id}`, nextToken }));
         for (const ev of page.events ?? []) {
-          const delivered = JSON.parse(ev.message!) as { id: string };
-          const name = sampleByEventId.get(delivered.id);
+          const delivered = JSON.parse(ev.message!) as { id: string; detail?: { eventID?: string; userIdentity?: { userName?: string } } };
+          // The emulator records this suite's own set-up calls (as the test user `moto`) as CloudTrail does: not samples.
+          if (delivered.detail?.userIdentity?.userName === 'moto') continue;
+          const name = sampleByEventId.get(delivered.detail?.eventID ?? delivered.id);
           if (!name) throw new Error(`rule ${d.ruleName} delivered an event no sample put: ${ev.message}`);
           matched[name][d.id] = true;
         }
@@ -206,9 +212,14 @@ describeEmu('detection EventBridge patterns against the moto EventBridge matcher
     }
   });
 
-  it.each(CONTROLS.map((c) => [c.id, c.mustMatch] as const))('control: %s matches %s (the guard is evaluated and needed)', (control, sample) => {
+  it.each(CONTROLS.filter((c) => c.mustMatch).map((c) => [c.id, c.mustMatch!] as const))('control: %s matches %s (the guard is evaluated and needed)', (control, sample) => {
     expect(matched[sample][control]).toBe(true);
     expect(matched['root-api-call'][control]).toBe(true);
+  });
+
+  it.each(CONTROLS.filter((c) => c.mustMiss).map((c) => [c.id, c.mustMiss!] as const))('control: %s misses %s (rule state is honoured)', (control, sample) => {
+    expect(matched[sample][control]).toBe(false);
+    expect(matched[sample]['break-glass-assumed']).toBe(true);
   });
 
   it('cross-checks with TestEventPattern where the emulator implements it', () => {
@@ -224,3 +235,25 @@ describeEmu('detection EventBridge patterns against the moto EventBridge matcher
     }
   });
 });
+
+/**
+ * Delivers one sample the way AWS would and returns the id its deliveries carry: CloudTrail records through the
+ * emulator's CloudTrail route (detail.eventID, made unique per sample), other AWS service events through its service-event route, the
+ * drill's own (non-AWS) event with PutEvents (id). The one place this suite injects events.
+ */
+async function deliverSample(emu: Emulator, events: EventBridgeClient, account: string, name: string, e: SampleEvent): Promise<string> {
+  if (e['detail-type'].endsWith('via CloudTrail')) {
+    // Fixtures may share an eventID (copied from one AWS example); each delivery gets its own so it maps back.
+    const record = { ...(e.detail as { eventSource: string; eventName: string }), eventID: `${name}-${e.id}` };
+    const out = await emitCloudTrailRecord(emu, { account, region: 'us-east-1', record });
+    return String(out.record.eventID);
+  }
+  if (e.source.startsWith('aws.')) {
+    const out = await emitServiceEvent(emu, { account, region: 'us-east-1', event: { id: e.id, source: e.source, 'detail-type': e['detail-type'], detail: e.detail, resources: e.resources } });
+    return String(out.event.id);
+  }
+  const out = await events.send(new PutEventsCommand({ Entries: [{ Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Resources: e.resources }] }));
+  const entry = out.Entries?.[0];
+  if (!entry?.EventId || out.FailedEntryCount) throw new Error(`PutEvents refused sample ${e.id}: ${JSON.stringify(out.Entries)}`);
+  return entry.EventId;
+}

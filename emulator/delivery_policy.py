@@ -12,7 +12,7 @@ comes from two things only:
   makes SNS call KMS on EventBridge's behalf, and that call carries none of aws:SourceAccount, aws:SourceArn,
   aws:SourceOrgID (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
 
-A case the facts do not cover is not checked (delivered), as before. The evaluation is deliberately small (the policy
+A case the facts do not cover is refused, with that reason (refuse by default: an uncovered delivery proves nothing). The evaluation is deliberately small (the policy
 tests prove policies with the real IAM engine): a matching Deny refuses; otherwise every action needs a matching
 Allow. A statement matches on Principal (service name, account id or account root ARN, or "*"), Action/Resource
 (wildcards), and Condition: String*, Arn*, Bool, Null, with IfExists and ForAnyValue/ForAllValues prefixes, against a
@@ -161,10 +161,44 @@ def check_delivery(policy_text: Optional[str], principal: str, writes_to: str, v
     """Checks a service principal's call against a resource policy when the facts cover it; None means allowed."""
     fact = fact_for(principal, writes_to, via)
     if fact is None:
-        return None
+        # Refused by default: a delivery no fact describes cannot be judged, so it does not pass unjudged.
+        return f"no fact in policies/service-integrations.json covers {principal} writing to {writes_to}" + (f" via {via}" if via else "") + " (refused by default)"
     # A fact names actions as policies do (`kms:GenerateDataKey*`); the request is one concrete call of each.
     actions = [a.rstrip("*") for a in fact.get("actions") or []]
     refusal = check(policy_text, principal, actions, context_for(fact, values), resource)
     if refusal is None:
         return None
     return f"{refusal} (fact {fact.get('id')}: {fact.get('source')})"
+
+
+def role_policy_documents(role: Any) -> List[str]:
+    """Every identity policy of a moto role: inline documents and the default version of each attached policy."""
+    docs = [d if isinstance(d, str) else json.dumps(d) for d in (role.policies or {}).values()]
+    for managed in (role.managed_policies or {}).values():
+        doc = getattr(getattr(managed, "default_version", None), "document", None) or getattr(managed, "document", None)
+        if doc:
+            docs.append(doc if isinstance(doc, str) else json.dumps(doc))
+    return docs
+
+
+def check_identity(documents: List[str], caller: str, actions: List[str], resource: str) -> Optional[str]:
+    """Identity-policy check of a role session (no Principal element): None when each action is allowed on resource by
+    some statement and denied by none. Conditions are ignored here (the deliveries' identity policies carry none)."""
+    statements: List[Dict[str, Any]] = []
+    for doc in documents:
+        try:
+            statements.extend(_as_list(json.loads(doc).get("Statement", [])))
+        except ValueError:
+            continue
+    merged = {"Statement": [dict(s, Principal="*", Condition={}) for s in statements if isinstance(s, dict)]}
+    return check(json.dumps(merged), caller, actions, {}, resource)
+
+
+def identity_refusal(role: Any, principal: str, writes_to: str, resource: str) -> Optional[str]:
+    """Checks a role session's own permissions where the facts name the actions the service calls with it (via sts)."""
+    fact = fact_for(principal, writes_to, "sts")
+    if fact is None:
+        return f"no fact covers what {principal} does with a role session to {writes_to} (refused by default)"
+    actions = [a.rstrip("*") for a in fact.get("actions") or []]
+    refusal = check_identity(role_policy_documents(role), role.arn, actions, resource)
+    return None if refusal is None else f"identity policies of role {role.name}: {refusal} (fact {fact.get('id')}: {fact.get('source')})"

@@ -34,8 +34,9 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from moto.utilities.utils import get_partition
 
+from cloudtrail_records import is_read_only_management_event
 from common import org_context, split_arn
-from delivery_policy import check, check_delivery
+from delivery_policy import check, check_delivery, identity_refusal
 from input_transformer import target_input
 
 FAILURES: List[Dict[str, str]] = []
@@ -111,7 +112,11 @@ def _send_to_bus(rule, target: Dict[str, Any], event: Dict[str, Any]) -> None:
     if bus is None:
         raise DeliveryFailure("EventBridge.ResourceNotFound", f"event bus {bus_arn} does not exist")
     if target.get("RoleArn"):
-        _check_target_role(rule, target["RoleArn"])
+        role = _check_target_role(rule, target["RoleArn"])
+        # EventBridge calls PutEvents with the role's session: the role's own policies must allow it.
+        refusal = identity_refusal(role, "events.amazonaws.com", "events", bus_arn)
+        if refusal:
+            raise DeliveryFailure("EventBridge.RolePermissionDenied", refusal)
     if account != rule.account_id:
         # The rule's target role (RoleArn) makes the PutEvents call on the receiving bus.
         sender = target.get("RoleArn") or f"arn:aws:iam::{rule.account_id}:root"
@@ -133,10 +138,14 @@ def _check_target_role(rule, role_arn: str) -> None:
     refusal = check_delivery(role.assume_role_policy_document, "events.amazonaws.com", "events", None, values)
     if refusal:
         raise DeliveryFailure("EventBridge.AssumeRoleDenied", f"trust policy of {resource}: {refusal}")
+    return role
 
 
 def _deliver(rule, target: Dict[str, Any], event: Dict[str, Any]) -> None:
-    _, service, _, _, resource = split_arn(target["Arn"])
+    _, service, region, _, resource = split_arn(target["Arn"])
+    if service in ("sns", "sqs") and region != rule.region_name:
+        # Only event buses may be targets in another region; a topic or queue target must be in the rule's region.
+        raise DeliveryFailure("EventBridge.CrossRegionTarget", f"{service} target {target['Arn']} is not in the rule's region {rule.region_name}")
     values = {"aws:SourceAccount": rule.account_id, "aws:SourceArn": rule.arn, "aws:SourceOrgID": _org_id(rule.account_id)}
     if service == "events" and resource.startswith("event-bus/"):
         _send_to_bus(rule, target, event)
@@ -152,7 +161,8 @@ def _dead_letter(rule, target: Dict[str, Any], event: Dict[str, Any], failure: D
     if not dlq:
         return
     attrs = {k: {"DataType": "String", "StringValue": v} for k, v in
-             {"RULE_ARN": rule.arn, "TARGET_ARN": target["Arn"], "ERROR_CODE": failure.code, "ERROR_MESSAGE": failure.message[:1000]}.items()}
+             {"RULE_ARN": rule.arn, "TARGET_ARN": target["Arn"], "ERROR_CODE": aws_error_code(failure.code),
+              "ERROR_MESSAGE": f"{failure.code}: {failure.message}"[:1000], "RETRY_ATTEMPTS": "0"}.items()}
     try:
         values = {"aws:SourceAccount": rule.account_id, "aws:SourceArn": rule.arn, "aws:SourceOrgID": _org_id(rule.account_id)}
         _send_to_sqs(dlq, json.dumps(event), "events.amazonaws.com", values, attrs)
@@ -160,13 +170,39 @@ def _dead_letter(rule, target: Dict[str, Any], event: Dict[str, Any], failure: D
         FAILURES.append({"rule": rule.arn, "target": dlq, "code": e.code, "message": f"dead-letter queue: {e.message}"})
 
 
+# The dead-letter ERROR_CODE values AWS sends for the failures the emulator models (none of them is retried).
+AWS_ERROR_CODES = {  # first match wins: RoleNotFound is a role failure before it is a missing resource
+    "FAILED_TO_ASSUME_ROLE": ("RoleNotFound", "AssumeRoleDenied"),
+    "NO_RESOURCE": ("NotFound", "QueueDoesNotExist", "ResourceNotFound", "CrossRegionTarget"),
+    "NO_PERMISSIONS": ("AccessDenied", "AuthorizationError", "KMSAccessDenied", "PermissionDenied"),
+}
+
+
+def aws_error_code(code: str) -> str:
+    for aws_code, suffixes in AWS_ERROR_CODES.items():
+        if code.split(".")[-1].endswith(suffixes):
+            return aws_code
+    return "NO_PERMISSIONS"
+
+
 def _handled(target: Dict[str, Any]) -> bool:
     _, service, _, _, resource = split_arn(target["Arn"])
     return service in HANDLED or (service == "events" and resource.startswith("event-bus/"))
 
 
+def rule_receives(rule, event: Dict[str, Any]) -> bool:
+    """Rule state as AWS applies it: DISABLED matches nothing; ENABLED matches everything except read-only management
+    events delivered through CloudTrail; ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS matches those too
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html)."""
+    if rule.state == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS":
+        return rule.event_pattern.matches_event(event)
+    if rule.state != "ENABLED" or is_read_only_management_event(event):
+        return False
+    return rule.event_pattern.matches_event(event)
+
+
 def send_to_targets(self, original_event, transform_input: bool = True) -> None:
-    if self.state != "ENABLED" or not self.event_pattern.matches_event(original_event):
+    if not rule_receives(self, original_event):
         return
     event = _aws_event(original_event)
     others = [t for t in self.targets if not _handled(t)]

@@ -12,10 +12,11 @@ import json
 import uuid
 from datetime import datetime, timezone
 
-from moto.events.models import events_backends
+
 from moto.guardduty import urls as gd_urls
 from moto.guardduty.responses import GuardDutyResponse
 
+from cloudtrail_records import service_event, to_default_bus
 from ext_guardduty import BadRequestException
 
 
@@ -54,10 +55,10 @@ def create_sample_findings(self):
         raise BadRequestException("The request is rejected because the input detectorId is not owned by the current account.")
     body = json.loads(self.body or "{}")
     types = body.get("findingTypes") or ["Policy:IAMUser/RootCredentialUsage"]
-    bus = events_backends[self.current_account][self.region]
     for finding_type in types:
         detail = _finding(self.current_account, self.region, detector_id, finding_type)
-        bus.put_events([{"Source": "aws.guardduty", "DetailType": "GuardDuty Finding", "Detail": json.dumps(detail)}])
+        # As the service itself: PutEvents refuses the reserved aws.* sources to callers (ext_cloudtrail_events.py).
+        to_default_bus(self.current_account, self.region, service_event(self.current_account, self.region, "aws.guardduty", "GuardDuty Finding", detail))
     return "{}"
 
 

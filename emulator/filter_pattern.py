@@ -135,6 +135,7 @@ class _Cmp:
             except re.error as e:
                 raise PatternError(f"Invalid metric filter pattern: bad regular expression {raw}: {e}")
             self.match = lambda s: self.regex.search(s) is not None
+            self.number = None  # a regex compares text only (without this, `_one` read an unset attribute and crashed)
             return
         text = json.loads(raw) if kind == "str" else raw
         self.number = _number(text) if kind == "bare" and "*" not in text else None

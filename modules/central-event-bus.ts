@@ -15,6 +15,7 @@ import { pageTransformer } from '../detections/page-format';
 import { policyJson } from '../policies/document';
 import { busPolicy } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { ruleStateFor } from '../detections/rule-state';
 
 export interface CentralEventBusProps {
   model: Model;
@@ -46,6 +47,7 @@ export class CentralEventBus extends Construct {
         eventBusName,
         description: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${model.playbooks.url(d.id)}`,
         eventPattern: JSON.stringify(d.event!.pattern),
+        state: ruleStateFor(d.event!.pattern),
       });
       new CloudwatchEventTarget(this, `${key}_target`, {
         rule: rule.name,

@@ -16,6 +16,7 @@ import { forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { rulesForRegion } from './event-rules';
 import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
+import { ruleStateFor } from '../detections/rule-state';
 
 export interface RootActivityForwardingProps {
   model: Model;
@@ -55,6 +56,7 @@ export class RootActivityForwarding extends Construct {
           name: detection.event!.ruleName,
           description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
           eventPattern: JSON.stringify(detection.event!.pattern),
+          state: ruleStateFor(detection.event!.pattern),
         });
         new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
           provider,
