@@ -35,7 +35,7 @@ test('a state bucket region in another partition is refused too', () => {
 
 test('a break-glass principal in another partition is refused, naming the field', () => {
   const problems = problemsOf((c) => (c.breakGlass.principals[0].arn = 'arn:aws-us-gov:iam::111111111111:user/breakglass-alice'));
-  expect(problems.join('\n')).toMatch(/breakGlass\.principals\[0\]\.arn: .* is not an IAM user or role ARN of the aws partition/);
+  expect(problems.join('\n')).toMatch(/breakGlass\.principals\[0\]\.arn: .* is an ARN of another partition/);
 });
 
 test('near miss: commercial regions pass, and every ARN of the resolved model is in the aws partition', () => {

@@ -10,7 +10,7 @@ export const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
 export const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
-const PRINCIPAL_ARN = /^arn:aws:(iam::\d{12}:(user|role)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const PRINCIPAL_ARN = /^arn:aws[\w-]*:(iam::\d{12}:(user|role)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
 const SLUG = /^[A-Za-z][A-Za-z0-9 _-]{0,63}$/;
 const MFA_DEVICE_ARN = /^arn:aws[\w-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@/-]+$/;
 const CLI_PROFILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -24,6 +24,7 @@ const accountId = z.string({ error: 'must be a 12-digit AWS account id in quotes
  * ARNs that name nothing. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
  */
 const OTHER_PARTITION_REGION = /^(us-gov-|cn-|us-iso|eu-iso)/;
+const OTHER_PARTITION_ARN = 'is an ARN of another partition (aws-us-gov, aws-cn, ISO): rootlock writes ARNs for the commercial aws partition only (arn:aws:...)';
 const region = z
   .string()
   .regex(REGION, 'is not an AWS region name such as "eu-west-1"')
@@ -101,7 +102,8 @@ const breakGlassPrincipal = z
   .strictObject({
     arn: z
       .string({ error: 'must be an IAM user ARN such as "arn:aws:iam::111111111111:user/breakglass-alice"' })
-      .regex(PRINCIPAL_ARN, 'is not an IAM user or role ARN of the aws partition (arn:aws:iam::...; a whole account or a wildcard is never allowed)')
+      .regex(PRINCIPAL_ARN, 'is not an IAM user or role ARN (a whole account or a wildcard is never allowed)')
+      .refine((arn) => !PRINCIPAL_ARN.test(arn) || arn.startsWith('arn:aws:'), { message: OTHER_PARTITION_ARN })
       .describe('IAM user ARN (an IAM role is accepted with a warning). Never a whole account, a wildcard, a session or an Identity Center role.'),
     mfaDeviceArn: z
       .string({ error: 'must be the ARN of the principal\'s MFA device such as "arn:aws:iam::111111111111:mfa/breakglass-alice"' })
