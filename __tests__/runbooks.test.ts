@@ -344,29 +344,45 @@ describe('the offline HTML copy, the quick cards and the preflight script', () =
     expect(html).not.toMatch(/href="[^"#:]+\.md/);
   });
 
-  it('the renderer is live: lists, tables, code with backticks, escapes and autolinks come out as HTML', () => {
+  it('the renderer is live (markdown-it): lists, tables, code with backticks, escapes, autolinks, anchors; raw HTML is escaped', () => {
     const { blocksToHtml } = require('../runbooks/html') as typeof import('../runbooks/html');
     const out = blocksToHtml(
-      ['# T', '', '1. one `a` and <x@example.com>', '', '   ````bash', '   echo ```', '   ````', '', '2. two \\<b\\>', '', '| A | B |', '| --- | --- |', '| `x \\| y` | **z** |'].join('\n'),
-      (h) => h,
+      [
+        '# T', '', '1. one `a` and <x@example.com>', '', '   ````bash', '   echo ```', '   ````', '', '2. two \\<b\\>', '', '| A | B |', '| --- | --- |', '| `x \\| y` | **z** |', '',
+        '<script>alert(1)</script>', '', 'see <img src=x> and [b](break-glass.md#x) <a id="here"></a>', '', '<!-- note -->',
+      ].join('\n'),
+      (h) => (h.startsWith('#') ? `#p--${h.slice(1)}` : h),
       (t) => t.toLowerCase(),
     );
-    expect(out).toBe(
-      [
-        '<h1 id="t">T</h1>',
-        '<ol>',
-        '<li>one <code>a</code> and <a href="mailto:x@example.com">x@example.com</a>',
-        '<pre><code class="language-bash">echo ```</code></pre></li>',
-        '<li>two &lt;b&gt;</li>',
-        '</ol>',
-        '<table>',
-        '<thead><tr><th>A</th><th>B</th></tr></thead>',
-        '<tbody>',
-        '<tr><td><code>x \\| y</code></td><td><strong>z</strong></td></tr>',
-        '</tbody>',
-        '</table>',
-      ].join('\n'),
-    );
+    expect(out.split('\n')).toEqual([
+      '<h1 id="t">T</h1>',
+      '<ol>',
+      '<li>',
+      '<p>one <code>a</code> and <a href="mailto:x@example.com">x@example.com</a></p>',
+      '<pre><code class="language-bash">echo ```',
+      '</code></pre>',
+      '</li>',
+      '<li>',
+      '<p>two &lt;b&gt;</p>',
+      '</li>',
+      '</ol>',
+      '<table>',
+      '<thead>',
+      '<tr>',
+      '<th>A</th>',
+      '<th>B</th>',
+      '</tr>',
+      '</thead>',
+      '<tbody>',
+      '<tr>',
+      '<td><code>x | y</code></td>',
+      '<td><strong>z</strong></td>',
+      '</tr>',
+      '</tbody>',
+      '</table>',
+      '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
+      '<p>see &lt;img src=x&gt; and <a href="break-glass.md#x">b</a> <a id="p--here"></a></p>',
+    ]);
   });
 
   it('the preflight script is valid bash, knows every principal and checks version, region, pager, STS endpoint and identity', () => {

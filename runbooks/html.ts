@@ -1,8 +1,11 @@
 /**
- * One self-contained HTML file of every runbook, for the offline copy kept outside AWS: a small renderer for exactly
- * the markdown subset the runbooks use (headings, paragraphs, nested lists, fenced code, tables, inline code, links,
- * autolinks, bold, backslash escapes, HTML comments and explicit `<a id>` anchors), with print CSS. Deterministic.
+ * One self-contained HTML file of every runbook, for the offline copy kept outside AWS: the markdown rendered by
+ * markdown-it (CommonMark plus GFM tables), heading anchors from runbooks/markdown.ts's `slug` (github-slugger: GitHub's
+ * own algorithm, so they are the anchors the markdown links to on GitHub), links rewritten to stay inside the file, print CSS. Raw HTML in the
+ * markdown is escaped, except the explicit `<a id="...">` anchors the runbooks write; HTML comments are dropped.
+ * Deterministic.
  */
+import MarkdownIt from 'markdown-it';
 import { slug } from './markdown';
 
 const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -10,163 +13,35 @@ const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 /** Where a link goes inside the single file: each runbook is a section whose id is its file name without `.md`. */
 export type LinkTarget = (href: string) => string;
 
-function inline(text: string, target: LinkTarget): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '`') {
-      const run = /^`+/.exec(text.slice(i))![0];
-      const close = text.indexOf(run, i + run.length);
-      if (close > 0) {
-        let body = text.slice(i + run.length, close);
-        if (body.startsWith(' ') && body.endsWith(' ') && body.trim()) body = body.slice(1, -1);
-        out += `<code>${esc(body)}</code>`;
-        i = close + run.length;
-        continue;
-      }
-    }
-    if (c === '\\' && i + 1 < text.length && /[\\`*_<>|[\]()#!-]/.test(text[i + 1])) {
-      out += esc(text[i + 1]);
-      i += 2;
-      continue;
-    }
-    if (c === '<') {
-      const auto = /^<((?:https?:\/\/|mailto:)[^\s<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>/.exec(text.slice(i));
-      if (auto) {
-        const href = auto[1].includes('@') && !auto[1].includes('://') ? `mailto:${auto[1]}` : auto[1];
-        out += `<a href="${esc(href)}">${esc(auto[1])}</a>`;
-        i += auto[0].length;
-        continue;
-      }
-      const anchor = /^<a id="([^"]+)"><\/a>/.exec(text.slice(i));
-      if (anchor) {
-        out += `<a id="${esc(target(`#${anchor[1]}`).slice(1))}"></a>`;
-        i += anchor[0].length;
-        continue;
-      }
-    }
-    if (c === '[') {
-      const m = /^\[((?:`[^`]*`|[^\]])+)\]\(([^)\s]+)\)/.exec(text.slice(i));
-      if (m) {
-        out += `<a href="${esc(target(m[2]))}">${inline(m[1], target)}</a>`;
-        i += m[0].length;
-        continue;
-      }
-    }
-    if (c === '*' && text.startsWith('**', i)) {
-      const close = text.indexOf('**', i + 2);
-      if (close > 0) {
-        out += `<strong>${inline(text.slice(i + 2, close), target)}</strong>`;
-        i = close + 2;
-        continue;
-      }
-    }
-    out += esc(c);
-    i++;
-  }
-  return out;
-}
+/** `<a id="x"></a>` as one block, or as its two inline halves inside a paragraph. */
+const ANCHOR = /^<a id="([^"]+)">(<\/a>)?$/;
+const ANCHOR_CLOSE = /^<\/a>$/;
+const COMMENT = /^<!--[\s\S]*?-->\s*$/;
 
-const LIST_ITEM = /^(\d+\. |- )/;
-const FENCE_OPEN = /^(`{3,})(\S*)\s*$/;
-
-function tableHtml(rows: string[], target: LinkTarget): string {
-  const cells = (line: string) => {
-    const parts: string[] = [];
-    let cur = '';
-    const body = line.trim().replace(/^\|/, '').replace(/\|$/, '');
-    for (let i = 0; i < body.length; i++) {
-      if (body[i] === '\\' && body[i + 1] === '|') {
-        cur += '\\|';
-        i++;
-      } else if (body[i] === '|') {
-        parts.push(cur.trim());
-        cur = '';
-      } else cur += body[i];
-    }
-    parts.push(cur.trim());
-    return parts;
-  };
-  const [head, , ...rest] = rows;
-  return [
-    '<table>',
-    `<thead><tr>${cells(head)
-      .map((c) => `<th>${inline(c, target)}</th>`)
-      .join('')}</tr></thead>`,
-    '<tbody>',
-    ...rest.map((r) => `<tr>${cells(r)
-      .map((c) => `<td>${inline(c, target)}</td>`)
-      .join('')}</tr>`),
-    '</tbody>',
-    '</table>',
-  ].join('\n');
-}
-
-/** Block-level markdown to HTML; `headingId` names each heading's anchor. */
+/** Block-level markdown to HTML; `headingId` names each heading's anchor, `target` rewrites every link. */
 export function blocksToHtml(markdown: string, target: LinkTarget, headingId: (text: string) => string): string {
-  const lines = markdown.split('\n');
-  const out: string[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    if (line.trim() === '') {
-      i++;
-      continue;
-    }
-    const fence = FENCE_OPEN.exec(line);
-    if (fence) {
-      const body: string[] = [];
-      i++;
-      while (i < lines.length && lines[i].trim() !== fence[1]) body.push(lines[i++]);
-      i++;
-      out.push(`<pre><code${fence[2] ? ` class="language-${esc(fence[2])}"` : ''}>${esc(body.join('\n'))}</code></pre>`);
-      continue;
-    }
-    if (line.startsWith('<!--')) {
-      while (i < lines.length && !lines[i].includes('-->')) i++;
-      i++;
-      continue;
-    }
-    const h = /^(#{1,6}) (.+)$/.exec(line);
-    if (h) {
-      out.push(`<h${h[1].length} id="${esc(headingId(h[2]))}">${inline(h[2], target)}</h${h[1].length}>`);
-      i++;
-      continue;
-    }
-    if (line.startsWith('|')) {
-      const rows: string[] = [];
-      while (i < lines.length && lines[i].startsWith('|')) rows.push(lines[i++]);
-      out.push(tableHtml(rows, target));
-      continue;
-    }
-    const item = LIST_ITEM.exec(line);
-    if (item) {
-      const ordered = item[1] !== '- ';
-      const items: string[] = [];
-      while (i < lines.length && LIST_ITEM.exec(lines[i]) && (LIST_ITEM.exec(lines[i])![1] !== '- ') === ordered) {
-        const width = LIST_ITEM.exec(lines[i])![1].length;
-        const body = [lines[i].slice(width)];
-        i++;
-        while (i < lines.length && (lines[i].trim() === '' || lines[i].startsWith(' '.repeat(width)))) {
-          if (lines[i].trim() === '' && i + 1 < lines.length && !lines[i + 1].startsWith(' '.repeat(width))) break;
-          body.push(lines[i].slice(Math.min(width, lines[i].length)));
-          i++;
-        }
-        while (i < lines.length && lines[i].trim() === '' && i + 1 < lines.length && LIST_ITEM.exec(lines[i + 1])) i++;
-        const inner = blocksToHtml(body.join('\n'), target, headingId);
-        items.push(`<li>${inner.replace(/^<p>([\s\S]*?)<\/p>(?=\n|$)/, '$1')}</li>`);
-      }
-      out.push(`<${ordered ? 'ol' : 'ul'}>\n${items.join('\n')}\n</${ordered ? 'ol' : 'ul'}>`);
-      continue;
-    }
-    const para: string[] = [];
-    while (i < lines.length && lines[i].trim() !== '' && !FENCE_OPEN.test(lines[i]) && !/^#{1,6} /.test(lines[i]) && !LIST_ITEM.test(lines[i]) && !lines[i].startsWith('|')) {
-      para.push(lines[i++]);
-    }
-    out.push(`<p>${inline(para.join(' '), target)}</p>`);
-  }
-  return out.join('\n');
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
+  const rules = md.renderer.rules;
+  rules.heading_open = (tokens, i, options, _env, self) => {
+    tokens[i].attrSet('id', headingId(tokens[i + 1].content));
+    return self.renderToken(tokens, i, options);
+  };
+  rules.link_open = (tokens, i, options, _env, self) => {
+    tokens[i].attrSet('href', target(tokens[i].attrGet('href') ?? ''));
+    return self.renderToken(tokens, i, options);
+  };
+  const rawHtml = (content: string): string => {
+    const anchor = ANCHOR.exec(content.trim());
+    if (anchor) return `<a id="${esc(target(`#${anchor[1]}`).slice(1))}">${anchor[2] ?? ''}`;
+    if (ANCHOR_CLOSE.test(content.trim())) return '</a>';
+    return COMMENT.test(content) ? '' : esc(content);
+  };
+  rules.html_inline = (tokens, i) => rawHtml(tokens[i].content);
+  rules.html_block = (tokens, i) => {
+    const html = rawHtml(tokens[i].content);
+    return html ? `<p>${html.trimEnd()}</p>\n` : '';
+  };
+  return md.render(markdown).trimEnd();
 }
 
 const CSS = `body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.45;color:#111}

@@ -39,7 +39,7 @@ export const LAYERS: Record<string, Layer> = {
   'stacks/': { imports: ['config/', 'modules/'], packages: [...CDKTF], why: 'stacks only compose modules' },
   'runbooks/': {
     imports: ['config/', 'detections/', 'policies/', 'audit/', 'drill/'],
-    packages: ['fs', 'path'],
+    packages: ['fs', 'path', 'markdown-it', 'github-slugger'],
     why: 'renderers read the model (and the audit checks and drill paths they document); they never call AWS',
   },
   'review/': { imports: ['config/', 'detections/', 'policies/', 'cli/'], packages: ['fs', 'path'], why: 'the plan review is a pure reading of Terraform plans' },
