@@ -204,9 +204,10 @@ def rule_receives(rule, event: Dict[str, Any]) -> bool:
     return rule.event_pattern.matches_event(event)
 
 
-def send_to_targets(self, original_event, transform_input: bool = True) -> None:
+def send_to_targets(self, original_event, transform_input: bool = True) -> bool:
+    """Delivers to every target when the rule receives the event; True when it did (moto's callers ignore it)."""
     if not rule_receives(self, original_event):
-        return
+        return False
     event = _aws_event(original_event)
     others = [t for t in self.targets if not _handled(t)]
     for target in [t for t in self.targets if _handled(t)]:
@@ -223,6 +224,7 @@ def send_to_targets(self, original_event, transform_input: bool = True) -> None:
             _original_send_to_targets(self, original_event, transform_input)
         finally:
             self.targets = handled
+    return True
 
 
 def install() -> None:
