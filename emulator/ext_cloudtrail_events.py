@@ -18,6 +18,7 @@ Here, as in AWS:
   service the emulator does not run on the default bus. Both answer `{"rules": [...], "logGroups": [...]}`: where it went.
 """
 import json
+import os
 import re
 import threading
 import uuid
@@ -165,7 +166,9 @@ def _record_call(handler, result) -> None:
 
 def _call_action(self):
     result = _original_call_action(self)
-    if getattr(_local, "busy", False):  # a delivery's own internal calls are not API calls
+    if getattr(_local, "busy", False) or os.environ.get("ROOTLOCK_EMULATOR_CLOUDTRAIL") == "0":
+        # A delivery's own internal calls are not API calls; `0` turns recording off (diagnosis and timing only:
+        # without it nothing a call does reaches a rule or a trail, unlike AWS).
         return result
     _local.busy = True
     try:

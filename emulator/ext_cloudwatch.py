@@ -7,8 +7,15 @@ that metric (namespace, name, same dimensions), modelled on "Using Amazon CloudW
 * Evaluation happens when data arrives, not on a timer. The window is the last EvaluationPeriods periods of Period
   seconds ending now; each period's datapoints are aggregated with the alarm's Statistic (Sum, Average, Minimum,
   Maximum, SampleCount); the alarm is breaching when at least DatapointsToAlarm (default EvaluationPeriods) periods
-  compare true with the ComparisonOperator. Periods without data are not breaching (treatMissingData notBreaching,
-  rootlock's setting); extended statistics and metric-math alarms are not evaluated.
+  compare true with the ComparisonOperator. Only datapoints of the alarm's Unit count when it names one. Periods
+  without data follow TreatMissingData: notBreaching (good), breaching (bad), ignore (the state is kept), missing
+  (default: a window with no data at all is INSUFFICIENT_DATA). Alarms start in INSUFFICIENT_DATA ("Unchecked:
+  Initial alarm creation"); updating an alarm keeps its state, as AWS does. Extended statistics and metric-math
+  alarms are not evaluated.
+* Every state change is an AWS service event `CloudWatch Alarm State Change` (source aws.cloudwatch; detail alarmName,
+  state, previousState, configuration) on the default bus of the alarm's account and region, whatever its actions
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html), and an entry of
+  DescribeAlarmHistory (StateUpdate; Action for a failed action).
 * An alarm in ALARM whose window had emptied before the new data arrived first returns to OK (AWS would have done so
   at its next evaluation), so each new burst is a new OK -> ALARM transition and notifies again, as in AWS. Reading
   alarms (DescribeAlarms) re-evaluates those in ALARM the same way, so a reader sees the alarm back in OK once its
@@ -27,6 +34,7 @@ from moto.cloudwatch import models as cw_models
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.utils import utcnow
 
+from alarm_lifecycle import install_alarm_lifecycle, record_history, state_change_event
 from ext_events_delivery import DeliveryFailure, publish_checked
 
 FAILURES: List[Dict[str, str]] = []
@@ -62,22 +70,46 @@ def _statistic(name: str, values: List[float]) -> float:
     return float(len(values))
 
 
-def _breaching_periods(backend, alarm, end: datetime, exclude: set) -> List[float]:
-    """Aggregated values of the breaching periods in the window ending at `end`."""
+def _period_values(backend, alarm, end: datetime, exclude: set) -> List[Any]:
+    """The aggregated value of each period of the window ending at `end`, newest first; None for a period without data."""
     dims = [{"Name": d.name, "Value": d.value} for d in alarm.dimensions]
     data = [d for d in backend.metric_data if id(d) not in exclude and d.filter(alarm.namespace, alarm.metric_name, dims)
-            and len(d.dimensions) == len(dims)]
-    compare = COMPARE.get(alarm.comparison_operator)
-    if compare is None or not alarm.statistic:
-        return []
-    breaching = []
+            and len(d.dimensions) == len(dims) and (not alarm.unit or getattr(d, "unit", None) == alarm.unit)]
+    out: List[Any] = []
     for i in range(int(alarm.evaluation_periods)):
         stop = end - timedelta(seconds=i * int(alarm.period))
         start = stop - timedelta(seconds=int(alarm.period))
         values = [v for d in data if start < _aware(d.timestamp) <= stop for v in _values(d)]
-        if values and compare(_statistic(alarm.statistic, values), float(alarm.threshold)):
-            breaching.append(_statistic(alarm.statistic, values))
-    return breaching
+        out.append(_statistic(alarm.statistic, values) if values else None)
+    return out
+
+
+def _breaching_periods(backend, alarm, end: datetime, exclude: set) -> List[float]:
+    """Aggregated values of the breaching periods (with data) in the window ending at `end`."""
+    compare = COMPARE.get(alarm.comparison_operator)
+    if compare is None or not alarm.statistic:
+        return []
+    return [v for v in _period_values(backend, alarm, end, exclude) if v is not None and compare(v, float(alarm.threshold))]
+
+
+def _state_for(backend, alarm, end: datetime, exclude: set):
+    """(state, reason) the alarm evaluates to, or None to keep its state (TreatMissingData ignore, or no metric)."""
+    compare = COMPARE.get(alarm.comparison_operator)
+    if compare is None or not alarm.statistic or not alarm.metric_name:
+        return None
+    values = _period_values(backend, alarm, end, exclude)
+    treat = alarm.treat_missing_data or "missing"
+    needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
+    if all(v is None for v in values):
+        return {"notBreaching": ("OK", "Threshold Crossed: no datapoints were received: treated as not breaching."),
+                "breaching": ("ALARM", "Threshold Crossed: no datapoints were received: treated as breaching."),
+                "missing": ("INSUFFICIENT_DATA", "Insufficient Data: no datapoints were received.")}.get(treat)
+    breaching = [v for v in values if v is not None and compare(v, float(alarm.threshold))]
+    count = len(breaching) + (sum(1 for v in values if v is None) if treat == "breaching" else 0)
+    if count >= needed:
+        shown = ", ".join(str(v) for v in breaching)
+        return "ALARM", f"Threshold Crossed: {len(breaching)} datapoint(s) [{shown}] crossed the threshold ({float(alarm.threshold)})."
+    return "OK", "Threshold Crossed: no datapoints were breaching the threshold."
 
 
 def _notification(alarm, account_id: str, old_state: str, reason: str) -> str:
@@ -107,8 +139,10 @@ def _notification(alarm, account_id: str, old_state: str, reason: str) -> str:
 
 
 def _transition(backend, alarm, state: str, reason: str) -> None:
-    old = alarm.state_value
+    old, old_reason, old_time = alarm.state_value, alarm.state_reason, _aware(alarm.state_updated_timestamp)
     alarm.update_state(reason, json.dumps({"version": "1.0"}), state)
+    record_history(alarm, "StateUpdate", f"Alarm updated from {old} to {state}", {"oldState": {"stateValue": old}, "newState": {"stateValue": state, "stateReason": reason}})
+    state_change_event(backend, alarm, (old, old_reason, old_time))
     actions = {"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions}.get(state, alarm.insufficient_data_actions)
     if not alarm.actions_enabled:
         return
@@ -122,20 +156,22 @@ def _transition(backend, alarm, state: str, reason: str) -> None:
         except DeliveryFailure as failure:
             FAILURES.append({"alarm": alarm.alarm_arn, "action": action, "code": failure.code, "message": failure.message})
             alarm.history.append(("Action", f"Failed to execute action {action}: {failure.message}", "{}", state, utcnow()))
+            record_history(alarm, "Action", f"Failed to execute action {action}", {"actionState": "Failed", "error": failure.message})
+
+
+def evaluate_alarm(backend, alarm, now: datetime, new_data: set) -> None:
+    """As AWS's periodic evaluation would have left it before the new data (window without it), then with it."""
+    for exclude in (new_data, set()) if new_data else (set(),):
+        target = _state_for(backend, alarm, now, exclude)
+        if target is not None and target[0] != alarm.state_value:
+            _transition(backend, alarm, target[0], target[1])
 
 
 def evaluate(backend, namespace: str, names: set, new_data: set) -> None:
     now = datetime.now(timezone.utc)
     for alarm in list(backend.alarms.values()):
-        if alarm.namespace != namespace or alarm.metric_name not in names:
-            continue
-        needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
-        if alarm.state_value == "ALARM" and len(_breaching_periods(backend, alarm, now, new_data)) < needed:
-            _transition(backend, alarm, "OK", "Threshold Crossed: no datapoints were breaching the threshold.")
-        breaching = _breaching_periods(backend, alarm, now, set())
-        if len(breaching) >= needed and alarm.state_value != "ALARM":
-            shown = ", ".join(str(v) for v in breaching)
-            _transition(backend, alarm, "ALARM", f"Threshold Crossed: {len(breaching)} datapoint(s) [{shown}] crossed the threshold ({float(alarm.threshold)}).")
+        if alarm.namespace == namespace and alarm.metric_name in names:
+            evaluate_alarm(backend, alarm, now, new_data)
 
 
 def put_metric_data(self, namespace: str, metric_data: List[Dict[str, Any]]) -> None:
@@ -146,15 +182,15 @@ def put_metric_data(self, namespace: str, metric_data: List[Dict[str, Any]]) -> 
 
 
 def describe_alarms(self):
+    """Reading alarms stands in for AWS's periodic evaluation (no timer here)."""
     backend = self.cloudwatch_backend
     now = datetime.now(timezone.utc)
     for alarm in list(backend.alarms.values()):
-        needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
-        if alarm.state_value == "ALARM" and alarm.metric_name and len(_breaching_periods(backend, alarm, now, set())) < needed:
-            _transition(backend, alarm, "OK", "Threshold Crossed: no datapoints were breaching the threshold.")
+        evaluate_alarm(backend, alarm, now, set())
     return _original_describe_alarms(self)
 
 
 def install() -> None:
     cw_models.CloudWatchBackend.put_metric_data = put_metric_data
     CloudWatchResponse.describe_alarms = describe_alarms
+    install_alarm_lifecycle()

@@ -38,6 +38,7 @@ from cloudtrail_records import is_read_only_management_event
 from common import org_context, split_arn
 from delivery_policy import check, check_delivery, identity_refusal
 from input_transformer import target_input
+from service_metrics import rule_metric
 
 FAILURES: List[Dict[str, str]] = []
 HANDLED = ("sns", "sqs")
@@ -155,19 +156,21 @@ def _deliver(rule, target: Dict[str, Any], event: Dict[str, Any]) -> None:
         _send_to_sqs(target["Arn"], target_input(target, event, rule.arn, rule.name), "events.amazonaws.com", values)
 
 
-def _dead_letter(rule, target: Dict[str, Any], event: Dict[str, Any], failure: DeliveryFailure) -> None:
+def _dead_letter(rule, target: Dict[str, Any], event: Dict[str, Any], failure: DeliveryFailure) -> bool:
     FAILURES.append({"rule": rule.arn, "target": target["Arn"], "code": failure.code, "message": failure.message})
     dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
     if not dlq:
-        return
+        return False
     attrs = {k: {"DataType": "String", "StringValue": v} for k, v in
              {"RULE_ARN": rule.arn, "TARGET_ARN": target["Arn"], "ERROR_CODE": aws_error_code(failure.code),
               "ERROR_MESSAGE": f"{failure.code}: {failure.message}"[:1000], "RETRY_ATTEMPTS": "0"}.items()}
     try:
         values = {"aws:SourceAccount": rule.account_id, "aws:SourceArn": rule.arn, "aws:SourceOrgID": _org_id(rule.account_id)}
         _send_to_sqs(dlq, json.dumps(event), "events.amazonaws.com", values, attrs)
+        return True
     except DeliveryFailure as e:
         FAILURES.append({"rule": rule.arn, "target": dlq, "code": e.code, "message": f"dead-letter queue: {e.message}"})
+        return False
 
 
 # The dead-letter ERROR_CODE values AWS sends for the failures the emulator models (none of them is retried).
@@ -201,22 +204,27 @@ def rule_receives(rule, event: Dict[str, Any]) -> bool:
     return rule.event_pattern.matches_event(event)
 
 
-def send_to_targets(self, original_event, transform_input: bool = True) -> None:
+def send_to_targets(self, original_event, transform_input: bool = True) -> bool:
+    """Delivers to every target when the rule receives the event; True when it did (moto's callers ignore it)."""
     if not rule_receives(self, original_event):
-        return
+        return False
     event = _aws_event(original_event)
     others = [t for t in self.targets if not _handled(t)]
     for target in [t for t in self.targets if _handled(t)]:
         try:
             _deliver(self, target, event)
+            rule_metric(self, "Invocations")
         except DeliveryFailure as failure:
-            _dead_letter(self, target, event, failure)
+            rule_metric(self, "FailedInvocations")
+            if _dead_letter(self, target, event, failure):
+                rule_metric(self, "InvocationsSentToDLQ")
     if others:
         handled, self.targets = self.targets, others
         try:
             _original_send_to_targets(self, original_event, transform_input)
         finally:
             self.targets = handled
+    return True
 
 
 def install() -> None:
