@@ -295,8 +295,8 @@ export function resolveModel(config: RootlockConfig): Model {
     trust: resolveTrust(org),
   };
   model.placement = resolvePlacement(model, config);
-  const { breakGlass, monitoring, pipeline, compliance, scps } = model;
-  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps });
+  const { breakGlass, monitoring, pipeline, compliance, scps, trust } = model;
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, trust });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,
