@@ -112,7 +112,7 @@ function providerRole(stack: TerraformStack, props: RootlockStackProps, name: st
   new TerraformVariable(stack, variable, {
     type: 'string',
     default: props.deployRoleArn ? trust.deploymentRoleName : '',
-    description: `Role the providers assume in account ${props.accountId}: the deployment role to deploy, ${trust.jobRoles.plan.name} for a plan${props.deployRoleArn ? '' : '; empty: the caller\'s own credentials'}.`,
+    description: `Role the providers assume in account ${props.accountId}: the deployment role to deploy (${props.deployRoleArn ?? 'default empty: the caller\'s own credentials'}), ${trust.jobRoles.plan.name} for a plan.`,
   });
   const session = (role: string) => ({
     roleArn: iamRoleArn(props.accountId, `\${${role}}`),
