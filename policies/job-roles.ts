@@ -9,7 +9,10 @@ import type { Job } from '../config/model-trust';
 import { awsManagedPolicyArn, formatArn, iamRoleArn, rootUserArn, s3BucketArn, sqsQueueArn } from '../config/arn';
 import { policy, PolicyDocument, Statement } from './document';
 
-/** The read actions a refresh of every resource type rootlock deploys needs; never object or message contents. */
+/**
+ * The read actions a refresh of every resource type rootlock deploys needs (Get/List/Describe of its services, all Read
+ * or List in the IAM action catalogue: policies-job-roles.test.ts), never S3 object, SQS message or log event contents.
+ */
 export const REFRESH_READ_ACTIONS = [
   'cloudtrail:Describe*',
   'cloudtrail:Get*',
@@ -18,22 +21,20 @@ export const REFRESH_READ_ACTIONS = [
   'cloudwatch:GetMetricData',
   'cloudwatch:List*',
   'config:Describe*',
-  'config:GetOrganizationConfigRuleDetailedStatus',
+  'config:Get*',
   'config:List*',
   'events:Describe*',
   'events:List*',
   'guardduty:Describe*',
-  'guardduty:GetDetector',
-  'guardduty:GetAdministratorAccount',
-  'guardduty:GetMasterAccount',
+  'guardduty:Get*',
   'guardduty:List*',
   'iam:Get*',
   'iam:List*',
   'kms:Describe*',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
+  'kms:Get*',
   'kms:List*',
   'logs:Describe*',
+  'logs:GetDataProtectionPolicy',
   'logs:ListTagsForResource',
   'logs:ListTagsLogGroup',
   'organizations:Describe*',
