@@ -37,6 +37,8 @@ export interface TrustModel {
    * management stack: empty, the caller's own credentials). A PR plan sets `TF_VAR_rootlock_role_name=rootlock-plan`.
    */
   providerRoleVariable: string;
+  /** The ARN of a job's role in one account (audit and drill assume these, never the deployment role). */
+  jobRoleArn(job: Job, accountId: string): string;
   /** The RCPs rootlock attaches at the organization root (never reaching the management account's resources). */
   rcps: { deploymentRole: string; perimeter: string; trailBucket: string };
 }
@@ -62,6 +64,7 @@ export function resolveTrust(org: RootlockConfig['organization']): TrustModel {
     deployPrincipals: [...new Set(org.deploymentRoleTrustedBy)].sort(),
     jobRoles,
     providerRoleVariable: 'rootlock_role_name',
+    jobRoleArn: (job, accountId) => iamRoleArn(accountId, JOB_ROLE_NAMES[job]),
     rcps: { deploymentRole: prefixed('deployment-role-perimeter'), perimeter: prefixed('resource-perimeter'), trailBucket: prefixed('trail-log-retention') },
   };
 }
