@@ -108,7 +108,9 @@ export function auditRolePolicy(model: Model): PolicyDocument {
       Sid: 'AuditRootCredentialsOnly',
       Effect: 'Allow',
       Action: 'sts:AssumeRoot',
-      Resource: rootUserArn('*'),
+      // "*": IAM refuses `arn:aws:iam::*:root` as a policy resource (MalformedPolicyDocument); the task policy condition
+      // is what limits it, and only the management account or IAM's delegated administrator can call AssumeRoot.
+      Resource: '*',
       Condition: { StringEquals: { 'sts:TaskPolicyArn': AUDIT_ROOT_TASK_POLICY_ARN } },
     },
   );
