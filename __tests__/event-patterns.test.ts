@@ -105,6 +105,10 @@ const EXPECTED: Record<string, string[]> = {
   'org-detach-policy-ou': ['org-policy-attachment-changed'],
   // A policy on one account changes only that account: not the root/OU detection.
   'org-attach-policy-account': [],
+  // The deployment role outside a deploy: no source identity, or another one; a deploy session never pages.
+  'deployment-role-assumed-by-admin': ['deployment-role-outside-deploy'],
+  'deployment-role-assumed-with-borrowed-name': ['deployment-role-outside-deploy'],
+  'deployment-role-deploy-session': [],
 };
 
 describe('event pattern fixtures', () => {

@@ -184,7 +184,7 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
 
   it('keeps TAG_POLICY enabled and its policy attached', async () => {
     const root = (await org.send(new ListRootsCommand({}))).Roots![0];
-    expect(root.PolicyTypes!.filter((t) => t.Status === 'ENABLED').map((t) => t.Type).sort()).toEqual(['SERVICE_CONTROL_POLICY', 'TAG_POLICY']);
+    expect(root.PolicyTypes!.filter((t) => t.Status === 'ENABLED').map((t) => t.Type).sort()).toEqual(['RESOURCE_CONTROL_POLICY', 'SERVICE_CONTROL_POLICY', 'TAG_POLICY']);
     const tags = (await org.send(new ListPoliciesForTargetCommand({ TargetId: ids.root, Filter: 'TAG_POLICY' }))).Policies!.map((p) => p.Id);
     expect(tags).toEqual([ids.tagPolicy]);
   });

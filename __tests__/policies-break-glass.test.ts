@@ -12,6 +12,7 @@ import { resolveModel, Model } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { policyJson, PolicyDocument } from '../policies/document';
 import { Decision, parsePolicy, simulate } from './support/iam';
+import { exampleModel } from './support/example';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'example-org.yaml');
 const model: Model = resolveModel(loadConfigFile(EXAMPLE));
@@ -49,6 +50,8 @@ async function ask(a: Ask): Promise<{ decision: Decision; deciding: string[] }> 
     'aws:PrincipalAccount': acct,
     'aws:SecureTransport': 'true',
   };
+  // AWS sends aws:username for IAM users only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-username).
+  if (/:user\//.test(a.principal)) context['aws:username'] = a.principal.split('/').pop()!;
   if (a.mfa) {
     context['aws:MultiFactorAuthPresent'] = a.mfa.present;
     if (a.mfa.age !== undefined) context['aws:MultiFactorAuthAge'] = String(a.mfa.age);
@@ -78,38 +81,38 @@ describe('break-glass trust policy: who may assume the role', () => {
     ['bob into a member account (cross-account)', BOB, MEMBER_ROLE],
     ['alice into the management account (same account)', ALICE, MGMT_ROLE],
   ])('allows %s with MFA younger than the limit and a source identity', async (_what, principal, role) => {
-    const r = await ask({ principal, role, mfa: fresh, sourceIdentity: 'alice@example.com' });
+    const r = await ask({ principal, role, mfa: fresh, sourceIdentity: principal.split('/').pop() });
     expect(r.decision).toBe('Allowed');
     expect(r.deciding).toContain('AllowNamedPrincipalsWithFreshMfaAndSourceIdentity');
   });
 
   it('allows sts:SetSourceIdentity (the session tag AssumeRole needs) under the same conditions', async () => {
-    expect((await ask({ principal: ALICE, action: 'sts:SetSourceIdentity', mfa: fresh, sourceIdentity: 'alice@example.com' })).decision).toBe('Allowed');
+    expect((await ask({ principal: ALICE, action: 'sts:SetSourceIdentity', mfa: fresh, sourceIdentity: 'breakglass-alice' })).decision).toBe('Allowed');
   });
 
   it('allows MFA one second younger than breakGlass.mfaMaxAgeSeconds', async () => {
-    expect((await ask({ principal: ALICE, mfa: { present: 'true', age: MAX - 1 }, sourceIdentity: 'alice' })).decision).toBe('Allowed');
+    expect((await ask({ principal: ALICE, mfa: { present: 'true', age: MAX - 1 }, sourceIdentity: 'breakglass-alice' })).decision).toBe('Allowed');
   });
 
   it('denies without MFA (no MFA keys in the request at all)', async () => {
-    expect(await ask({ principal: ALICE, sourceIdentity: 'alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyWithoutMfa'] });
+    expect(await ask({ principal: ALICE, sourceIdentity: 'breakglass-alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyWithoutMfa'] });
   });
 
   it('denies with aws:MultiFactorAuthPresent = false', async () => {
-    expect(await ask({ principal: ALICE, mfa: { present: 'false' }, sourceIdentity: 'alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyWithoutMfa'] });
+    expect(await ask({ principal: ALICE, mfa: { present: 'false' }, sourceIdentity: 'breakglass-alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyWithoutMfa'] });
   });
 
   it('denies sts:SetSourceIdentity without MFA too', async () => {
-    expect((await ask({ principal: ALICE, action: 'sts:SetSourceIdentity', sourceIdentity: 'alice' })).decision).toBe('ExplicitlyDenied');
+    expect((await ask({ principal: ALICE, action: 'sts:SetSourceIdentity', sourceIdentity: 'breakglass-alice' })).decision).toBe('ExplicitlyDenied');
   });
 
   it('denies MFA exactly breakGlass.mfaMaxAgeSeconds old', async () => {
-    expect(await ask({ principal: ALICE, mfa: { present: 'true', age: MAX }, sourceIdentity: 'alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyStaleMfa'] });
+    expect(await ask({ principal: ALICE, mfa: { present: 'true', age: MAX }, sourceIdentity: 'breakglass-alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyStaleMfa'] });
   });
 
   it('denies MFA older than breakGlass.mfaMaxAgeSeconds', async () => {
-    expect(await ask({ principal: ALICE, mfa: { present: 'true', age: MAX + 1 }, sourceIdentity: 'alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyStaleMfa'] });
-    expect((await ask({ principal: ALICE, mfa: { present: 'true', age: 86400 }, sourceIdentity: 'alice' })).decision).toBe('ExplicitlyDenied');
+    expect(await ask({ principal: ALICE, mfa: { present: 'true', age: MAX + 1 }, sourceIdentity: 'breakglass-alice' })).toEqual({ decision: 'ExplicitlyDenied', deciding: ['DenyStaleMfa'] });
+    expect((await ask({ principal: ALICE, mfa: { present: 'true', age: 86400 }, sourceIdentity: 'breakglass-alice' })).decision).toBe('ExplicitlyDenied');
   });
 
   it('denies without a source identity', async () => {
@@ -123,12 +126,12 @@ describe('break-glass trust policy: who may assume the role', () => {
   });
 
   it('denies a principal of another account that reuses a named user\'s name', async () => {
-    const r = await ask({ principal: 'arn:aws:iam::999999999999:user/breakglass-alice', mfa: fresh, sourceIdentity: 'alice' });
+    const r = await ask({ principal: 'arn:aws:iam::999999999999:user/breakglass-alice', mfa: fresh, sourceIdentity: 'breakglass-alice' });
     expect(r.decision).toBe('ImplicitlyDenied');
   });
 
   it('denies a member account\'s own principals', async () => {
-    const r = await ask({ principal: 'arn:aws:iam::444444444444:user/breakglass-alice', mfa: fresh, sourceIdentity: 'alice' });
+    const r = await ask({ principal: 'arn:aws:iam::444444444444:user/breakglass-alice', mfa: fresh, sourceIdentity: 'breakglass-alice' });
     expect(r.decision).toBe('ImplicitlyDenied');
   });
 
@@ -140,7 +143,7 @@ describe('break-glass trust policy: who may assume the role', () => {
   });
 
   it('denies a session of a role that shares a named user\'s name', async () => {
-    const r = await ask({ principal: `arn:aws:sts::${MGMT}:assumed-role/breakglass-alice/alice`, mfa: fresh, sourceIdentity: 'alice' });
+    const r = await ask({ principal: `arn:aws:sts::${MGMT}:assumed-role/breakglass-alice/alice`, mfa: fresh, sourceIdentity: 'breakglass-alice' });
     expect(r.decision).toBe('ImplicitlyDenied');
   });
 });
@@ -187,7 +190,7 @@ describe('break-glass trust policy: MFA age around the boundary (property-based)
   it('allows every age below breakGlass.mfaMaxAgeSeconds and explicitly denies every age at or above it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.integer({ min: 0, max: MAX - 1 }), fc.integer({ min: MAX - 3, max: MAX + 3 }), fc.integer({ min: MAX, max: 10_000_000 })), async (age) => {
-        const r = await ask({ principal: BOB, mfa: { present: 'true', age }, sourceIdentity: 'bob' });
+        const r = await ask({ principal: BOB, mfa: { present: 'true', age }, sourceIdentity: 'breakglass-bob' });
         expect(r.decision).toBe(age < MAX ? 'Allowed' : 'ExplicitlyDenied');
       }),
       { numRuns: 150 },
@@ -200,10 +203,49 @@ describe('break-glass trust policy: MFA age around the boundary (property-based)
       fc.asyncProperty(fc.integer({ min: 1, max: 3600 }), fc.integer({ min: -2, max: 2 }), async (limit, delta) => {
         const age = Math.max(0, limit + delta);
         const m = resolveModel(validateConfig({ ...raw, breakGlass: { ...raw.breakGlass, mfaMaxAgeSeconds: limit } }));
-        const r = await ask({ principal: ALICE, mfa: { present: 'true', age }, sourceIdentity: 'alice', m });
+        const r = await ask({ principal: ALICE, mfa: { present: 'true', age }, sourceIdentity: 'breakglass-alice', m });
         expect(r.decision).toBe(age < limit ? 'Allowed' : 'ExplicitlyDenied');
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('break-glass trust policy: a session is attributed to the person who took it', () => {
+  it('refuses bob setting alice\'s name as his source identity, or any name but his own', async () => {
+    expect((await ask({ principal: BOB, mfa: fresh, sourceIdentity: 'breakglass-alice' })).decision).toBe('ImplicitlyDenied');
+    expect((await ask({ principal: BOB, mfa: fresh, sourceIdentity: 'oncall' })).decision).toBe('ImplicitlyDenied');
+    expect((await ask({ principal: BOB, mfa: fresh, sourceIdentity: 'breakglass-bob' })).decision).toBe('Allowed');
+  });
+
+  it('binds sts:SourceIdentity to ${aws:username} in the Allow, for IAM user principals', () => {
+    const allow = trust().Statement.find((s) => s.Sid === 'AllowNamedPrincipalsWithFreshMfaAndSourceIdentity')!;
+    expect(allow.Condition!.StringEquals).toEqual({ 'sts:SourceIdentity': '${aws:username}' });
+  });
+
+  it('a role principal must arrive with a source identity set upstream (aws:SourceIdentity), which STS will not let it change', async () => {
+    const ROLE = 'arn:aws:iam::111111111111:role/breakglass-oncall';
+    const m = exampleModel((c) => {
+      c.breakGlass.principals = [ROLE, `${ROLE}-2`].map((arn, i) => ({ ...c.breakGlass.principals[i], arn }));
+    });
+    const base = { principal: ROLE, mfa: fresh, m, policy: breakGlassTrustPolicy(m) };
+    expect((await ask({ ...base, sourceIdentity: 'anyone' })).decision).toBe('ImplicitlyDenied');
+    const upstream = await simulate({
+      trustPolicy: breakGlassTrustPolicy(m),
+      identityPolicies: [callerPolicy(m)],
+      principal: ROLE,
+      action: 'sts:AssumeRole',
+      resource: m.members[0].breakGlassRoleArn,
+      context: {
+        'aws:PrincipalArn': ROLE,
+        'aws:PrincipalAccount': '111111111111',
+        'aws:SecureTransport': 'true',
+        'aws:MultiFactorAuthPresent': 'true',
+        'aws:MultiFactorAuthAge': '60',
+        'aws:SourceIdentity': 'alice@example.com',
+        'sts:SourceIdentity': 'alice@example.com',
+      },
+    });
+    expect(upstream.decision).toBe('Allowed');
   });
 });

@@ -8,6 +8,8 @@ import type { RootlockConfig } from './schema';
 import type { Model, ResolvedOu } from './model';
 
 export const REQUIRED_POLICY_TYPE = 'SERVICE_CONTROL_POLICY';
+/** The RCPs of the trust model (config/model-trust.ts) need their type enabled on the root. */
+export const RCP_POLICY_TYPE = 'RESOURCE_CONTROL_POLICY';
 
 /** Text of the guard's messages; the tests and the README quote it. */
 export const GUARD_TEXT = {
@@ -88,6 +90,6 @@ export function resolvePlacement(model: Pick<Model, 'ous' | 'scps' | 'members' |
     accounts,
     unmanaged,
     knownAccountIds: [model.management.id, ...accounts.map((a) => a.id), ...unmanaged.map((u) => u.id)].sort(),
-    policyTypes: [...new Set([REQUIRED_POLICY_TYPE, ...config.organization.keepPolicyTypes])].sort(),
+    policyTypes: [...new Set([REQUIRED_POLICY_TYPE, RCP_POLICY_TYPE, ...config.organization.keepPolicyTypes])].sort(),
   };
 }

@@ -11,6 +11,7 @@ import { Protection, resolveProtection } from './model-protection';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
+import { resolveTrust, TrustModel } from './model-trust';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
@@ -129,6 +130,8 @@ export interface Model {
   /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
   people: ResolvedPeople;
   stackNames: { management: string; security: string; configRules: string };
+  /** Who may use which role: deploy principals, the per-job roles, the RCPs (config/model-trust.ts). */
+  trust: TrustModel;
 }
 
 /** @deprecated name kept for readers of the model: the ARN formatter's `iamRoleArn`. */
@@ -289,10 +292,11 @@ export function resolveModel(config: RootlockConfig): Model {
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
+    trust: resolveTrust(org),
   };
   model.placement = resolvePlacement(model, config);
-  const { breakGlass, monitoring, pipeline, compliance, scps } = model;
-  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps });
+  const { breakGlass, monitoring, pipeline, compliance, scps, trust } = model;
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, trust });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,

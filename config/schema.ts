@@ -83,6 +83,16 @@ const organization = z
       .describe(
         'Who can assume the deployment role (the principals of its trust policy), written into the runbooks: whoever can assume it can change the alarm pipeline. List only the deploy pipeline.',
       ),
+    jobRoleTrustedBy: z
+      .strictObject({
+        plan: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]),
+        audit: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]),
+        drill: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]),
+      })
+      .default({ plan: [], audit: [], drill: [] })
+      .describe(
+        'Who may assume the job roles rootlock creates in every account (rootlock-plan, rootlock-audit, rootlock-drill): the CI role of each job. None of them is exempt from the monitoring-protection SCPs.',
+      ),
   })
   .describe('The organization and its management account.');
 

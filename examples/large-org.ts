@@ -9,7 +9,7 @@ export function largeOrgConfig(accountCount = 1000, ouCount = 100): ConfigInput 
     ou: ous[i % ouCount].name,
   }));
   return {
-    organization: { managementAccountId: '111111111111', homeRegion: 'eu-west-1' },
+    organization: { managementAccountId: '111111111111', homeRegion: 'eu-west-1', deploymentRoleTrustedBy: ['arn:aws:iam::111111111111:role/rootlock-deployer-ci'] },
     securityAccount: accounts[0].name,
     organizationalUnits: ous,
     accounts,

@@ -5,7 +5,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AccountTarget, Model } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
-import { policyJson } from '../policies/document';
+import { policyJson, terraformLiteral } from '../policies/document';
 import { PURPOSES, TAGS } from '../config/contract';
 
 export interface BreakGlassRoleProps {
@@ -22,7 +22,7 @@ export class BreakGlassRole extends Construct {
     this.role = new IamRole(this, 'role', {
       name: bg.roleName,
       description: `Break-glass administrator access to ${props.account.name}. MFA and a source identity required; every use pages. Runbook: ${props.model.runbooks.breakGlass}`,
-      assumeRolePolicy: policyJson(breakGlassTrustPolicy(props.model)),
+      assumeRolePolicy: terraformLiteral(policyJson(breakGlassTrustPolicy(props.model))),
       maxSessionDuration: bg.sessionDurationSeconds,
       tags: { [TAGS.purpose]: PURPOSES.breakGlass, [TAGS.runbook]: props.model.runbooks.breakGlass },
     });

@@ -3,11 +3,12 @@
  * backend from the configuration, one provider per region, and a comment saying what the stack is for.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, S3Backend, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformDataSource, TerraformElement, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Model } from '../config/model';
 import { GLOBAL_EVENTS_REGION } from '../config/model';
 import { MANAGED_BY, prefixed, TAGS } from '../config/contract';
+import { iamRoleArn } from '../config/arn';
 
 export interface RootlockStackProps {
   model: Model;
@@ -47,14 +48,18 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
       new LocalBackend(this, { path: 'terraform.tfstate' });
     }
 
-    const provider = (region: string, alias?: string) =>
-      new AwsProvider(this, alias ? `aws_${alias}` : 'aws', {
+    const assumed = providerRole(this, props, name);
+    const provider = (region: string, alias?: string) => {
+      const p = new AwsProvider(this, alias ? `aws_${alias}` : 'aws', {
         region,
         alias,
         allowedAccountIds: [props.accountId],
-        assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: prefixed(name) }] : undefined,
+        assumeRole: assumed.static ? [assumed.static] : undefined,
         defaultTags: [{ tags: { [TAGS.managedBy]: MANAGED_BY, [TAGS.stack]: name } }],
       });
+      if (assumed.dynamic) p.addOverride('dynamic.assume_role', assumed.dynamic);
+      return p;
+    };
     this.home = provider(props.model.organization.homeRegion);
     this.regional.set(props.model.organization.homeRegion, this.home);
     for (const region of props.model.eventRegions) {
@@ -93,4 +98,34 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
     this.usedIds.set(id, path);
     return id;
   }
+}
+
+/**
+ * The role the providers assume, from the stack's Terraform variable (config/model-trust.ts `providerRoleVariable`), so
+ * one synthesized output serves the deploy (default: the deployment role, with the deploy source identity on every
+ * session) and a PR plan (`TF_VAR_rootlock_role_name=rootlock-plan`: the read-only job role), without re-synthesizing.
+ * The management stack defaults to the caller's own credentials (empty: no assume_role block at all).
+ */
+function providerRole(stack: TerraformStack, props: RootlockStackProps, name: string) {
+  const trust = props.model.trust;
+  const variable = trust.providerRoleVariable;
+  new TerraformVariable(stack, variable, {
+    type: 'string',
+    default: props.deployRoleArn ? trust.deploymentRoleName : '',
+    description: `Role the providers assume in account ${props.accountId}: the deployment role to deploy (${props.deployRoleArn ?? 'default empty: the caller\'s own credentials'}), ${trust.jobRoles.plan.name} for a plan.`,
+  });
+  const session = (role: string) => ({
+    roleArn: iamRoleArn(props.accountId, `\${${role}}`),
+    sessionName: prefixed(name),
+    // Only a deploy session carries the deploy source identity; a job role session carries none (null: unset).
+    sourceIdentity: `\${${role} == "${trust.deploymentRoleName}" ? "${trust.deploySourceIdentity}" : null}`,
+  });
+  if (props.deployRoleArn) return { static: session(`var.${variable}`) };
+  const { roleArn, sessionName, sourceIdentity } = session('assume_role.value');
+  return {
+    dynamic: {
+      for_each: `\${var.${variable} == "" ? [] : [var.${variable}]}`,
+      content: { role_arn: roleArn, session_name: sessionName, source_identity: sourceIdentity },
+    },
+  };
 }

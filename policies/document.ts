@@ -48,3 +48,12 @@ export function canonical(value: unknown): unknown {
 export function policyJson(doc: PolicyDocument): string {
   return JSON.stringify(canonical(doc));
 }
+
+/**
+ * A policy text as a Terraform string literal: IAM policy variables (`${aws:username}`) would otherwise be read as
+ * Terraform interpolations, so `${` and `%{` are escaped (`$${`, `%%{`; Terraform's template escapes). Terraform hands
+ * AWS the original text, which is what plans show and the review compares.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}

@@ -12,6 +12,7 @@ import { ServiceControlPolicies } from '../modules/service-control-policies';
 import { DelegatedAdministrators } from '../modules/delegated-administrators';
 import { AccountPlacement } from '../modules/account-placement';
 import { OrganizationGuard } from '../modules/organization-guard';
+import { ResourceControlPolicies } from '../modules/resource-control-policies';
 
 export class ManagementStack extends RootlockStack {
   constructor(scope: Construct, model: Model) {
@@ -27,5 +28,7 @@ export class ManagementStack extends RootlockStack {
     new DelegatedAdministrators(this, 'delegated_admin', { model, trustedAccess: org.organization });
     new AccountPlacement(this, 'placement', { model, ouIds: org.ouIds });
     new OrganizationGuard(this, 'guard', { model, live: org.live });
+    const organizationId = model.organization.existingOrganizationId ?? org.organization.id;
+    new ResourceControlPolicies(this, 'rcps', { model, rootId: org.rootId, organizationId, organization: org.organization });
   }
 }

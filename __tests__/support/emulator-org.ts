@@ -50,6 +50,8 @@ export function writeEmulatorOrgConfig(ids: EmulatorOrg, dir: string): string {
       rootId: ids.root,
       enabledServicePrincipals: ['sso.amazonaws.com'],
       deploymentRoleName: 'OrganizationAccountAccessRole',
+      deploymentRoleTrustedBy: [`arn:aws:iam::${ids.mgmt}:role/rootlock-deployer-ci`],
+      jobRoleTrustedBy: { plan: [`arn:aws:iam::${ids.mgmt}:role/rootlock-plan-ci`], audit: [`arn:aws:iam::${ids.mgmt}:role/rootlock-audit-ci`], drill: [`arn:aws:iam::${ids.mgmt}:role/rootlock-drill-ci`] },
     },
     securityAccount: 'security-tooling',
     organizationalUnits: [

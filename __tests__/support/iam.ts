@@ -33,6 +33,8 @@ export interface ScpLevel {
 export interface SimulateInput {
   /** SCPs by level, root first, account last. A flat list of documents is one level (plus FullAWSAccess elsewhere). */
   scps?: ScpLevel[];
+  /** RCPs by level, root first, account last (of the account that owns the resource); Deny statements only (RCPFullAWSAccess is implied). */
+  rcps?: ScpLevel[];
   identityPolicies?: Array<PolicyDocument | object>;
   /** A resource policy: bucket, key, topic, bus or queue policy. */
   resourcePolicy?: PolicyDocument | object;
@@ -111,7 +113,10 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
       orgIdentifier: level.id,
       policies: level.policies.map((p, i) => named(p, `${level.id}-scp-${i}`)),
     })),
-    resourceControlPolicies: [],
+    resourceControlPolicies: (input.rcps ?? []).map((level) => ({
+      orgIdentifier: level.id,
+      policies: level.policies.map((p, i) => named(p, `${level.id}-rcp-${i}`)),
+    })),
     resourcePolicy: resourcePolicy,
   };
   if (input.unvalidatedKeys && input.unvalidatedKeys.length > 0) {
@@ -149,6 +154,7 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
   collect(analysis.identityAnalysis?.[kind]);
   collect(analysis.resourceAnalysis?.[kind]);
   for (const ou of analysis.scpAnalysis?.ouAnalysis ?? []) collect(ou[kind]);
+  for (const ou of analysis.rcpAnalysis?.ouAnalysis ?? []) collect(ou[kind]);
   return { decision, deciding: [...new Set(deciding)], raw: response };
 }
 
