@@ -20,11 +20,11 @@ export interface LayerRule {
 
 const PURE = ['cdktf', '@cdktf/', 'constructs'];
 const TEST_ONLY = ['@cloud-copilot/', 'fast-check', 'jest', '@jest/', '__tests__/', 'emulator/'];
-const PRODUCT = ['main.ts', 'output.ts', 'config/', 'detections/', 'policies/', 'modules/', 'stacks/', 'runbooks/', 'review/', 'scripts/', 'audit/', 'drill/'];
+const PRODUCT = ['main.ts', 'output.ts', 'config/', 'detections/', 'policies/', 'modules/', 'stacks/', 'runbooks/', 'review/', 'scripts/', 'audit/', 'drill/', 'credentials/'];
 
 export const LAYERS: LayerRule[] = [
   { files: ['config/'], forbid: ['stacks/', 'modules/', 'runbooks/', 'review/', ...PURE], why: 'the configuration resolves the model; everything else reads it, never the other way round' },
-  { files: ['policies/', 'detections/', 'runbooks/', 'review/', 'audit/', 'drill/'], forbid: [...PURE, 'stacks/', 'modules/'], why: 'policies, detections, runbooks, review, audit and drill are pure functions of the model: no cdktf, no constructs' },
+  { files: ['policies/', 'detections/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/'], forbid: [...PURE, 'stacks/', 'modules/'], why: 'policies, detections, runbooks, review, audit and drill are pure functions of the model: no cdktf, no constructs' },
   { files: ['modules/'], forbid: ['stacks/'], why: 'a module is one capability; stacks compose modules, not the reverse' },
   {
     files: ['stacks/'],
