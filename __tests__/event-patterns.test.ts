@@ -99,6 +99,14 @@ const EXPECTED: Record<string, string[]> = {
   'org-detach-policy-ou': ['org-policy-attachment-changed'],
   // A policy on one account changes only that account: not the root/OU detection.
   'org-attach-policy-account': [],
+  // Root handed back (issue 29, detections/root-credentials.ts).
+  'account-primary-email-update-start': ['member-root-email-changed'],
+  'account-primary-email-update-accept': ['member-root-email-changed'],
+  'break-glass-user-create-access-key': ['break-glass-user-credentials-changed'],
+  'break-glass-user-deactivate-mfa': ['break-glass-user-credentials-changed'],
+  'break-glass-user-update-login-profile': ['break-glass-user-credentials-changed'],
+  'break-glass-user-list-access-keys': [],
+  'sts-assume-root-password-recovery': ['root-task-session', 'root-password-recovery-session'],
 };
 
 describe('event pattern fixtures', () => {

@@ -12,6 +12,7 @@ import {
   CreateVirtualMFADeviceCommand,
   DeleteLoginProfileCommand,
   EnableMFADeviceCommand,
+  type EnableMFADeviceCommandInput,
   EnableOrganizationsRootCredentialsManagementCommand,
   EnableOrganizationsRootSessionsCommand,
   IAMClient,
@@ -97,7 +98,8 @@ describeWithTools(['moto_server'], 'the root-credentials emulator tests')('npm r
     const key = (await iam(root).send(new CreateAccessKeyCommand({}))).AccessKey!.AccessKeyId!;
     await iam(root).send(new UploadSigningCertificateCommand({ CertificateBody: '-----BEGIN CERTIFICATE-----\nMIIBdrifted\n-----END CERTIFICATE-----' }));
     const mfa = (await iam(root).send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'root-mfa' }))).VirtualMFADevice!.SerialNumber!;
-    await iam(root).send(new EnableMFADeviceCommand({ SerialNumber: mfa, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }));
+    // The root user enables MFA in the console (no UserName: the SDK's type requires one, the emulator's root session refuses it).
+    await iam(root).send(new EnableMFADeviceCommand({ SerialNumber: mfa, AuthenticationCode1: '123456', AuthenticationCode2: '654321' } as unknown as EnableMFADeviceCommandInput));
 
     const found = await run();
     expect(found.code).toBe(2);

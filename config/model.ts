@@ -11,6 +11,7 @@ import { Protection, resolveProtection } from './model-protection';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
+import { resolveRootAccess, type RootAccessModel } from './model-root-access';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
@@ -128,6 +129,8 @@ export interface Model {
   runbooks: typeof RUNBOOK_FILES;
   /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
   people: ResolvedPeople;
+  /** Who may ask for root: the management account, or also a delegated administrator (config/model-root-access.ts). */
+  rootAccess: RootAccessModel;
   stackNames: { management: string; security: string; configRules: string };
 }
 
@@ -288,11 +291,12 @@ export function resolveModel(config: RootlockConfig): Model {
     playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),
+    rootAccess: resolveRootAccess(config, secId),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
   };
   model.placement = resolvePlacement(model, config);
   const { breakGlass, monitoring, pipeline, compliance, scps } = model;
-  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps });
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, people: model.people });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,
