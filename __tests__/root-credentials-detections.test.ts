@@ -16,6 +16,7 @@ import { CloudWatchLogsClient, TestMetricFilterCommand } from '@aws-sdk/client-c
 import { EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { ConfigError } from '../config/errors';
 import { rulesForRegion } from '../detections/regions';
+import { recordMatching } from '../drill/pattern-record';
 import { breakGlassCredentialFilter, METRIC_FILTER_PATTERN_MAX } from '../detections/break-glass-filter';
 import { Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { exampleModel } from './support/example';
@@ -163,6 +164,15 @@ describeWithTools(['moto_server'], 'the root-credential detection tests')('root-
   it.each(NEW)('%s: the EventBridge pattern and the metric filter match exactly their samples', (id) => {
     expect(eventMatches[id].sort()).toEqual([...EXPECTED[id].event].sort());
     expect(metricMatches[id].sort()).toEqual([...EXPECTED[id].metric].sort());
+  });
+
+  it('the drill can raise each new alarm: its synthetic trail record matches the metric filter', async () => {
+    const logs = new CloudWatchLogsClient(sdkConfig(emu));
+    for (const id of NEW) {
+      const pattern = detection(id).metric!.pattern;
+      const out = await logs.send(new TestMetricFilterCommand({ filterPattern: pattern, logEventMessages: [JSON.stringify(recordMatching(pattern))] }));
+      expect({ id, matches: out.matches!.length }).toEqual({ id, matches: 1 });
+    }
   });
 
   it('no other detection pages on these samples, except the task-session page on every AssumeRoot session', () => {

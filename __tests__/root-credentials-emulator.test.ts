@@ -6,6 +6,10 @@
  * key, signing certificate, virtual MFA device, given by the root user signed in) and is cleaned too, its virtual MFA
  * device deactivated and deleted. Each task session can only do its task.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Writable } from 'stream';
 import {
   CreateLoginProfileCommand,
@@ -105,6 +109,12 @@ describeWithTools(['moto_server'], 'the root-credentials emulator tests')('npm r
     expect(found.code).toBe(2);
     for (const id of [ids.payments, ids.sandbox, ids.drifted]) expect(found.stdout).toContain(id);
     expect(found.stdout).not.toContain(ids.clean);
+    // The markdown report passes markdownlint with the repository's configuration.
+    const repo = path.join(__dirname, '..');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-root-credentials-')), 'report.md');
+    fs.writeFileSync(file, found.stdout);
+    const lint = spawnSync(path.join(repo, 'node_modules', '.bin', 'markdownlint-cli2'), ['--config', path.join(repo, '.markdownlint-cli2.jsonc'), file], { cwd: repo, encoding: 'utf8' });
+    expect({ status: lint.status, output: lint.stdout + lint.stderr }).toEqual({ status: 0, output: expect.any(String) });
     const json = credentialsJsonSchema.parse(JSON.parse((await run('--json')).stdout));
     const withCreds = json.accounts.filter((a) => a.loginProfile || a.accessKeys?.length || a.certificates?.length || a.mfaDevices?.length);
     expect(withCreds.map((a) => [a.accountId, a.name, a.loginProfile])).toEqual(
