@@ -47,7 +47,8 @@ export function rootCredentialDetections(model: DetectionInputs): Detection[] {
       ),
       event: {
         ruleName: detectionRuleName('member-root-email-changed'),
-        pattern: { source: ['aws.account'], 'detail-type': [API_CALL], detail: { eventSource: ['account.amazonaws.com'], eventName: PRIMARY_EMAIL_UPDATE_EVENTS } },
+        // No `source`: matched on CloudTrail's own eventSource, whatever source name EventBridge gives Account Management.
+        pattern: { 'detail-type': [API_CALL], detail: { eventSource: ['account.amazonaws.com'], eventName: PRIMARY_EMAIL_UPDATE_EVENTS } },
         scope: 'forwarded',
         regions: 'global',
       },
