@@ -17,6 +17,8 @@ import { stackGraph } from '../stacks/graph';
 import { exampleModel } from './support/example';
 import { ADMIN, simulate } from './support/iam';
 import { scpLevels } from './support/scp-levels';
+import { terraformInit, terraformValidate } from './support/terraform';
+import { describeWithTools } from './support/tools';
 
 const SEC = '222222222222';
 const TARGET = '444444444444';
@@ -25,10 +27,13 @@ const delegated = (taskPolicies?: string[]) =>
   exampleModel((c) => (c.rootAccess = { delegatedAdministrator: { principals: [ADMIN_ROLE], ...(taskPolicies ? { taskPolicies } : {}) } }));
 
 /** The management stack alone, synthesized (what `ROOTLOCK_STACKS=management` writes). */
-function synthStack(model: ReturnType<typeof exampleModel>, name: string): { resource: Record<string, Record<string, any>> } {
+function synthDir(model: ReturnType<typeof exampleModel>, name: string): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-assume-root-'));
   synthesize(model, out, stackGraph(model).filter((n) => n.name === name));
-  return JSON.parse(fs.readFileSync(path.join(out, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  return path.join(out, 'stacks', name);
+}
+function synthStack(model: ReturnType<typeof exampleModel>, name: string): { resource: Record<string, Record<string, any>> } {
+  return JSON.parse(fs.readFileSync(path.join(synthDir(model, name), 'cdk.tf.json'), 'utf8'));
 }
 
 async function assumeRoot(model: ReturnType<typeof exampleModel>, role: string, task: Parameters<typeof taskPolicyArn>[0]) {
@@ -124,4 +129,13 @@ describe('sts:AssumeRoot from the delegated administrator (root-deny SCP)', () =
     const plain = synthStack(exampleModel(), 'management');
     expect(Object.values(plain.resource.aws_organizations_delegated_administrator ?? {}).filter((a: any) => a.service_principal === 'iam.amazonaws.com')).toEqual([]);
   });
+});
+
+describeWithTools(['terraform'], 'the delegated administrator terraform validate test')('the management stack with a delegated administrator', () => {
+  it('passes terraform validate with the real provider schema, no errors, no warnings', async () => {
+    const dir = synthDir(delegated(['IAMAuditRootUserCredentials', 'IAMDeleteRootUserCredentials', 'IAMCreateRootUserPassword']), 'management');
+    expect((await terraformInit(dir)).code).toBe(0);
+    const r = await terraformValidate(dir);
+    expect({ valid: r.valid, errors: r.errors, warnings: r.warnings }).toEqual({ valid: true, errors: [], warnings: [] });
+  }, 300_000);
 });
