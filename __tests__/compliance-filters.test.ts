@@ -42,7 +42,7 @@ const EXPECTED: Record<string, string[]> = {
     'variant-task-session-read',
   ],
   'root-usage': ['root-api-call', 'root-console-sign-in-failure', 'root-console-sign-in-success', 'variant-root-call-denied', 'variant-root-call-other-region'],
-  'root-task-session': ['root-task-session-action', 'sts-assume-root', 'variant-task-session-read'],
+  'root-task-session': ['root-task-session-action', 'sts-assume-root', 'sts-assume-root-password-recovery', 'variant-task-session-read'],
 };
 
 describeWithTools(['moto_server'], 'the compliance filter coverage test')('the CIS 4.3 filter and the split root filters (TestMetricFilter)', () => {

@@ -109,6 +109,14 @@ const EXPECTED: Record<string, string[]> = {
   'deployment-role-assumed-by-admin': ['deployment-role-outside-deploy'],
   'deployment-role-assumed-with-borrowed-name': ['deployment-role-outside-deploy'],
   'deployment-role-deploy-session': [],
+  // Root handed back (issue 29, detections/root-credentials.ts).
+  'account-primary-email-update-start': ['member-root-email-changed'],
+  'account-primary-email-update-accept': ['member-root-email-changed'],
+  'break-glass-user-create-access-key': ['break-glass-user-credentials-changed'],
+  'break-glass-user-deactivate-mfa': ['break-glass-user-credentials-changed'],
+  'break-glass-user-update-login-profile': ['break-glass-user-credentials-changed'],
+  'break-glass-user-list-access-keys': [],
+  'sts-assume-root-password-recovery': ['root-task-session', 'root-password-recovery-session'],
 };
 
 describe('event pattern fixtures', () => {

@@ -3,6 +3,7 @@ import type { RootlockConfig } from './schema';
 import { Problem, show } from './errors';
 import { kebab, snake } from './naming';
 import { trustChecks } from './cross-checks-trust';
+import { breakGlassCredentialFilterFits, rootAccessDelegation } from './cross-checks-root-credentials';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -36,6 +37,8 @@ const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
   inheritedExemptions,
   unmanagedAccounts,
   trustChecks,
+  breakGlassCredentialFilterFits,
+  rootAccessDelegation,
 ];
 
 export function crossCheck(c: RootlockConfig): Problem[] {

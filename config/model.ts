@@ -12,6 +12,7 @@ import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resol
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
 import { resolveTrust, TrustModel } from './model-trust';
+import { resolveRootAccess, type RootAccessModel } from './model-root-access';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
@@ -129,6 +130,8 @@ export interface Model {
   runbooks: typeof RUNBOOK_FILES;
   /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
   people: ResolvedPeople;
+  /** Who may ask for root: the management account, or also a delegated administrator (config/model-root-access.ts). */
+  rootAccess: RootAccessModel;
   stackNames: { management: string; security: string; configRules: string };
   /** Who may use which role: deploy principals, the per-job roles, the RCPs (config/model-trust.ts). */
   trust: TrustModel;
@@ -291,12 +294,13 @@ export function resolveModel(config: RootlockConfig): Model {
     playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),
+    rootAccess: resolveRootAccess(config, secId),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
     trust: resolveTrust(org),
   };
   model.placement = resolvePlacement(model, config);
-  const { breakGlass, monitoring, pipeline, compliance, scps, trust } = model;
-  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, trust });
+  const { breakGlass, monitoring, pipeline, compliance, scps, trust, people } = model;
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, trust, people });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,

@@ -3,6 +3,7 @@
  * Field docs here become the JSON Schema descriptions that editors show.
  */
 import { z } from 'zod';
+import { rootAccessSchema } from './schema-root-access';
 
 export const ACCOUNT_ID = /^\d{12}$/;
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
@@ -289,6 +290,7 @@ export const configSchema = z
       .default({})
       .describe('Where the generated runbooks are published.'),
     compliance: compliance.default({ topicName: 'rootlock-compliance', trailObjectLock: { enabled: true } }),
+    rootAccess: rootAccessSchema,
   })
   .describe('rootlock: one organization, its root lock-down and its break-glass runbooks.');
 

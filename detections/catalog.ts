@@ -11,6 +11,7 @@ import { drillDetections } from './drill';
 import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
 import { deploymentRoleDetections } from './deployment-role';
+import { rootCredentialDetections } from './root-credentials';
 
 /** How urgently a detection pages (not the review's change severity, `review/change.ts`). */
 export type DetectionSeverity = 'critical' | 'high';
@@ -64,7 +65,7 @@ export const ORG_CONFIG_RULES = [
  * What the detections are built from. Each of these is resolved before the detections, so the catalogue is built in
  * one pass from complete parts and can never read a half-built model (delivery, protection and placement come later).
  */
-export type DetectionInputs = Pick<Model, 'breakGlass' | 'monitoring' | 'security' | 'pipeline' | 'compliance' | 'scps'> & Partial<Pick<Model, 'trust'>>;
+export type DetectionInputs = Pick<Model, 'breakGlass' | 'monitoring' | 'security' | 'pipeline' | 'compliance' | 'scps' | 'people'> & Partial<Pick<Model, 'trust'>>;
 
 export function detectionsFor(model: DetectionInputs): Detection[] {
   const bg = model.breakGlass.roleName;
@@ -248,7 +249,14 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
     });
   }
   detections.push(...pipelineHealthDetections());
-  return [...detections, ...complianceDetections(model), ...organizationDetections(model), ...drillDetections(model), ...deploymentRoleDetections(model)];
+  return [
+    ...detections,
+    ...complianceDetections(model),
+    ...organizationDetections(model),
+    ...drillDetections(model),
+    ...deploymentRoleDetections(model),
+    ...rootCredentialDetections(model),
+  ];
 }
 
 function escapeRegex(text: string): string {

@@ -3,6 +3,7 @@ import type { Model } from '../config/model';
 import { policy, PolicyDocument, policyJson, Statement } from './document';
 import { protectionStatements } from './protection-scp';
 import { rootUserArn } from '../config/arn';
+import { assumeRootLimitStatements } from './assume-root-scp';
 
 export const SCP_MAX_CHARS = 5120;
 /** Organizations allows 5 SCPs per target; FullAWSAccess (or the organization's own allow-list) takes one. */
@@ -68,7 +69,7 @@ export function scpSpecs(model: Model): ScpSpec[] {
   const protection = monitoringProtectionScps(model);
   const mp = model.scps.monitoringProtection;
   const specs: ScpSpec[] = [
-    { key: 'root_deny', ...model.scps.rootDeny, document: rootDenyScp(), json: '' },
+    { key: 'root_deny', ...model.scps.rootDeny, document: policy(...rootDenyScp().Statement, ...assumeRootLimitStatements(model)), json: '' },
     ...protection.map((document, i) => ({
       key: `monitoring_protection_${i + 1}`,
       name: `${mp.name}-${i + 1}`,

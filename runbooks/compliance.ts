@@ -23,6 +23,9 @@ export const SOURCES = {
   s3Controls17: `${SH}/s3-controls.html#s3-17`,
   kms4: `${SH}/kms-controls.html#kms-4`,
   iam4: `${SH}/iam-controls.html#iam-4`,
+  iam6: `${SH}/iam-controls.html#iam-6`,
+  iam9: `${SH}/iam-controls.html#iam-9`,
+  centralRoot: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management',
   automationRules: `${SH}/automation-rules.html`,
   cis: 'https://www.cisecurity.org/benchmark/amazon_web_services',
   prowlerRootUsage:
@@ -214,6 +217,29 @@ function controls(model: Model): Control[] {
       expected: 'PASSED in every account without a root access key.',
       falseFailures: 'None known.',
       sources: [['Security Hub IAM.4', SOURCES.iam4]],
+    },
+    {
+      id: 'CIS AWS Foundations v7.0.0 2.1 (centralized root access for member accounts)',
+      concerns: 'root user',
+      checks: 'Centralized root access is enabled (RootCredentialsManagement and RootSessions) and member accounts hold no root credentials.',
+      satisfiedBy: [
+        `The management stack enables ${model.organization.rootFeatures.map(code).join(' and ')} with trusted access for ${code('iam.amazonaws.com')}; ${code('npm run root-credentials')} finds (exit 2) and deletes (${code('--delete --yes')}) the root credentials left in member accounts, and the audit checks them.`,
+        `Root handed back pages: ${['member-root-email-changed', 'root-password-recovery-session'].map((id) => playbookLink(model, detection(model, id)!)).join(', ')}.`,
+      ],
+      evaluatedIn: `The ${mgmt} (the features) and every member account (its root credentials).`,
+      expected: 'PASSED once every member account is clean (`npm run root-credentials` exits 0).',
+      falseFailures: 'None known.',
+      sources: [['CIS AWS Foundations Benchmark', SOURCES.cis], ['Centralized root access', SOURCES.centralRoot]],
+    },
+    {
+      id: 'Security Hub IAM.6, IAM.9 (root MFA) in member accounts',
+      concerns: 'root user',
+      checks: 'The root user has (hardware) MFA.',
+      satisfiedBy: [`Member accounts: no root credentials at all (centralized root access; ${code('npm run root-credentials')} exits 0). The ${mgmt}: its root MFA device in custody.`],
+      evaluatedIn: 'Every account where Security Hub runs.',
+      expected: `NOT_APPLICABLE in a member account whose root user has no credentials (Security Hub, and Prowler's root MFA checks, skip it); PASSED in the ${mgmt}.`,
+      falseFailures: 'A member account FAILED here has root credentials back: delete them (`npm run root-credentials -- --accounts <id> --delete --yes`).',
+      sources: [['Security Hub IAM.6', SOURCES.iam6], ['Security Hub IAM.9', SOURCES.iam9], ['Prowler (checks skip member accounts under centralized root access)', 'https://github.com/prowler-cloud/prowler/pull/5801']],
     },
   ];
 }

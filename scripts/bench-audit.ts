@@ -33,7 +33,7 @@ import * as path from 'path';
  * The emulator as a separate process (python3 emulator/server.py), never imported: test-only code stays out of the
  * product. Without AWS managed policies: moto loads them into every new account's IAM backend (seconds per account).
  */
-async function emulatorProcess(): Promise<{ endpoint: string; stop: () => void } | undefined> {
+export async function emulatorProcess(): Promise<{ endpoint: string; stop: () => void } | undefined> {
   const port = await new Promise<number>((resolve) => {
     const srv = net.createServer().listen(0, '127.0.0.1', () => {
       const p = (srv.address() as net.AddressInfo).port;

@@ -17,6 +17,7 @@ import * as path from 'path';
 import { largeOrgConfig } from '../examples/large-org';
 import { Context, Row, runJsonScript, timeCommand } from './bench-support';
 import { benchAudit } from './bench-audit';
+import { benchRootCredentials } from './bench-root-credentials';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -72,6 +73,14 @@ export const BENCHMARKS: Array<{ name: string; run: (ctx: Context) => Promise<Ro
     name: 'audit',
     run: async () => {
       await benchAudit(1000, 100);
+      return [];
+    },
+  },
+  // `npm run root-credentials` over 1,000 member accounts against the emulator: a read, then --delete --yes.
+  {
+    name: 'root-credentials',
+    run: async () => {
+      await benchRootCredentials(1000);
       return [];
     },
   },

@@ -10,6 +10,7 @@ import { Organization } from '../modules/organization';
 import { CentralizedRootAccess } from '../modules/centralized-root-access';
 import { ServiceControlPolicies } from '../modules/service-control-policies';
 import { DelegatedAdministrators } from '../modules/delegated-administrators';
+import { RootAccessDelegation } from '../modules/root-access-delegation';
 import { AccountPlacement } from '../modules/account-placement';
 import { OrganizationGuard } from '../modules/organization-guard';
 import { ResourceControlPolicies } from '../modules/resource-control-policies';
@@ -23,7 +24,8 @@ export class ManagementStack extends RootlockStack {
         'Organization-level root lock-down: trusted access, centralized root access (RootCredentialsManagement, RootSessions), root-deny and monitoring-protection SCPs on member OUs (never the management account), delegated administrators, every declared member account placed in its OU, and a guard that fails the plan on an undeclared ACTIVE account.',
     });
     const org = new Organization(this, 'organization', { model });
-    new CentralizedRootAccess(this, 'centralized_root_access', { model, trustedAccess: org.organization });
+    const rootAccess = new CentralizedRootAccess(this, 'centralized_root_access', { model, trustedAccess: org.organization });
+    new RootAccessDelegation(this, 'root_access_delegation', { model, centralizedRootAccess: rootAccess.features });
     new ServiceControlPolicies(this, 'scps', { model, ouIds: org.ouIds, organization: org.organization });
     new DelegatedAdministrators(this, 'delegated_admin', { model, trustedAccess: org.organization });
     new AccountPlacement(this, 'placement', { model, ouIds: org.ouIds });

@@ -54,11 +54,16 @@ export const LAYERS: Record<string, Layer> = {
     why: 'the drill drives the live pipeline from the model',
   },
   'cli/': { imports: [], packages: ['node:util'], why: 'the one command-line convention every rootlock CLI follows (parseArgs, --help, exit codes)' },
+  'credentials/': {
+    imports: ['config/', 'audit/', 'policies/', 'cli/'],
+    packages: [...AWS_SDK, 'fs', 'path', 'node:', 'zod'],
+    why: 'npm run root-credentials: reads (through the audit\'s reader) and deletes member root credentials in task sessions',
+  },
   'examples/': { imports: ['config/'], packages: [], why: 'examples are configurations (and generators of them)' },
   'output.ts': { imports: ['config/', 'stacks/', 'runbooks/'], packages: ['fs', 'path'], why: 'writes the synthesized stacks and runbooks' },
   'main.ts': { imports: ['config/', 'stacks/', 'output.ts'], packages: [], why: 'the entry point: load, compose, write' },
   'scripts/': {
-    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'examples/', 'cli/', '__tests__/'],
+    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/', 'examples/', 'cli/', '__tests__/'],
     packages: [...NODE, ...AWS_SDK, 'typescript', 'zod', 'yaml'],
     why: 'developer tooling (docs, schema, bench, plan fan-out): the bench drives the emulator from the test support',
   },
@@ -71,7 +76,7 @@ export interface TransitiveBan {
   why: string;
 }
 
-const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/'];
+const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/', 'credentials/'];
 export const TRANSITIVE_BANS: TransitiveBan[] = [
   { layers: PURE_LAYERS, never: CDKTF, why: 'pure layers never load cdktf or constructs, even through a helper: they run without synthesizing' },
   { layers: ['config/', 'detections/', 'policies/', 'runbooks/', 'review/'], never: AWS_SDK, why: 'validation, policies and rendering never call AWS' },
