@@ -26,6 +26,10 @@ import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } fro
 import { createEmulatorOrg, EMULATOR_ORG_REGION, EmulatorOrg, writeEmulatorOrgConfig } from './support/emulator-org';
 import { describeResult, REPO_ROOT, runTerraform, scratchDir, terraformApply, terraformInit } from './support/terraform';
 import { describeWithTools } from './support/tools';
+import { planLiveChecks, runLiveChecks, LiveResult } from '../drill/live';
+import { sendDrillPage } from '../drill/pager';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
 
 const region = EMULATOR_ORG_REGION;
 
@@ -51,6 +55,16 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
   };
 
   const audit = () => runAudit(model, access, { synthDir: expectedDir, now: new Date('2026-01-01T00:00:00Z') });
+  /** The drill's live checks on what this test deploys (the security stack: paging rules, filters, subscriptions). */
+  const drill = () =>
+    timed('drill live checks', () =>
+      runLiveChecks(
+        model,
+        planLiveChecks(model).filter((c) => c.kind !== 'forward'),
+        async (_account, r) => ({ region: r, credentials: sec, endpoint: emu.endpoint }) as never,
+      ),
+    );
+  const failedPaths = (rs: LiveResult[]) => rs.filter((r) => r.result === 'FAIL').map((r) => `${r.path}: ${r.reason}`);
   const deployed = (rs: Result[]) => rs.filter((r) => r.check.startsWith('deployed-'));
   const open = (rs: Result[]) => deployed(rs).filter((r) => r.status !== 'pass').map((r) => `${r.check} ${r.status} ${r.resource} ${r.attribute ?? ''}: ${r.detail}`);
   const apply = async () => {
@@ -98,6 +112,29 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     for (const check of ['deployed-event-rule', 'deployed-event-target', 'deployed-metric-filter', 'deployed-alarm', 'deployed-subscription', 'deployed-resource-policy', 'deployed-trail', 'deployed-guardduty', 'deployed-role-trust']) {
       expect(passed).toContain(check);
     }
+  });
+
+  it('drill: every paging rule, metric filter and subscription passes its live check, with no side effect', async () => {
+    const results = await drill();
+    expect(failedPaths(results)).toEqual([]);
+    // One rule path per paging rule, one filter path per metric detection, one per alert destination.
+    expect(results.filter((r) => r.path.startsWith('rule:'))).toHaveLength(model.delivery.centralRules.length);
+    expect(results.filter((r) => r.path.startsWith('filter:'))).toHaveLength(model.detections.filter((d) => d.metric).length);
+    expect(results.filter((r) => r.path.startsWith('subscription:'))).toHaveLength(model.pipeline.subscriptions.length);
+  });
+
+  it('drill --to-pager: one page, marked as a drill, reaches the real subscriptions of the alert topic', async () => {
+    // A test-only subscriber stands for the pager, to read what the subscriptions receive.
+    const sqs = secClient(SQSClient);
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'test-pager-stand-in' }))).QueueUrl!;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await secClient(SNSClient).send(new SubscribeCommand({ TopicArn: model.pipeline.topicArn, Protocol: 'sqs', Endpoint: arn }));
+    const id = await sendDrillPage(model, { region, credentials: sec, endpoint: emu.endpoint } as never, 'rootlock-drill-test-run');
+    const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }))).Messages ?? [];
+    const body = JSON.parse(got[0].Body!);
+    expect(body.MessageId).toBe(id);
+    expect(body.Subject).toMatch(/^DRILL \(not an incident\)/);
+    expect(body.Message).toMatch(/rootlock-drill-test-run/);
   });
 
   /** The detections the tampering below blinds, by id: every name comes from the model. */
@@ -172,6 +209,20 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'deployed-event-rule');
     expect(result.properties).toEqual({ attribute: 'state', expected: 'ENABLED', actual: 'DISABLED' });
     expect(result.level).toBe('error');
+
+    // The drill fails the affected paths by name: the disabled rule, the changed filter, the alarm that no longer
+    // pages, the filtered pager subscription; every other path still passes.
+    const paths = await drill();
+    expect(paths.filter((r) => r.result === 'FAIL').map((r) => r.path)).toEqual([
+      'rule:root-usage',
+      'filter:root-usage',
+      'filter:break-glass-assumed',
+      `subscription:https:${model.pipeline.subscriptions.find((x) => x.protocol === 'https')!.endpoint}`,
+    ].sort((a, b) => paths.findIndex((p) => p.path === a) - paths.findIndex((p) => p.path === b)));
+    const reasons = Object.fromEntries(paths.filter((r) => r.result === 'FAIL').map((r) => [r.path, r.reason]));
+    expect(reasons['rule:root-usage']).toMatch(/is DISABLED/);
+    expect(reasons['filter:root-usage']).toMatch(/does not match the recorded trail record/);
+    expect(reasons['filter:break-glass-assumed']).toMatch(/actions disabled/);
   });
 
   it('is clean again once restored: terraform apply, -replace for what the provider does not read back, enable-rule', async () => {
@@ -189,5 +240,6 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     await secClient(EventBridgeClient).send(new EnableRuleCommand({ Name: detection('root-usage').event!.ruleName, EventBusName: model.pipeline.busName }));
     const outcome = await timed('audit (restored)', audit);
     expect(open(outcome.results)).toEqual([]);
+    expect(failedPaths(await drill())).toEqual([]);
   });
 });

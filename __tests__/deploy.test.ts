@@ -312,7 +312,7 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
   it('drill: every path pages through the deployed pipeline, nothing is left behind; a broken key policy fails exactly the paths through it', async () => {
     const sec = creds.security;
     const drill = (args: string[]) =>
-      stage(`npm run drill ${args.join(' ')}`, () => runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'drill/cli.ts', '--json', ...args], REPO_ROOT, env, 600_000, ['(drill)']));
+      stage(`npm run drill ${args.join(' ')}`, () => runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'drill/cli.ts', '--json', '--inject', ...args], REPO_ROOT, env, 600_000, ['(drill)']));
     const results = (r: TfResult) => (JSON.parse(r.stdout) as { results: Array<{ path: string; result: string; reason?: string }> }).results;
     const leftovers = async () => ({
       queues: (await new SQSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListQueuesCommand({ QueueNamePrefix: 'rootlock-drill' }))).QueueUrls ?? [],

@@ -5,7 +5,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Model } from '../config/model';
 import { AccountSnapshot, credentialsFor, evaluateAccounts, readAccount } from './accounts';
-import { AwsAccess, clientConfig, errorText, mapLimit, withBackoff } from './aws';
+import { AwsAccess, clientConfig, errorText, mapLimit } from './aws';
 import { Result, sortResults, notChecked, CHECKS } from './checks';
 import { auditDeployed } from './deployed';
 import { readExpected } from './expected';
@@ -33,14 +33,15 @@ export interface AuditOptions {
   roleName?: string;
 }
 
-export async function runAudit(model: Model, access: AwsAccess, opts: AuditOptions = {}): Promise<AuditOutcome> {
+export async function runAudit(model: Model, given: AwsAccess, opts: AuditOptions = {}): Promise<AuditOutcome> {
+  const access: AwsAccess = { ...given, roleName: opts.roleName ?? given.roleName ?? JOB_ROLE_NAMES.audit };
   const region = model.organization.homeRegion;
   const progress = opts.progress ?? (() => {});
   let callerAccountId: string;
   let org;
   try {
     const sts = new STSClient(clientConfig(access, region));
-    callerAccountId = (await withBackoff(() => sts.send(new GetCallerIdentityCommand({})))).Account!;
+    callerAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
     sts.destroy();
     org = await readOrganization(access, region);
   } catch (e) {
@@ -86,7 +87,7 @@ export async function runAudit(model: Model, access: AwsAccess, opts: AuditOptio
     const targetName = (id: string) => (tree.ous.has(id) ? `ou:${ouPath(tree, id)}` : id);
     deployedResults = await auditDeployed(access, expected, {
       callerAccountId,
-      roleName: opts.roleName ?? JOB_ROLE_NAMES.audit,
+      roleName: access.roleName!,
       targetName,
       progress: (d, t) => progress('deployed resources (accounts)', d, t),
     });
