@@ -70,10 +70,11 @@ export const CHECKS: CheckDef[] = [
   { id: 'deployed-metric-filter', family: 'deployed', severity: 'high', title: 'Every metric filter has the synthesized pattern and metric', fix: 'Deploy the security stack; a changed pattern counts nothing.' },
   { id: 'deployed-alarm', family: 'deployed', severity: 'high', title: 'Every alarm has the synthesized definition, actions and actions enabled', fix: 'Deploy the stack named in the resource (`aws cloudwatch enable-alarm-actions` only as the deployment role).' },
   { id: 'deployed-subscription', family: 'deployed', severity: 'high', title: 'Every alert subscription has the synthesized attributes (no filter policy that drops pages)', fix: 'Deploy the security stack; a filter policy on a pager subscription can silently drop every page.' },
-  { id: 'deployed-resource-policy', family: 'deployed', severity: 'high', title: 'Topic, queue, bus and bucket policies are the synthesized ones', fix: 'Deploy the stack named in the resource; a changed resource policy can stop delivery or let others in.' },
+  { id: 'deployed-resource-policy', family: 'deployed', severity: 'high', title: 'Topic, queue, bus and bucket policies, and the topics\' keys, are the synthesized ones', fix: 'Deploy the stack named in the resource; a changed resource policy can stop delivery or let others in.' },
   { id: 'deployed-trail', family: 'deployed', severity: 'high', title: 'The organization trail logs, multi-region and organization-wide, with the synthesized selectors and destinations', fix: 'Deploy the security stack.' },
   { id: 'deployed-guardduty', family: 'deployed', severity: 'high', title: 'GuardDuty is enabled with the synthesized publishing frequency', fix: 'Deploy the security stack.' },
   { id: 'deployed-role-trust', family: 'deployed', severity: 'high', title: 'Every rootlock role (break-glass, forwarding, trail, Config) has the synthesized trust policy', fix: 'Deploy the stack named in the resource; a widened trust policy lets someone else in.' },
+  { id: 'deployed-config-rule', family: 'deployed', severity: 'medium', title: 'Every AWS Config organization rule on the root user checks what the synthesized rule checks, in every account', fix: 'Deploy the config-rules stack; an excluded account or a changed identifier leaves root credentials unchecked there.' },
   { id: 'deployed-config-recorder', family: 'deployed', severity: 'medium', title: 'Every AWS Config recorder records, as synthesized', fix: 'Deploy the account\'s baseline stack.' },
 ];
 

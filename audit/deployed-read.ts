@@ -7,7 +7,7 @@
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
-import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
+import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand, DescribeOrganizationConfigRulesCommand } from '@aws-sdk/client-config-service';
 import { DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -15,6 +15,7 @@ import { DescribePolicyCommand, ListTargetsForPolicyCommand, OrganizationsClient
 import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { snsTopicArn } from '../config/arn';
 import type { ExpectedResource } from './expected';
 
 export type Live = Record<string, unknown> | null;
@@ -318,7 +319,37 @@ const recorderStatus: Reader = async (ctx, r) => {
   return s ? { name: r.attrs.name, is_enabled: s.recording === true } : null;
 };
 
+const orgConfigRule: Reader = async (ctx, r) => {
+  const cfg = await ctx.client(ConfigServiceClient, r);
+  let rule;
+  try {
+    rule = (await cfg.send(new DescribeOrganizationConfigRulesCommand({ OrganizationConfigRuleNames: [str(r.attrs.name)!] }))).OrganizationConfigRules?.[0];
+  } catch (e) {
+    if (notFound(e, 'NoSuchOrganizationConfigRule')) return null;
+    throw e;
+  }
+  if (!rule) return null;
+  const m = rule.OrganizationManagedRuleMetadata;
+  return {
+    name: rule.OrganizationConfigRuleName,
+    rule_identifier: m?.RuleIdentifier,
+    input_parameters: m?.InputParameters || undefined,
+    maximum_execution_frequency: m?.MaximumExecutionFrequency,
+    excluded_accounts: rule.ExcludedAccounts ?? [],
+  };
+};
+
+const topic: Reader = async (ctx, r) => {
+  const attrs = await topicAttributes(ctx, r, snsArnOf(r));
+  return attrs ? { name: r.attrs.name, kms_master_key_id: attrs.KmsMasterKeyId || undefined } : null;
+};
+
+/** The topic's ARN from its name, account and region (config/arn.ts), as the synthesized references resolve it. */
+const snsArnOf = (r: ExpectedResource) => snsTopicArn(r.region, r.account, str(r.attrs.name)!);
+
 export const READERS: Record<string, Reader> = {
+  aws_config_organization_managed_rule: orgConfigRule,
+  aws_sns_topic: topic,
   aws_cloudwatch_event_rule: eventRule,
   aws_cloudwatch_event_target: eventTarget,
   aws_cloudwatch_log_metric_filter: metricFilter,

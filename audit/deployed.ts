@@ -96,6 +96,13 @@ export const SPECS: Record<string, TypeSpec> = {
   },
   aws_guardduty_detector: { check: 'deployed-guardduty', label: (r) => `detector in ${r.account}/${r.region}`, attrs: [v('enable', { default: true }), v('finding_publishing_frequency', { default: 'SIX_HOURS' })] },
   aws_iam_role: { check: 'deployed-role-trust', label: nameOf('name'), attrs: [{ attr: 'assume_role_policy', kind: 'policy' }, v('max_session_duration', { default: 3600 })] },
+  aws_config_organization_managed_rule: {
+    check: 'deployed-config-rule',
+    label: nameOf('name'),
+    attrs: [v('rule_identifier'), { attr: 'input_parameters', kind: 'struct', absentMeansNone: true }, v('maximum_execution_frequency'), { attr: 'excluded_accounts', kind: 'set', default: [] }],
+  },
+  // The key a topic encrypts with: a key the publishing services cannot use stops every page.
+  aws_sns_topic: { check: 'deployed-resource-policy', label: nameOf('name'), attrs: [v('kms_master_key_id', { absentMeansNone: true })] },
   aws_config_configuration_recorder_status: { check: 'deployed-config-recorder', label: nameOf('name'), attrs: [v('is_enabled')] },
 };
 
@@ -209,9 +216,20 @@ export function judgeResource(r: ExpectedResource, live: Record<string, unknown>
 export async function auditDeployed(
   access: AwsAccess,
   expected: ExpectedResource[],
-  opts: { callerAccountId: string; roleName: string; targetName: (id: string) => string; progress?: (done: number, total: number) => void },
+  opts: {
+    callerAccountId: string;
+    roleName: string;
+    targetName: (id: string) => string;
+    /** The organization's ACTIVE accounts: resources of any other account are not read (account-missing says why). */
+    activeAccounts: Set<string>;
+    progress?: (done: number, total: number) => void;
+  },
 ): Promise<Result[]> {
-  const audited = expected.filter((r) => SPECS[r.type] && READERS[r.type]);
+  const auditable = expected.filter((r) => SPECS[r.type] && READERS[r.type]);
+  const absent = auditable
+    .filter((r) => !opts.activeAccounts.has(r.account))
+    .map((r) => notChecked(SPECS[r.type].check, resourceLabel(r, SPECS[r.type]), `account ${r.account} is not an ACTIVE member of the organization`));
+  const audited = auditable.filter((r) => opts.activeAccounts.has(r.account));
   const byAccount = new Map<string, ExpectedResource[]>();
   for (const r of audited) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
   const accounts = [...byAccount.keys()].sort();
@@ -256,5 +274,5 @@ export async function auditDeployed(
     opts.progress?.(++done, accounts.length);
     return results;
   });
-  return perAccount.flat();
+  return [...absent, ...perAccount.flat()];
 }

@@ -89,6 +89,7 @@ export async function runAudit(model: Model, given: AwsAccess, opts: AuditOption
       callerAccountId,
       roleName: access.roleName!,
       targetName,
+      activeAccounts: new Set([org.managementAccountId, ...members.map((a) => a.id)]),
       progress: (d, t) => progress('deployed resources (accounts)', d, t),
     });
   }
