@@ -10,7 +10,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientConfig, mapLimit } from '../audit/aws';
 import { CHECKS, checkDef, Result } from '../audit/checks';
 import { parseArgs, progressReporter } from '../audit/cli';
-import { normalizePolicy, samePolicy } from '../audit/normalize';
+import { normalizeDocument as normalizePolicy, sameDocument as samePolicy } from '../policies/judgement';
 import { evaluateOrganization } from '../audit/organization';
 import { OrgTree } from '../audit/org-tree';
 import { evaluateConfigRecorders, evaluatePipeline, PipelineState } from '../audit/pipeline';

@@ -11,7 +11,7 @@ import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { scpSpecs } from '../policies/scp';
 import { AwsAccess, clientConfig, Credentials, errorText, assumeRole } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
-import { samePolicy } from './normalize';
+import { sameDocument } from '../policies/judgement';
 import { OrgTree, ouPath, targetsOf } from './org-tree';
 
 /** What one declared account's own APIs said, read with its deployment role (the caller's own for the management account). */
@@ -128,10 +128,5 @@ export function evaluateAccounts(model: Model, tree: OrgTree, snapshots: Account
   return results;
 }
 
-function trustMatches(actual: unknown, expected: unknown): boolean {
-  try {
-    return samePolicy(actual, expected);
-  } catch {
-    return false;
-  }
-}
+/** The one semantic comparison (policies/judgement.ts); an unparseable document never matches. */
+const trustMatches = (actual: unknown, expected: unknown): boolean => sameDocument(actual, expected);
