@@ -12,6 +12,9 @@ import { documentDiff, normalizeDocument, sameDocument } from '../policies/judge
 import { readExpected } from '../audit/expected';
 import { compareResource, judgeResource, SPECS } from '../audit/deployed';
 import { exampleModel } from './support/example';
+import { auditJsonSchema, exitCodeFor, renderJson } from '../audit/report';
+import { renderSarif } from '../audit/sarif';
+import { validateSarif } from './support/sarif';
 
 const REPO = path.join(__dirname, '..');
 
@@ -128,5 +131,27 @@ describe('comparing one resource', () => {
     expect(judgeResource(r, null, new Map())).toEqual([expect.objectContaining({ status: 'fail', attribute: '(resource)', expected: 'exists', actual: 'missing' })]);
     expect(judgeResource(r, { error: 'AccessDenied: no' }, new Map())).toEqual([expect.objectContaining({ status: 'not-checked' })]);
     expect(judgeResource(r, { state: 'ENABLED', event_pattern: '{}' }, new Map())).toEqual([expect.objectContaining({ status: 'fail', attribute: 'event_pattern' })]);
+  });
+});
+
+describe('reports carry the expected/actual pair', () => {
+  const outcome = {
+    organizationId: 'o-example',
+    accounts: 2,
+    results: [
+      { check: 'deployed-event-rule', status: 'fail' as const, resource: 'security/aws_cloudwatch_event_rule.r (rootlock-root-api-call)', detail: 'state differs from the synthesized value: - ENABLED; + DISABLED', attribute: 'state', expected: 'ENABLED', actual: 'DISABLED' },
+      { check: 'deployed-alarm', status: 'pass' as const, resource: 'security/aws_cloudwatch_metric_alarm.a (rootlock-root-usage)', detail: 'As synthesized.' },
+    ],
+  };
+  it('JSON (schema-valid) and SARIF 2.1.0 (structurally valid, properties on the result) name the attribute with both values', () => {
+    const json = JSON.parse(renderJson(outcome));
+    expect(auditJsonSchema.safeParse(json).success).toBe(true);
+    expect(json.results[0]).toMatchObject({ attribute: 'state', expected: 'ENABLED', actual: 'DISABLED' });
+    const sarif = JSON.parse(renderSarif(outcome, 'rootlock.yaml'));
+    expect(validateSarif(sarif)).toEqual([]);
+    expect(sarif.runs[0].results).toEqual([
+      expect.objectContaining({ ruleId: 'deployed-event-rule', level: 'error', properties: { attribute: 'state', expected: 'ENABLED', actual: 'DISABLED' }, partialFingerprints: { 'rootlockAudit/v1': 'deployed-event-rule:security/aws_cloudwatch_event_rule.r (rootlock-root-api-call):state' } }),
+    ]);
+    expect(exitCodeFor(outcome.results)).toBe(2);
   });
 });
