@@ -6,7 +6,7 @@
  * drifts (an account left at the root, an undeclared account, a root password and a root access key in one member
  * account, a disabled alarm action, a pending subscription) and each drift must be found with its id and severity.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -59,6 +59,21 @@ import { describeWithTools } from './support/tools';
 import { validateSarif } from './support/sarif';
 
 const REPO = path.join(__dirname, '..');
+
+/**
+ * The CLI as a process, asynchronously: a synchronous spawn would stop this process from draining the emulator's
+ * output pipe, and the emulator, blocked writing its request log, would never answer the CLI.
+ */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(REPO, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'audit/cli.ts', ...args], { cwd: REPO, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 const region = 'eu-west-1';
 
 describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit against the emulator', () => {
@@ -263,35 +278,40 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     expect(validateSarif(JSON.parse(renderSarif(outcome, 'rootlock.yaml')))).toEqual([]);
   });
 
-  it('the CLI prints the markdown report, passes markdownlint, and exits 2 on the drifted state', () => {
+  it('the CLI prints the markdown report, passes markdownlint, and exits 2 on the drifted state', async () => {
     // NODE_NO_WARNINGS: the SDK's Node.js-version notice (Node 20) is not the audit's output.
     const env = { ...process.env, ...emu.env, ROOTLOCK_CONFIG: configFile, NODE_NO_WARNINGS: '1' };
-    const tsNode = path.join(REPO, 'node_modules', '.bin', 'ts-node');
     const out = path.join(path.dirname(configFile), 'audit.md');
-    const r = spawnSync(tsNode, ['--transpile-only', 'audit/cli.ts', '--out', out], { cwd: REPO, env, encoding: 'utf8' });
+    // This state was built with the SDK, not deployed from a synth: an empty synth (no stacks) leaves the deployed-state
+    // checks out (audit-deployed.test.ts proves those against a Terraform-applied stack).
+    const noStacks = path.join(path.dirname(configFile), 'no-synth');
+    fs.mkdirSync(path.join(noStacks, 'stacks'), { recursive: true });
+    const r = await cli(['--out', out, '--synth-dir', noStacks], env);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: '' });
     const md = fs.readFileSync(out, 'utf8');
     expect(md).toContain('`root-access-keys`');
     const lint = spawnSync(path.join(REPO, 'node_modules', '.bin', 'markdownlint-cli2'), ['--config', path.join(REPO, '.markdownlint-cli2.jsonc'), out], { cwd: REPO, encoding: 'utf8' });
     expect({ status: lint.status, output: lint.stdout + lint.stderr }).toEqual({ status: 0, output: expect.any(String) });
 
-    const json = spawnSync(tsNode, ['--transpile-only', 'audit/cli.ts', '--json'], { cwd: REPO, env, encoding: 'utf8' });
+    const json = await cli(['--json', '--synth-dir', noStacks], env);
     expect(json.status).toBe(2);
     expect(auditJsonSchema.safeParse(JSON.parse(json.stdout)).success).toBe(true);
   });
 
-  it('the CLI exits 1 with one line on usage and access errors', () => {
-    const tsNode = path.join(REPO, 'node_modules', '.bin', 'ts-node');
-    const usage = spawnSync(tsNode, ['--transpile-only', 'audit/cli.ts', '--bogus'], { cwd: REPO, env: { ...process.env, ...emu.env, ROOTLOCK_CONFIG: configFile, NODE_NO_WARNINGS: '1' }, encoding: 'utf8' });
+  it('the CLI exits 1 on usage errors (the problem, then the usage) and with one line on access errors', async () => {
+    const usage = await cli(['--bogus'], { ...process.env, ...emu.env, ROOTLOCK_CONFIG: configFile, NODE_NO_WARNINGS: '1' });
     expect(usage.status).toBe(1);
-    expect(usage.stderr.trim().split('\n')).toHaveLength(1);
-    expect(usage.stderr).toMatch(/unknown argument "--bogus"/);
+    expect(usage.stderr.split('\n')[0]).toBe('rootlock audit: unknown argument "--bogus"');
+    expect(usage.stderr).toContain('usage: npm run audit');
+    const help = await cli(['--help'], { ...process.env, ...emu.env, ROOTLOCK_CONFIG: configFile, NODE_NO_WARNINGS: '1' });
+    expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^usage: npm run audit/);
     // A member account's credentials cannot read the organization's features as its manager: another organization view.
     const raw = JSON.parse(fs.readFileSync(configFile, 'utf8'));
     raw.organization.managementAccountId = '999999999999';
     const other = path.join(path.dirname(configFile), 'other.yaml');
     fs.writeFileSync(other, JSON.stringify(raw));
-    const access = spawnSync(tsNode, ['--transpile-only', 'audit/cli.ts'], { cwd: REPO, env: { ...process.env, ...emu.env, ROOTLOCK_CONFIG: other, NODE_NO_WARNINGS: '1' }, encoding: 'utf8' });
+    const access = await cli(['--synth-dir', REPO], { ...process.env, ...emu.env, ROOTLOCK_CONFIG: other, NODE_NO_WARNINGS: '1' });
     expect(access.status).toBe(1);
     expect(access.stderr.trim().split('\n')).toHaveLength(1);
     expect(access.stderr).toMatch(/the credentials belong to the organization managed by/);

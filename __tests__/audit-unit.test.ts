@@ -4,10 +4,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { evaluateAccounts } from '../audit/accounts';
-import { mapLimit, withBackoff } from '../audit/aws';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { clientConfig, mapLimit } from '../audit/aws';
 import { CHECKS, checkDef, Result } from '../audit/checks';
 import { parseArgs, progressReporter } from '../audit/cli';
-import { normalizePolicy, samePolicy } from '../audit/normalize';
+import { normalizeDocument as normalizePolicy, sameDocument as samePolicy } from '../policies/judgement';
 import { evaluateOrganization } from '../audit/organization';
 import { OrgTree } from '../audit/org-tree';
 import { evaluateConfigRecorders, evaluatePipeline, PipelineState } from '../audit/pipeline';
@@ -48,25 +51,40 @@ describe('policy normalisation', () => {
 });
 
 describe('retries and concurrency', () => {
-  it('retries throttling with backoff, never other errors, and gives up after the attempts', async () => {
-    const waits: number[] = [];
-    const sleep = async (ms: number) => void waits.push(ms);
+  it('leaves retries to the SDK in adaptive mode: a throttled call is retried, an access error is not', async () => {
+    // A local endpoint that throttles the first two GetCallerIdentity calls the way STS does (HTTP 400, Throttling).
     let calls = 0;
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    await expect(withBackoff(async () => (++calls < 3 ? Promise.reject(throttled) : 'ok'), 8, 100, sleep)).resolves.toBe('ok');
-    expect(calls).toBe(3);
-    expect(waits).toHaveLength(2);
-    expect(waits[1]).toBeLessThanOrEqual(100 * 2 ** 2);
-    calls = 0;
-    const denied = Object.assign(new Error('no'), { name: 'AccessDenied' });
-    await expect(withBackoff(async () => (++calls, Promise.reject(denied)), 8, 1, sleep)).rejects.toBe(denied);
-    expect(calls).toBe(1);
-    calls = 0;
-    await expect(withBackoff(async () => (++calls, Promise.reject(throttled)), 4, 1, sleep)).rejects.toBe(throttled);
-    expect(calls).toBe(4);
-    const status429 = Object.assign(new Error('slow down'), { name: 'Unknown', $metadata: { httpStatusCode: 429 } });
-    calls = 0;
-    await expect(withBackoff(async () => (++calls < 2 ? Promise.reject(status429) : 1), 3, 1, sleep)).resolves.toBe(1);
+    let denyAll = false;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls++;
+        const error = (code: string) =>
+          `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
+        res.setHeader('content-type', 'text/xml');
+        if (denyAll) return void res.writeHead(403).end(error('AccessDenied'));
+        if (calls <= 2) return void res.writeHead(400).end(error('Throttling'));
+        res.writeHead(200).end(
+          '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:root</Arn><UserId>111111111111</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = clientConfig({ base: { endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }, concurrency: 1 }, 'eu-west-1');
+    expect(config).toMatchObject({ retryMode: 'adaptive' });
+    const sts = new STSClient(config);
+    try {
+      expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('111111111111');
+      expect(calls).toBe(3);
+      denyAll = true;
+      calls = 0;
+      await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
+      expect(calls).toBe(1);
+    } finally {
+      sts.destroy();
+      server.close();
+    }
   });
   it('keeps at most `limit` calls in flight and the results in order', async () => {
     let inFlight = 0;

@@ -307,12 +307,14 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     expect(report.results.filter((x) => x.status !== 'pass').map((x) => `${x.check} ${x.status} ${x.resource}: ${x.detail}`)).toEqual([]);
     expect({ code: r.code, high: report.summary.high }).toEqual({ code: 0, high: 0 });
     expect(report.summary.passed).toBeGreaterThan(20);
+    // Every deployed resource held against the synthesized Terraform (issue #25), not only the organization.
+    expect(report.results.filter((x) => x.check.startsWith('deployed-')).length).toBeGreaterThan(100);
   });
 
   it('drill: every path pages through the deployed pipeline, nothing is left behind; a broken key policy fails exactly the paths through it', async () => {
     const sec = creds.security;
     const drill = (args: string[]) =>
-      stage(`npm run drill ${args.join(' ')}`, () => runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'drill/cli.ts', '--json', ...args], REPO_ROOT, env, 600_000, ['(drill)']));
+      stage(`npm run drill ${args.join(' ')}`, () => runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'drill/cli.ts', '--json', '--inject', ...args], REPO_ROOT, env, 600_000, ['(drill)']));
     const results = (r: TfResult) => (JSON.parse(r.stdout) as { results: Array<{ path: string; result: string; reason?: string }> }).results;
     const leftovers = async () => ({
       queues: (await new SQSClient(sdkConfig(emu, { region, credentials: sec })).send(new ListQueuesCommand({ QueueNamePrefix: 'rootlock-drill' }))).QueueUrls ?? [],
@@ -325,6 +327,9 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     expect(passed.filter((r) => r.result !== 'PASS')).toEqual(model.monitoring.config ? [expect.objectContaining({ path: 'config', result: 'NOT DRIVEN' })] : []);
     expect(passed.map((r) => r.path)).toEqual(expect.arrayContaining([`event:${model.members[1].name}:${GLOBAL_EVENTS_REGION}`, 'metric:root-usage', 'guardduty']));
     expect(await leftovers()).toEqual({ queues: [], subscriptions: [] });
+    // The live checks (no --inject): every paging and forwarding rule, filter and subscription of the real deploy.
+    const live = await stage('npm run drill (live checks)', () => runProcess(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'drill/cli.ts', '--json'], REPO_ROOT, env, 600_000, ['(drill)']));
+    expect(results(live).filter((r) => r.result !== 'PASS')).toEqual([]);
 
     // Break the alert key the way main had it: events.amazonaws.com only with aws:SourceAccount, which SNS never sends.
     const kmsOpts = { region, credentials: sec };

@@ -127,8 +127,12 @@ describe('matching a message at the topic to a path', () => {
 
 describe('command line', () => {
   it('parses the options and refuses unknown ones in one line', () => {
-    expect(parseArgs(['--json', '--path', 'guardduty', '--timeout=30'])).toEqual({ json: true, list: false, path: 'guardduty', timeoutSeconds: 30 });
-    expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument --frobnicate; usage: npm run drill/);
+    expect(parseArgs(['--inject', '--json', '--path', 'guardduty', '--timeout=30'])).toEqual({ json: true, list: false, path: 'guardduty', timeoutSeconds: 30, inject: true });
+    expect(parseArgs(['--to-pager', '--role', 'custom-drill'])).toEqual({ json: false, list: false, toPager: true, role: 'custom-drill' });
+    expect(parseArgs(['--help'])).toEqual({ json: false, list: false, help: true });
+    expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument --frobnicate/);
+    expect(() => parseArgs(['--timeout', '30'])).toThrow(/--inject only/);
+    expect(() => parseArgs(['--inject', '--to-pager'])).toThrow(/choose one/);
     expect(() => parseArgs(['--timeout', '0'])).toThrow(/--timeout must be/);
     expect(() => parseArgs(['--path'])).toThrow(/--path needs a value/);
   });

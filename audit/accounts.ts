@@ -4,12 +4,14 @@
  */
 import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { iamRoleArn } from '../config/arn';
+import { JOB_ROLE_NAMES } from '../config/contract';
 import type { AccountTarget, Model } from '../config/model';
 import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { scpSpecs } from '../policies/scp';
-import { AwsAccess, clientConfig, Credentials, errorText, assumeRole, withBackoff } from './aws';
+import { AwsAccess, clientConfig, Credentials, errorText, assumeRole } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
-import { samePolicy } from './normalize';
+import { sameDocument } from '../policies/judgement';
 import { OrgTree, ouPath, targetsOf } from './org-tree';
 
 /** What one declared account's own APIs said, read with its deployment role (the caller's own for the management account). */
@@ -26,11 +28,13 @@ export interface AccountSnapshot {
 
 export const label = (id: string, name?: string) => (name ? `${id} (${name})` : id);
 
-/** The caller's own credentials for its own account; the account's deployment role for any other member account. */
+/** The audit's role in an account (JOB_ROLE_NAMES.audit unless --role). */
+export const auditRoleArn = (access: AwsAccess, accountId: string) => iamRoleArn(accountId, access.roleName ?? JOB_ROLE_NAMES.audit);
+
+/** The caller's own credentials for its own account; the audit's read-only role in any other account. */
 export async function credentialsFor(access: AwsAccess, model: Model, account: AccountTarget, callerAccountId: string): Promise<Credentials | undefined> {
   if (account.id === callerAccountId) return undefined;
-  if (!account.deployRoleArn) throw new Error(`the caller (${callerAccountId}) is not the management account and has no role to assume there`);
-  return assumeRole(access, model.organization.homeRegion, account.deployRoleArn);
+  return assumeRole(access, model.organization.homeRegion, auditRoleArn(access, account.id));
 }
 
 export async function readAccount(access: AwsAccess, model: Model, account: AccountTarget, callerAccountId: string): Promise<AccountSnapshot> {
@@ -39,12 +43,12 @@ export async function readAccount(access: AwsAccess, model: Model, account: Acco
   try {
     creds = await credentialsFor(access, model, account, callerAccountId);
   } catch (e) {
-    return { accountId: account.id, error: `cannot read the account${account.deployRoleArn ? ` through ${account.deployRoleArn}` : ''}: ${errorText(e)}` };
+    return { accountId: account.id, error: `cannot read the account through ${auditRoleArn(access, account.id)}: ${errorText(e)}` };
   }
   const snapshot: AccountSnapshot = { accountId: account.id };
   const iam = new IAMClient(clientConfig(access, region, creds));
   try {
-    const role = await withBackoff(() => iam.send(new GetRoleCommand({ RoleName: model.breakGlass.roleName })));
+    const role = await iam.send(new GetRoleCommand({ RoleName: model.breakGlass.roleName }));
     snapshot.breakGlassTrust = role.Role?.AssumeRolePolicyDocument ?? null;
   } catch (e) {
     if ((e as { name?: string }).name === 'NoSuchEntityException' || (e as { name?: string }).name === 'NoSuchEntity') snapshot.breakGlassTrust = null;
@@ -55,7 +59,7 @@ export async function readAccount(access: AwsAccess, model: Model, account: Acco
   if (model.monitoring.config) {
     const cfg = new ConfigServiceClient(clientConfig(access, region, creds));
     try {
-      const status = await withBackoff(() => cfg.send(new DescribeConfigurationRecorderStatusCommand({})));
+      const status = await cfg.send(new DescribeConfigurationRecorderStatusCommand({}));
       snapshot.configRecorders = (status.ConfigurationRecordersStatus ?? []).map((s) => s.recording === true);
     } catch (e) {
       snapshot.configRecorders = { error: errorText(e) };
@@ -124,10 +128,5 @@ export function evaluateAccounts(model: Model, tree: OrgTree, snapshots: Account
   return results;
 }
 
-function trustMatches(actual: unknown, expected: unknown): boolean {
-  try {
-    return samePolicy(actual, expected);
-  } catch {
-    return false;
-  }
-}
+/** The one semantic comparison (policies/judgement.ts); an unparseable document never matches. */
+const trustMatches = (actual: unknown, expected: unknown): boolean => sameDocument(actual, expected);

@@ -1,8 +1,8 @@
 /**
  * How the audit talks to AWS: read-only clients built from one base configuration (standard credentials and
- * AWS_ENDPOINT_URL from the environment, or explicit ones in tests), bounded concurrency, and retries with
- * exponential backoff and jitter on throttling (on top of the SDK's own attempts), so 1,000 accounts do not trip
- * API rate limits.
+ * AWS_ENDPOINT_URL from the environment, or explicit ones in tests), bounded concurrency, and the SDK's adaptive
+ * retry mode (backoff with jitter plus client-side rate limiting once throttled), so 1,000 accounts do not trip API
+ * rate limits.
  */
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 
@@ -17,39 +17,14 @@ export interface AwsAccess {
   base: { endpoint?: string; credentials?: Credentials };
   /** How many accounts are read at once. */
   concurrency: number;
+  /** Role assumed in every account but the caller's (default JOB_ROLE_NAMES.audit: the audit's own read-only role). */
+  roleName?: string;
 }
 
 export function clientConfig(access: AwsAccess, region: string, credentials?: Credentials) {
-  return { ...access.base, region, ...(credentials ? { credentials } : {}), maxAttempts: 3 };
-}
-
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'PriorRequestNotComplete',
-]);
-
-export function isThrottling(e: unknown): boolean {
-  const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return THROTTLING.has(err?.name ?? '') || THROTTLING.has(err?.Code ?? '') || err?.$metadata?.httpStatusCode === 429;
-}
-
-/** Retries `fn` on throttling: up to `attempts` tries, waiting base * 2^n with full jitter (capped at 20 s). */
-export async function withBackoff<T>(fn: () => Promise<T>, attempts = 8, baseMs = 200, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isThrottling(e) || attempt >= attempts) throw e;
-      await sleep(Math.random() * Math.min(20_000, baseMs * 2 ** attempt));
-    }
-  }
+  // The SDK's adaptive retry mode: exponential backoff plus client-side rate limiting once throttled
+  // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+  return { ...access.base, region, ...(credentials ? { credentials } : {}), retryMode: 'adaptive' as const, maxAttempts: 8 };
 }
 
 /** `fn` over `items` with at most `limit` in flight; results in the items' order. */
@@ -77,7 +52,7 @@ export function errorText(e: unknown): string {
 export async function assumeRole(access: AwsAccess, region: string, roleArn: string): Promise<Credentials> {
   const sts = new STSClient(clientConfig(access, region));
   try {
-    const out = await withBackoff(() => sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rootlock-audit', DurationSeconds: 900 })));
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rootlock-audit', DurationSeconds: 900 }));
     const c = out.Credentials!;
     return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
   } finally {

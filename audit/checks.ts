@@ -4,7 +4,7 @@
  */
 export type Severity = 'high' | 'medium' | 'low';
 export type Status = 'pass' | 'fail' | 'not-checked';
-export type Family = 'organization' | 'accounts' | 'root-credentials' | 'pipeline';
+export type Family = 'organization' | 'accounts' | 'root-credentials' | 'pipeline' | 'deployed';
 
 export interface CheckDef {
   id: string;
@@ -22,6 +22,10 @@ export interface Result {
   resource: string;
   /** What was found, in a sentence; for not-checked, why. Never a timestamp that is not from the state itself. */
   detail: string;
+  /** For a difference from the synthesized state: the attribute, and the expected and actual values side by side. */
+  attribute?: string;
+  expected?: string;
+  actual?: string;
 }
 
 export const FAMILIES: Array<{ id: Family; title: string }> = [
@@ -29,6 +33,7 @@ export const FAMILIES: Array<{ id: Family; title: string }> = [
   { id: 'accounts', title: 'Accounts' },
   { id: 'root-credentials', title: 'Root credentials of member accounts' },
   { id: 'pipeline', title: 'Alarm pipeline health' },
+  { id: 'deployed', title: 'Deployed state against the synthesized Terraform' },
 ];
 
 export const CHECKS: CheckDef[] = [
@@ -56,6 +61,21 @@ export const CHECKS: CheckDef[] = [
   { id: 'pipeline-dead-letter-queue', family: 'pipeline', severity: 'medium', title: 'The alert dead-letter queues are empty', fix: 'Read the messages (undelivered alerts), fix the delivery, then purge the queue.' },
   { id: 'pipeline-guardduty', family: 'pipeline', severity: 'high', title: 'GuardDuty is enabled in the security account', fix: 'Deploy the security stack.' },
   { id: 'pipeline-config-recorder', family: 'pipeline', severity: 'medium', title: 'AWS Config records in every account', fix: 'Deploy the account\'s baseline stack (`aws configservice start-configuration-recorder` if it was stopped).' },
+  // Deployed state against the synthesized Terraform (audit/deployed.ts): one check per resource type, severity by its
+  // effect on delivery. The fix is always a deploy of the named stack; a difference nobody deployed is tampering.
+  { id: 'deployed-org-policy', family: 'deployed', severity: 'high', title: 'Every rootlock SCP and RCP has the synthesized content', fix: 'Deploy the management stack, and find out who edited the policy (the scp-changed detection pages on it).' },
+  { id: 'deployed-org-policy-attachment', family: 'deployed', severity: 'high', title: 'Every rootlock SCP and RCP is attached where the synthesized Terraform attaches it', fix: 'Deploy the management stack (it re-attaches the policy), and find out who detached it.' },
+  { id: 'deployed-event-rule', family: 'deployed', severity: 'high', title: 'Every rootlock EventBridge rule is enabled with the synthesized pattern', fix: 'Deploy the stack named in the resource; a disabled rule or a changed pattern pages nobody. `terraform apply` does not re-enable a rule whose synthesized Terraform leaves `state` out: `aws events enable-rule` as the deployment role.' },
+  { id: 'deployed-event-target', family: 'deployed', severity: 'high', title: 'Every rule target delivers where, as whom and with the dead-letter queue synthesized', fix: 'Deploy the stack named in the resource with `terraform apply -replace=<address>`: the provider does not read a removed dead_letter_config back, so a plain apply sees no change.' },
+  { id: 'deployed-metric-filter', family: 'deployed', severity: 'high', title: 'Every metric filter has the synthesized pattern and metric', fix: 'Deploy the security stack; a changed pattern counts nothing.' },
+  { id: 'deployed-alarm', family: 'deployed', severity: 'high', title: 'Every alarm has the synthesized definition, actions and actions enabled', fix: 'Deploy the stack named in the resource (`aws cloudwatch enable-alarm-actions` only as the deployment role).' },
+  { id: 'deployed-subscription', family: 'deployed', severity: 'high', title: 'Every alert subscription has the synthesized attributes (no filter policy that drops pages)', fix: 'Deploy the security stack; a filter policy on a pager subscription can silently drop every page.' },
+  { id: 'deployed-resource-policy', family: 'deployed', severity: 'high', title: 'Topic, queue, bus and bucket policies, and the topics\' keys, are the synthesized ones', fix: 'Deploy the stack named in the resource; a changed resource policy can stop delivery or let others in.' },
+  { id: 'deployed-trail', family: 'deployed', severity: 'high', title: 'The organization trail logs, multi-region and organization-wide, with the synthesized selectors and destinations', fix: 'Deploy the security stack.' },
+  { id: 'deployed-guardduty', family: 'deployed', severity: 'high', title: 'GuardDuty is enabled with the synthesized publishing frequency', fix: 'Deploy the security stack.' },
+  { id: 'deployed-role-trust', family: 'deployed', severity: 'high', title: 'Every rootlock role (break-glass, forwarding, trail, Config) has the synthesized trust policy', fix: 'Deploy the stack named in the resource; a widened trust policy lets someone else in.' },
+  { id: 'deployed-config-rule', family: 'deployed', severity: 'medium', title: 'Every AWS Config organization rule on the root user checks what the synthesized rule checks, in every account', fix: 'Deploy the config-rules stack; an excluded account or a changed identifier leaves root credentials unchecked there.' },
+  { id: 'deployed-config-recorder', family: 'deployed', severity: 'medium', title: 'Every AWS Config recorder records, as synthesized', fix: 'Deploy the account\'s baseline stack.' },
 ];
 
 const BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
@@ -69,7 +89,8 @@ export function checkDef(id: string): CheckDef {
 /** Results in a fixed order: by the catalog's check order, then by resource. */
 export function sortResults(results: Result[]): Result[] {
   const order = new Map(CHECKS.map((c, i) => [c.id, i]));
-  return [...results].sort((a, b) => order.get(a.check)! - order.get(b.check)! || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+  const cmp = (x = '', y = '') => (x < y ? -1 : x > y ? 1 : 0);
+  return [...results].sort((a, b) => order.get(a.check)! - order.get(b.check)! || cmp(a.resource, b.resource) || cmp(a.attribute, b.attribute));
 }
 
 export const pass = (check: string, resource: string, detail: string): Result => ({ check, status: 'pass', resource, detail });

@@ -1,5 +1,6 @@
 /**
- * `npm run audit [-- --json | --sarif] [--out FILE] [--markdown-file|--json-file|--sarif-file FILE] [--concurrency N]`: the live organization held against the
+ * `npm run audit [-- --json | --sarif] [--out FILE] [--markdown-file|--json-file|--sarif-file FILE] [--concurrency N] [--synth-dir DIR]
+ * [--role NAME]`: the live organization, and every deployed resource against the synthesized Terraform, held against the
  * configuration (ROOTLOCK_CONFIG, else the bundled example). Read-only. Standard AWS credentials of the management
  * account or the delegated administrator; AWS_ENDPOINT_URL is honoured by the SDK. Exit 0 clean, 2 when a high finding
  * exists, 1 on usage, configuration or access errors (one line on stderr, no stack trace). Progress goes to stderr.
@@ -12,9 +13,17 @@ import type { AwsAccess } from './aws';
 import { errorText } from './aws';
 import { exitCodeFor, renderJson, renderMarkdown } from './report';
 import { runAudit } from './run';
+import { synthesizeFor } from './synth';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { JOB_ROLE_NAMES } from '../config/contract';
 import { renderSarif } from './sarif';
 
-export const USAGE = 'usage: npm run audit -- [--json | --sarif] [--out FILE] [--markdown-file FILE] [--json-file FILE] [--sarif-file FILE] [--concurrency N]';
+export const USAGE = [
+  'usage: npm run audit -- [--json | --sarif] [--out FILE] [--markdown-file FILE] [--json-file FILE] [--sarif-file FILE]',
+  '                        [--concurrency N] [--synth-dir DIR] [--role NAME] [--help]',
+  '  --synth-dir DIR  the synthesized Terraform of this configuration (default: synthesize it into a temporary directory)',
+  `  --role NAME      role assumed in every other account (default ${JOB_ROLE_NAMES.audit})`,
+].join('\n');
 type Format = 'markdown' | 'json' | 'sarif';
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -24,27 +33,58 @@ export interface CliOptions {
   /** More reports from the same run (one read of the organization), each into its file. */
   files: Array<{ format: Format; file: string }>;
   concurrency: number;
+  synthDir?: string;
+  role?: string;
+  help?: boolean;
 }
 
+/** A mistake in the command line: printed with the usage on stderr, exit 1. */
+export class UsageError extends Error {}
+
 export function parseArgs(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        json: { type: 'boolean' },
+        sarif: { type: 'boolean' },
+        out: { type: 'string' },
+        'markdown-file': { type: 'string', multiple: true },
+        'json-file': { type: 'string', multiple: true },
+        'sarif-file': { type: 'string', multiple: true },
+        concurrency: { type: 'string' },
+        'synth-dir': { type: 'string' },
+        role: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    const unknown = /Unknown option '([^']+)'|Unexpected argument '([^']+)'/.exec(msg);
+    const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(msg);
+    throw new UsageError(unknown ? `unknown argument "${unknown[1] ?? unknown[2]}"` : missing ? `${missing[1]} needs a value` : msg);
+  }
+  const v = parsed.values;
   const opts: CliOptions = { format: 'markdown', files: [], concurrency: DEFAULT_CONCURRENCY };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value. ${USAGE}`);
-      return v;
-    };
-    if (arg === '--json' || arg === '--sarif') {
-      if (opts.format !== 'markdown') throw new Error(`choose one of --json and --sarif. ${USAGE}`);
-      opts.format = arg === '--json' ? 'json' : 'sarif';
-    } else if (arg === '--out') opts.out = value();
-    else if (arg === '--markdown-file' || arg === '--json-file' || arg === '--sarif-file') opts.files.push({ format: arg.slice(2, -5) as Format, file: value() });
-    else if (arg === '--concurrency') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--concurrency must be an integer from 1 to 64. ${USAGE}`);
-      opts.concurrency = n;
-    } else throw new Error(`unknown argument ${JSON.stringify(arg)}. ${USAGE}`);
+  if (v.help) return { ...opts, help: true };
+  if (v.json && v.sarif) throw new UsageError('choose one of --json and --sarif');
+  if (v.json) opts.format = 'json';
+  if (v.sarif) opts.format = 'sarif';
+  if (v.out !== undefined) opts.out = v.out;
+  // Files in the order given per format: markdown, then JSON, then SARIF.
+  for (const format of ['markdown', 'json', 'sarif'] as const) for (const file of v[`${format}-file`] ?? []) opts.files.push({ format, file });
+  if (v.concurrency !== undefined) {
+    const n = Number(v.concurrency);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--concurrency must be an integer from 1 to 64');
+    opts.concurrency = n;
+  }
+  if (v['synth-dir'] !== undefined) opts.synthDir = v['synth-dir'];
+  if (v.role !== undefined) {
+    if (!/^[\w+=,.@-]{1,64}$/.test(v.role)) throw new UsageError('--role must be an IAM role name (1-64 of letters, digits and +=,.@_-)');
+    opts.role = v.role;
   }
   return opts;
 }
@@ -65,12 +105,24 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
 }
 
 export async function main(argv: string[], access: Partial<AwsAccess> = {}): Promise<number> {
+  let tempSynth: string | undefined;
   try {
-    const opts = parseArgs(argv);
+    let opts: CliOptions;
+    try {
+      opts = parseArgs(argv);
+    } catch (e) {
+      process.stderr.write(`rootlock audit: ${(e as Error).message}\n${USAGE}\n`);
+      return 1;
+    }
+    if (opts.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     const configPath = configPathFromEnv();
     const model = resolveModel(loadConfigFile(configPath));
     const configLabel = path.relative(process.cwd(), configPath) || configPath;
-    const outcome = await runAudit(model, { base: access.base ?? {}, concurrency: opts.concurrency }, { progress: progressReporter() });
+    const synthDir = opts.synthDir ?? (tempSynth = synthesizeFor(configPath));
+    const outcome = await runAudit(model, { base: access.base ?? {}, concurrency: opts.concurrency }, { progress: progressReporter(), synthDir, roleName: opts.role });
     const render = (format: Format) =>
       format === 'json' ? renderJson(outcome) : format === 'sarif' ? renderSarif(outcome, configLabel.split(path.sep).join('/')) : renderMarkdown(outcome, configLabel);
     for (const f of opts.files) fs.writeFileSync(f.file, render(f.format), 'utf8');
@@ -83,6 +135,8 @@ export async function main(argv: string[], access: Partial<AwsAccess> = {}): Pro
     const own = e instanceof Error && (e.name === 'Error' || e.name === 'ConfigError');
     process.stderr.write(`rootlock audit: ${own ? (e as Error).message : errorText(e)}\n`);
     return 1;
+  } finally {
+    if (tempSynth) fs.rmSync(tempSynth, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@ import {
   paginateListOrganizationalUnitsForParent,
   paginateListPoliciesForTarget,
 } from '@aws-sdk/client-organizations';
-import { AwsAccess, clientConfig, mapLimit, withBackoff } from './aws';
+import { AwsAccess, clientConfig, mapLimit } from './aws';
 
 export interface OrgTree {
   rootId: string;
@@ -50,7 +50,7 @@ export async function readOrgTree(access: AwsAccess, region: string, rootId: str
   const org = new OrganizationsClient(clientConfig(access, region));
   const tree: OrgTree = { rootId, ous: new Map(), accounts: [], scps: new Map() };
   const scpsOf = async (target: string) => {
-    const pages = await withBackoff(() => all(paginateListPoliciesForTarget({ client: org }, { TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' })));
+    const pages = await all(paginateListPoliciesForTarget({ client: org }, { TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }));
     tree.scps.set(target, pages.flatMap((p) => (p.Policies ?? []).map((x) => x.Name!)).sort());
   };
   try {
@@ -58,8 +58,8 @@ export async function readOrgTree(access: AwsAccess, region: string, rootId: str
     while (level.length > 0) {
       const children = await mapLimit(level, access.concurrency, async (parentId) => {
         const [ouPages, accountPages] = await Promise.all([
-          withBackoff(() => all(paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: parentId }))),
-          withBackoff(() => all(paginateListAccountsForParent({ client: org }, { ParentId: parentId }))),
+          all(paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: parentId })),
+          all(paginateListAccountsForParent({ client: org }, { ParentId: parentId })),
           scpsOf(parentId),
         ]);
         for (const a of accountPages.flatMap((p) => p.Accounts ?? [])) tree.accounts.push({ id: a.Id!, name: a.Name ?? '', status: a.Status ?? 'ACTIVE', parentId });

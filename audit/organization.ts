@@ -2,7 +2,7 @@
 import { IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, ListRootsCommand, OrganizationsClient, paginateListAWSServiceAccessForOrganization } from '@aws-sdk/client-organizations';
 import type { Model } from '../config/model';
-import { AwsAccess, clientConfig, errorText, withBackoff } from './aws';
+import { AwsAccess, clientConfig, errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 
 export interface OrganizationState {
@@ -21,15 +21,15 @@ export async function readOrganization(access: AwsAccess, region: string): Promi
   const org = new OrganizationsClient(clientConfig(access, region));
   const iam = new IAMClient(clientConfig(access, region));
   try {
-    const described = (await withBackoff(() => org.send(new DescribeOrganizationCommand({})))).Organization!;
-    const root = (await withBackoff(() => org.send(new ListRootsCommand({})))).Roots![0];
+    const described = (await org.send(new DescribeOrganizationCommand({}))).Organization!;
+    const root = (await org.send(new ListRootsCommand({}))).Roots![0];
     const trustedAccess: string[] = [];
     for await (const page of paginateListAWSServiceAccessForOrganization({ client: org }, {})) {
       trustedAccess.push(...(page.EnabledServicePrincipals ?? []).map((p) => p.ServicePrincipal!));
     }
     let iamFeatures: OrganizationState['iamFeatures'];
     try {
-      iamFeatures = (await withBackoff(() => iam.send(new ListOrganizationsFeaturesCommand({})))).EnabledFeatures ?? [];
+      iamFeatures = (await iam.send(new ListOrganizationsFeaturesCommand({}))).EnabledFeatures ?? [];
     } catch (e) {
       iamFeatures = { error: errorText(e) };
     }

@@ -12,7 +12,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-s
 import type { Model } from '../config/model';
 import type { AccountSnapshot } from './accounts';
 import { label } from './accounts';
-import { AwsAccess, clientConfig, Credentials, errorText, withBackoff } from './aws';
+import { AwsAccess, clientConfig, Credentials, errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 
 /** A trail that has not delivered to CloudWatch Logs for this long leaves the metric alarms blind. */
@@ -37,7 +37,7 @@ export function deadLetterQueueNames(model: Model): string[] {
 
 async function read<T>(fn: () => Promise<T>): Promise<Read<T>> {
   try {
-    return await withBackoff(fn);
+    return await fn();
   } catch (e) {
     return { error: errorText(e) };
   }

@@ -19,7 +19,17 @@ export const auditJsonSchema = z.strictObject({
   checks: z.array(
     z.strictObject({ id: z.string(), family: z.enum(FAMILIES.map((f) => f.id) as [string, ...string[]]), severity: z.enum(SEVERITIES as [string, ...string[]]), title: z.string(), fix: z.string() }),
   ),
-  results: z.array(z.strictObject({ check: z.string(), status: z.enum(['pass', 'fail', 'not-checked']), resource: z.string(), detail: z.string() })),
+  results: z.array(
+    z.strictObject({
+      check: z.string(),
+      status: z.enum(['pass', 'fail', 'not-checked']),
+      resource: z.string(),
+      detail: z.string(),
+      attribute: z.string().optional(),
+      expected: z.string().optional(),
+      actual: z.string().optional(),
+    }),
+  ),
 });
 export type AuditJson = z.infer<typeof auditJsonSchema>;
 

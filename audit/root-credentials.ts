@@ -8,7 +8,7 @@
 import { GetLoginProfileCommand, IAMClient, ListAccessKeysCommand, ListMFADevicesCommand, ListSigningCertificatesCommand } from '@aws-sdk/client-iam';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { taskPolicyArn } from '../runbooks/common-tasks';
-import { AwsAccess, clientConfig, Credentials, errorText, withBackoff } from './aws';
+import { AwsAccess, clientConfig, Credentials, errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 
 export const AUDIT_TASK_POLICY_ARN = taskPolicyArn('IAMAuditRootUserCredentials');
@@ -29,9 +29,7 @@ export interface RootCredentialState {
 async function assumeRoot(access: AwsAccess, region: string, accountId: string): Promise<Credentials> {
   const sts = new STSClient(clientConfig(access, region));
   try {
-    const out = await withBackoff(() =>
-      sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: AUDIT_TASK_POLICY_ARN }, DurationSeconds: TASK_SESSION_SECONDS })),
-    );
+    const out = await sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: AUDIT_TASK_POLICY_ARN }, DurationSeconds: TASK_SESSION_SECONDS }));
     const c = out.Credentials!;
     return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
   } finally {
@@ -50,15 +48,15 @@ export async function readRootCredentials(access: AwsAccess, region: string, acc
   const iam = new IAMClient(clientConfig(access, region, creds));
   try {
     try {
-      await withBackoff(() => iam.send(new GetLoginProfileCommand({})));
+      await iam.send(new GetLoginProfileCommand({}));
       state.loginProfile = true;
     } catch (e) {
       if ((e as { name?: string }).name !== 'NoSuchEntityException' && (e as { name?: string }).name !== 'NoSuchEntity') throw e;
       state.loginProfile = false;
     }
-    state.accessKeys = ((await withBackoff(() => iam.send(new ListAccessKeysCommand({})))).AccessKeyMetadata ?? []).map((k) => `${k.AccessKeyId} (${k.Status})`).sort();
-    state.certificates = ((await withBackoff(() => iam.send(new ListSigningCertificatesCommand({})))).Certificates ?? []).map((c) => `${c.CertificateId} (${c.Status})`).sort();
-    state.mfaDevices = ((await withBackoff(() => iam.send(new ListMFADevicesCommand({})))).MFADevices ?? []).map((d) => d.SerialNumber!).sort();
+    state.accessKeys = ((await iam.send(new ListAccessKeysCommand({}))).AccessKeyMetadata ?? []).map((k) => `${k.AccessKeyId} (${k.Status})`).sort();
+    state.certificates = ((await iam.send(new ListSigningCertificatesCommand({}))).Certificates ?? []).map((c) => `${c.CertificateId} (${c.Status})`).sort();
+    state.mfaDevices = ((await iam.send(new ListMFADevicesCommand({}))).MFADevices ?? []).map((d) => d.SerialNumber!).sort();
     return state;
   } catch (e) {
     return { accountId: account.id, name: account.name, error: `reading the root user failed: ${errorText(e)}` };

@@ -5,10 +5,13 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Model } from '../config/model';
 import { AccountSnapshot, credentialsFor, evaluateAccounts, readAccount } from './accounts';
-import { AwsAccess, clientConfig, errorText, mapLimit, withBackoff } from './aws';
+import { AwsAccess, clientConfig, errorText, mapLimit } from './aws';
 import { Result, sortResults, notChecked, CHECKS } from './checks';
+import { auditDeployed } from './deployed';
+import { readExpected } from './expected';
 import { evaluateOrganization, readOrganization } from './organization';
-import { readOrgTree } from './org-tree';
+import { ouPath, readOrgTree } from './org-tree';
+import { JOB_ROLE_NAMES } from '../config/contract';
 import { evaluateConfigRecorders, evaluatePipeline, PipelineState, readPipeline } from './pipeline';
 import { evaluateRootCredentials, readRootCredentials, RootCredentialState } from './root-credentials';
 
@@ -21,14 +24,24 @@ export interface AuditOutcome {
   results: Result[];
 }
 
-export async function runAudit(model: Model, access: AwsAccess, opts: { now?: Date; progress?: (phase: string, done: number, total: number) => void } = {}): Promise<AuditOutcome> {
+export interface AuditOptions {
+  now?: Date;
+  progress?: (phase: string, done: number, total: number) => void;
+  /** The synthesized Terraform of this configuration (`cdktf.out`): when set, every deployed resource is held against it. */
+  synthDir?: string;
+  /** Role the deployed-state audit assumes in every other account (default JOB_ROLE_NAMES.audit). */
+  roleName?: string;
+}
+
+export async function runAudit(model: Model, given: AwsAccess, opts: AuditOptions = {}): Promise<AuditOutcome> {
+  const access: AwsAccess = { ...given, roleName: opts.roleName ?? given.roleName ?? JOB_ROLE_NAMES.audit };
   const region = model.organization.homeRegion;
   const progress = opts.progress ?? (() => {});
   let callerAccountId: string;
   let org;
   try {
     const sts = new STSClient(clientConfig(access, region));
-    callerAccountId = (await withBackoff(() => sts.send(new GetCallerIdentityCommand({})))).Account!;
+    callerAccountId = (await sts.send(new GetCallerIdentityCommand({}))).Account!;
     sts.destroy();
     org = await readOrganization(access, region);
   } catch (e) {
@@ -67,7 +80,22 @@ export async function runAudit(model: Model, access: AwsAccess, opts: { now?: Da
     pipelineResults = CHECKS.filter((c) => c.family === 'pipeline' && c.id !== 'pipeline-config-recorder').map((c) => notChecked(c.id, model.security.name, why));
   }
 
+  let deployedResults: Result[] = [];
+  if (opts.synthDir) {
+    const expected = readExpected(opts.synthDir, model.organization.managementAccountId);
+    // An OU is known by its path in the synthesized Terraform (its id is AWS's): the live tree says which id is which.
+    const targetName = (id: string) => (tree.ous.has(id) ? `ou:${ouPath(tree, id)}` : id);
+    deployedResults = await auditDeployed(access, expected, {
+      callerAccountId,
+      roleName: access.roleName!,
+      targetName,
+      activeAccounts: new Set([org.managementAccountId, ...members.map((a) => a.id)]),
+      progress: (d, t) => progress('deployed resources (accounts)', d, t),
+    });
+  }
+
   const results = sortResults([
+    ...deployedResults,
     ...evaluateOrganization(model, org),
     ...evaluateAccounts(model, tree, snapshots),
     ...evaluateRootCredentials(rootStates),

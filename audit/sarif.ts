@@ -29,7 +29,9 @@ export function renderSarif(outcome: AuditOutcome, configUri: string): string {
             logicalLocations: [{ name: r.resource, fullyQualifiedName: `${outcome.organizationId}/${r.resource}`, kind: 'resource' }],
           },
         ],
-        partialFingerprints: { 'rootlockAudit/v1': `${r.check}:${r.resource}` },
+        partialFingerprints: { 'rootlockAudit/v1': `${r.check}:${r.resource}${r.attribute ? `:${r.attribute}` : ''}` },
+        // The expected (synthesized) and actual (live) values side by side, for a difference from the synthesized state.
+        ...(r.attribute ? { properties: { attribute: r.attribute, expected: r.expected, actual: r.actual } } : {}),
       };
     });
   const sarif = {

@@ -7,7 +7,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { sqsQueueArn } from '../config/arn';
+import { iamRoleArn, sqsQueueArn } from '../config/arn';
 import type { AccountTarget, Model } from '../config/model';
 
 export interface AwsCredentialIdentity {
@@ -22,18 +22,27 @@ export type Credentials = AwsCredentialIdentity | undefined;
 export interface ClientOptions {
   region: string;
   credentials?: AwsCredentialIdentity;
+  /** The SDK's adaptive retries (client-side rate limiting on throttling), not a hand-written loop. */
+  retryMode?: 'adaptive';
+  maxAttempts?: number;
 }
 
-/** Credentials for each account, assumed once per run. */
+/**
+ * Credentials for each account, assumed once per run: the caller's own in the management account, the drill's own
+ * role (`roleName`, JOB_ROLE_NAMES.drill unless --role) everywhere else.
+ */
 export class AccountAccess {
   private readonly cache = new Map<string, Promise<Credentials>>();
 
-  constructor(private readonly model: Model) {}
+  constructor(
+    private readonly model: Model,
+    private readonly roleName: string,
+  ) {}
 
   credentials(account: AccountTarget): Promise<Credentials> {
     let pending = this.cache.get(account.id);
     if (!pending) {
-      pending = account.deployRoleArn ? this.assume(account.deployRoleArn) : Promise.resolve(undefined);
+      pending = account.id !== this.model.organization.managementAccountId ? this.assume(iamRoleArn(account.id, this.roleName)) : Promise.resolve(undefined);
       this.cache.set(account.id, pending);
     }
     return pending;
@@ -41,7 +50,7 @@ export class AccountAccess {
 
   async client(account: AccountTarget, region: string): Promise<ClientOptions> {
     const credentials = await this.credentials(account);
-    return credentials ? { region, credentials } : { region };
+    return { region, ...(credentials ? { credentials } : {}), retryMode: 'adaptive', maxAttempts: 8 };
   }
 
   private async assume(roleArn: string): Promise<Credentials> {

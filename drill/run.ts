@@ -4,6 +4,7 @@
  * and always remove the subscriber.
  */
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { JOB_ROLE_NAMES } from '../config/contract';
 import type { Model } from '../config/model';
 import { AccountAccess, ClientOptions, createSubscriber, removeSubscriber, Subscriber } from './aws';
 import { GUARDDUTY_ROOT_FINDING, injectEvent, injectGuardDutyFinding, injectTrailRecords } from './inject';
@@ -30,6 +31,8 @@ export interface RunOptions {
   /** Overrides every path's timeout (seconds). */
   timeoutSeconds?: number;
   progress: (line: string) => void;
+  /** Credentials per account (default: the drill role, JOB_ROLE_NAMES.drill). */
+  access?: AccountAccess;
 }
 
 /**
@@ -59,7 +62,7 @@ async function deadLetters(sqs: SQSClient, url: string | undefined, runId: strin
 }
 
 export async function runDrill(model: Model, paths: DrillPath[], opts: RunOptions): Promise<RunReport> {
-  const access = new AccountAccess(model);
+  const access = opts.access ?? new AccountAccess(model, JOB_ROLE_NAMES.drill);
   const results = new Map<string, PathResult>();
   for (const p of paths.filter((x) => x.notDriven)) results.set(p.name, { path: p.name, result: 'NOT DRIVEN', reason: p.notDriven });
   const driven = paths.filter((p) => !p.notDriven);

@@ -37,6 +37,10 @@ def put_metric_filter(self):
     pattern = self._get_param("filterPattern")
     if pattern is not None:
         _validate(pattern)
+    # AWS: PutMetricFilter "creates or updates" the filter of that name in that log group
+    # (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html); moto 5.2.1 appends
+    # a second filter of the same name, so a changed pattern would hide behind the first one.
+    self.logs_backend.delete_metric_filter(self._get_param("filterName"), self._get_param("logGroupName"))
     return _original_put_metric_filter(self)
 
 

@@ -25,6 +25,9 @@ import { rootDenyScp, scpSpecs } from '../policies/scp';
 import { mapLimit } from '../audit/aws';
 import { DEFAULT_CONCURRENCY } from '../audit/cli';
 import { runAudit } from '../audit/run';
+import { synthesizeFor } from '../audit/synth';
+import * as fs from 'fs';
+import * as os from 'os';
 import { spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
@@ -75,7 +78,8 @@ export async function benchAudit(accountCount = 1000, ouCount = 100): Promise<vo
       await org.send(new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: ouIds.get(a.ou)! }));
       return { ...a, id };
     });
-    const model = resolveModel(validateConfig({ ...shape, organization: { ...shape.organization, managementAccountId: mgmt }, accounts }));
+    const config = validateConfig({ ...shape, organization: { ...shape.organization, managementAccountId: mgmt }, accounts });
+    const model = resolveModel(config);
     for (const p of model.organization.servicePrincipals) await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: p }));
     const iam = new IAMClient(sdk);
     await iam.send(new EnableOrganizationsRootCredentialsManagementCommand({}));
@@ -93,12 +97,21 @@ export async function benchAudit(accountCount = 1000, ouCount = 100): Promise<vo
     }
     const setupMs = Date.now() - setupStarted;
 
+    // The expected state, as the CLI gets it without --synth-dir: the same configuration synthesized first (timed).
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-bench-audit-'));
+    const configFile = path.join(configDir, 'rootlock.yaml');
+    fs.writeFileSync(configFile, JSON.stringify(config));
     const started = Date.now();
-    const outcome = await runAudit(model, { base: { endpoint: emu.endpoint, credentials: sdk.credentials }, concurrency: DEFAULT_CONCURRENCY });
+    const synthDir = synthesizeFor(configFile);
+    const synthMs = Date.now() - started;
+    const outcome = await runAudit(model, { base: { endpoint: emu.endpoint, credentials: sdk.credentials }, concurrency: DEFAULT_CONCURRENCY }, { synthDir });
     const auditMs = Date.now() - started;
+    const deployedResults = outcome.results.filter((r) => r.check.startsWith('deployed-')).length;
+    fs.rmSync(synthDir, { recursive: true, force: true });
+    fs.rmSync(configDir, { recursive: true, force: true });
     const rootReads = outcome.results.filter((r) => r.check === 'root-access-keys' && r.status !== 'not-checked').length;
     process.stdout.write(
-      `audit, ${outcome.accounts} accounts / ${ouCount} OUs (emulator): ${(auditMs / 1000).toFixed(1)} s at concurrency ${DEFAULT_CONCURRENCY} (${(auditMs / outcome.accounts).toFixed(1)} ms/account; ${rootReads} root users read through AssumeRoot; emulator setup ${(setupMs / 1000).toFixed(1)} s)\n`,
+      `audit, ${outcome.accounts} accounts / ${ouCount} OUs (emulator): ${(auditMs / 1000).toFixed(1)} s at concurrency ${DEFAULT_CONCURRENCY}, synth of the expected state included (${(synthMs / 1000).toFixed(1)} s) (${(auditMs / outcome.accounts).toFixed(1)} ms/account; ${rootReads} root users read through AssumeRoot; ${deployedResults} deployed-state results; emulator setup ${(setupMs / 1000).toFixed(1)} s)\n`,
     );
   } finally {
     emu.stop();
