@@ -17,7 +17,7 @@ import {
   ListMFADevicesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { AwsAccess, clientConfig, errorText, withBackoff } from '../audit/aws';
+import { AwsAccess, clientConfig, errorText } from '../audit/aws';
 import { taskSession } from './session';
 
 export interface DeletionOutcome {
@@ -42,28 +42,27 @@ export async function deleteRootCredentials(access: AwsAccess, region: string, a
   } catch (e) {
     return { ...outcome, error: `sts:AssumeRoot with IAMDeleteRootUserCredentials refused: ${errorText(e)}` };
   }
-  const call = <T>(fn: () => Promise<T>) => withBackoff(fn);
   try {
     try {
-      await call(() => iam.send(new DeleteLoginProfileCommand({})));
+      await iam.send(new DeleteLoginProfileCommand({}));
       outcome.deleted.push('password');
     } catch (e) {
       if (!notFound(e)) throw e;
     }
-    for (const key of (await call(() => iam.send(new ListAccessKeysCommand({})))).AccessKeyMetadata ?? []) {
-      await call(() => iam.send(new DeleteAccessKeyCommand({ AccessKeyId: key.AccessKeyId })));
+    for (const key of (await iam.send(new ListAccessKeysCommand({}))).AccessKeyMetadata ?? []) {
+      await iam.send(new DeleteAccessKeyCommand({ AccessKeyId: key.AccessKeyId }));
       outcome.deleted.push(`access key ${key.AccessKeyId}`);
     }
-    for (const cert of (await call(() => iam.send(new ListSigningCertificatesCommand({})))).Certificates ?? []) {
-      await call(() => iam.send(new DeleteSigningCertificateCommand({ CertificateId: cert.CertificateId })));
+    for (const cert of (await iam.send(new ListSigningCertificatesCommand({}))).Certificates ?? []) {
+      await iam.send(new DeleteSigningCertificateCommand({ CertificateId: cert.CertificateId }));
       outcome.deleted.push(`signing certificate ${cert.CertificateId}`);
     }
-    for (const device of (await call(() => iam.send(new ListMFADevicesCommand({})))).MFADevices ?? []) {
+    for (const device of (await iam.send(new ListMFADevicesCommand({}))).MFADevices ?? []) {
       const serial = device.SerialNumber!;
-      await call(() => iam.send(new DeactivateMFADeviceCommand({ SerialNumber: serial })));
+      await iam.send(new DeactivateMFADeviceCommand({ SerialNumber: serial }));
       outcome.deleted.push(`MFA device ${serial} (deactivated)`);
       if (isVirtualMfa(serial)) {
-        await call(() => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
+        await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial }));
         outcome.deleted.push(`virtual MFA device ${serial} (deleted)`);
       }
     }

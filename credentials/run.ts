@@ -1,10 +1,10 @@
 /**
  * `npm run root-credentials` as functions: which member accounts, read every root user (the audit's reader,
  * `IAMAuditRootUserCredentials` sessions), delete (`IAMDeleteRootUserCredentials` sessions) and read again. Bounded
- * concurrency (`mapLimit`), throttling retried with backoff on top of the SDK's own attempts (`withBackoff`).
+ * concurrency (`mapLimit`), throttling handled by the SDK's adaptive retry mode (`clientConfig`).
  */
 import { DescribeOrganizationCommand, OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import { AwsAccess, clientConfig, mapLimit, withBackoff } from '../audit/aws';
+import { AwsAccess, clientConfig, mapLimit } from '../audit/aws';
 import { readRootCredentials, RootCredentialState } from '../audit/root-credentials';
 import { deleteRootCredentials, DeletionOutcome } from './delete';
 
@@ -25,7 +25,7 @@ export class AccountSelectionError extends Error {}
 export async function memberAccounts(access: AwsAccess, region: string, only?: string[]): Promise<MemberAccount[]> {
   const org = new OrganizationsClient(clientConfig(access, region));
   try {
-    const management = (await withBackoff(() => org.send(new DescribeOrganizationCommand({})))).Organization!.MasterAccountId!;
+    const management = (await org.send(new DescribeOrganizationCommand({}))).Organization!.MasterAccountId!;
     const members: MemberAccount[] = [];
     for await (const page of paginateListAccounts({ client: org }, {})) {
       for (const a of page.Accounts ?? []) if (a.Id !== management && (a.Status ?? a.State) === 'ACTIVE') members.push({ id: a.Id!, name: a.Name ?? '' });

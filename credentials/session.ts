@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html
  */
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
-import { AwsAccess, clientConfig, Credentials, withBackoff } from '../audit/aws';
+import { AwsAccess, clientConfig, Credentials } from '../audit/aws';
 import { taskPolicyArn, TASK_SESSION_SECONDS, type RootTask } from '../runbooks/common-tasks';
 
 export type TaskPolicy = RootTask['policy'];
@@ -14,9 +14,7 @@ export type TaskPolicy = RootTask['policy'];
 export async function taskSession(access: AwsAccess, region: string, accountId: string, policy: TaskPolicy): Promise<Credentials> {
   const sts = new STSClient(clientConfig(access, region));
   try {
-    const out = await withBackoff(() =>
-      sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: taskPolicyArn(policy) }, DurationSeconds: TASK_SESSION_SECONDS })),
-    );
+    const out = await sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: taskPolicyArn(policy) }, DurationSeconds: TASK_SESSION_SECONDS }));
     const c = out.Credentials!;
     return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
   } finally {
