@@ -123,7 +123,13 @@ describeWithTools(['moto_server'], 'the audit emulator tests')('npm run audit ag
     configFile = path.join(work, 'rootlock.yaml');
     const config = {
       ...raw,
-      organization: { managementAccountId: ids.mgmt, homeRegion: region, existingOrganizationId: ids.org, rootId: ids.root },
+      organization: {
+        managementAccountId: ids.mgmt,
+        homeRegion: region,
+        existingOrganizationId: ids.org,
+        rootId: ids.root,
+        deploymentRoleTrustedBy: [`arn:aws:iam::${ids.mgmt}:role/rootlock-deployer-ci`],
+      },
       securityAccount: 'security-tooling',
       organizationalUnits: [
         { name: 'Security', id: ids.securityOu },
