@@ -6,6 +6,7 @@
  */
 import type { RootlockConfig } from './schema';
 import type { Model, ResolvedOu } from './model';
+import { snake } from './naming';
 
 export const REQUIRED_POLICY_TYPE = 'SERVICE_CONTROL_POLICY';
 
@@ -38,6 +39,10 @@ export interface AccountPlacement {
   key: string;
   /** The rootlock SCPs on the account's path, nearest first. */
   scps: ReachingScp[];
+  /** Root user email from the configuration, when given (created accounts always have one). */
+  email?: string;
+  /** Created by the management stack (email, no id): `id` is a Terraform reference (config/model-created.ts). */
+  created?: boolean;
 }
 
 export interface UnmanagedAccount {
@@ -81,13 +86,16 @@ export function scpsReaching(model: Pick<Model, 'ous' | 'scps'>, ouName: string)
 export function resolvePlacement(model: Pick<Model, 'ous' | 'scps' | 'members' | 'management'>, config: RootlockConfig): Placement {
   const accounts = model.members.map((m) => {
     const ou = model.ous.find((o) => o.name === m.ou)!;
-    return { id: m.id, name: m.name, ou: ou.name, ouPath: ou.path, key: `account_${m.id}`, scps: scpsReaching(model, ou.name) };
+    // A created account is keyed by its email, the one thing that identifies it before it has an id (AWS refuses a
+    // second account with the same email): later runs find the same resource, whatever else changes in the entry.
+    const key = m.created ? `account_created_${snake(m.email!)}` : `account_${m.id}`;
+    return { id: m.id, name: m.name, ou: ou.name, ouPath: ou.path, key, scps: scpsReaching(model, ou.name), email: m.email, created: m.created };
   });
   const unmanaged = config.unmanagedAccounts.map((u) => ({ id: u.id, reason: (u.reason ?? '').trim() }));
   return {
     accounts,
     unmanaged,
-    knownAccountIds: [model.management.id, ...accounts.map((a) => a.id), ...unmanaged.map((u) => u.id)].sort(),
+    knownAccountIds: [model.management.id, ...accounts.filter((a) => !a.created).map((a) => a.id), ...unmanaged.map((u) => u.id)].sort(),
     policyTypes: [...new Set([REQUIRED_POLICY_TYPE, ...config.organization.keepPolicyTypes])].sort(),
   };
 }

@@ -11,6 +11,7 @@ import { Protection, resolveProtection } from './model-protection';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
+import { CreatedAccount, createdAccountIdRef, resolveCreatedAccounts } from './model-created';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
@@ -45,6 +46,10 @@ export interface AccountTarget {
   switchRoleUrl: string;
   /** Role the deploy assumes to reach the account; undefined for the management account (the caller's own). */
   deployRoleArn?: string;
+  /** Root user email from the configuration, when given. */
+  email?: string;
+  /** Created by the management stack: `id` is then a Terraform reference (config/model-created.ts), not a literal. */
+  created?: boolean;
 }
 
 export interface Model {
@@ -129,6 +134,8 @@ export interface Model {
   /** Responders, custody and break-glass principals with MFA devices and CLI profiles (config/model-people.ts). */
   people: ResolvedPeople;
   stackNames: { management: string; security: string; configRules: string };
+  /** Accounts the management stack creates (email, no id), in configuration order. */
+  createdAccounts: CreatedAccount[];
 }
 
 /** @deprecated name kept for readers of the model: the ARN formatter's `iamRoleArn`. */
@@ -154,7 +161,8 @@ export function resolveModel(config: RootlockConfig): Model {
   const home = org.homeRegion;
   const mgmtId = org.managementAccountId;
   const securityCfg = config.accounts.find((a) => a.name === config.securityAccount)!;
-  const secId = securityCfg.id;
+  const idOf = (a: RootlockConfig['accounts'][number]): string => a.id ?? createdAccountIdRef(a.name);
+  const secId = idOf(securityCfg);
   const bg = config.breakGlass;
 
   const ouByName = new Map(config.organizationalUnits.map((o) => [o.name, o]));
@@ -181,7 +189,7 @@ export function resolveModel(config: RootlockConfig): Model {
   });
   const management = target(mgmtId, 'management', 'baseline-management', { isManagement: true });
   const members = config.accounts.map((a) =>
-    target(a.id, a.name, `baseline-${kebab(a.name)}`, { ou: a.ou, deployRoleArn: roleArn(a.id, org.deploymentRoleName) }),
+    target(idOf(a), a.name, `baseline-${kebab(a.name)}`, { ou: a.ou, deployRoleArn: roleArn(idOf(a), org.deploymentRoleName), email: a.email, created: !a.id }),
   );
   const security = members.find((m) => m.id === secId)!;
 
@@ -289,6 +297,7 @@ export function resolveModel(config: RootlockConfig): Model {
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
+    createdAccounts: resolveCreatedAccounts(config.accounts),
   };
   model.placement = resolvePlacement(model, config);
   const { breakGlass, monitoring, pipeline, compliance, scps } = model;

@@ -10,6 +10,9 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
 import type { Model } from '../config/model';
 import { importExisting } from './import-existing';
+import { createAccount } from './account-creation';
+import { createdAccountIdsFromResources } from './created-account-ids';
+import { RootlockStack } from './rootlock-stack';
 
 export interface AccountPlacementProps {
   readonly model: Model;
@@ -31,6 +34,10 @@ export class AccountPlacement extends Construct {
     super(scope, id);
     const placement = props.model.placement;
     for (const a of placement.accounts) {
+      if (a.created) {
+        this.accounts.set(a.id, createAccount(this, a, props.ouIds.get(a.ou)!));
+        continue;
+      }
       const account = new OrganizationsAccount(this, a.key, {
         // Required by the provider's schema, ignored below: the real name and email come from the import.
         name: a.name,
@@ -46,6 +53,12 @@ export class AccountPlacement extends Construct {
     }
     // An account moved to unmanagedAccounts is forgotten, never destroyed: the account stays where and what it is.
     const stack = TerraformStack.of(this);
+    const created = props.model.createdAccounts;
+    createdAccountIdsFromResources(stack, created, (c) => this.accounts.get(c.idRef)!, (r) => RootlockStack.addressOf(r));
+    new TerraformOutput(this, 'created_account_ids', {
+      value: Object.fromEntries(created.map((c) => [c.name, this.accounts.get(c.idRef)!.id])),
+      description: 'Id by account name of every account the management stack created (accounts with email and no id).',
+    });
     if (placement.unmanaged.length > 0) {
       stack.addOverride(
         'removed',

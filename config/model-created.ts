@@ -1,0 +1,58 @@
+/**
+ * Accounts the management stack creates (an `accounts[]` entry with `email` and no `id`). Their id does not exist
+ * when the configuration is synthesized, so the model gives each one a Terraform reference instead of a literal:
+ * `${local.rootlock_account_id_<name>}`. Every stack that names such an account defines that local (see
+ * `modules/created-account-ids.ts`): the management stack from the `aws_organizations_account` it creates, every other
+ * stack from the organization read at plan time through the management account's credentials (ListAccounts, by
+ * email), so a stack planned after the management stack was applied knows every id, with no second synth.
+ */
+import { snake } from './naming';
+
+export interface CreatedAccount {
+  name: string;
+  email: string;
+  ou: string;
+  /** Name of the Terraform local that holds the account id in every stack. */
+  local: string;
+  /** The id as every part of the model uses it: a Terraform reference to `local`. */
+  idRef: string;
+}
+
+const LOCAL_PREFIX = 'rootlock_account_id_';
+const REF = /\$\{local\.rootlock_account_id_([a-z0-9_]+)\}/g;
+
+export function createdAccountLocal(name: string): string {
+  return `${LOCAL_PREFIX}${snake(name)}`;
+}
+
+export function createdAccountIdRef(name: string): string {
+  return `\${local.${createdAccountLocal(name)}}`;
+}
+
+/** True when `id` is a created account's reference, not a literal 12-digit id. */
+export function isCreatedAccountRef(id: string): boolean {
+  return id.startsWith(`\${local.${LOCAL_PREFIX}`);
+}
+
+/** The locals of created accounts that a piece of synthesized text refers to (sorted, unique). */
+export function createdAccountLocalsIn(text: string): string[] {
+  return [...new Set([...text.matchAll(REF)].map((m) => `${LOCAL_PREFIX}${m[1]}`))].sort();
+}
+
+export function resolveCreatedAccounts(accounts: Array<{ id?: string; email?: string; name: string; ou: string }>): CreatedAccount[] {
+  return accounts
+    .filter((a) => !a.id && a.email)
+    .map((a) => ({ name: a.name, email: a.email!, ou: a.ou, local: createdAccountLocal(a.name), idRef: createdAccountIdRef(a.name) }));
+}
+
+/**
+ * For humans (runbooks, descriptions read at 3 a.m.): a created account's reference replaced by where to read its id.
+ * Runbooks are rendered at synth time, before the account exists; the next synth after the entry gains its `id`
+ * renders the real id.
+ */
+export function humanizeCreatedAccountRefs(text: string, created: CreatedAccount[]): string {
+  return text.replace(REF, (whole) => {
+    const account = created.find((c) => c.idRef === whole);
+    return account ? `<id of ${account.name}: terraform output -json created_account_ids in the management stack>` : whole;
+  });
+}
