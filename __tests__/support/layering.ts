@@ -20,7 +20,7 @@ export interface LayerRule {
 
 const PURE = ['cdktf', '@cdktf/', 'constructs'];
 const TEST_ONLY = ['@cloud-copilot/', 'fast-check', 'jest', '@jest/', '__tests__/', 'emulator/'];
-const PRODUCT = ['main.ts', 'output.ts', 'config/', 'detections/', 'policies/', 'modules/', 'stacks/', 'runbooks/', 'review/', 'scripts/', 'audit/', 'drill/'];
+const PRODUCT = ['main.ts', 'output.ts', 'config/', 'detections/', 'policies/', 'modules/', 'stacks/', 'runbooks/', 'review/', 'scripts/', 'audit/', 'drill/', 'init/'];
 
 export const LAYERS: LayerRule[] = [
   { files: ['config/'], forbid: ['stacks/', 'modules/', 'runbooks/', 'review/', ...PURE], why: 'the configuration resolves the model; everything else reads it, never the other way round' },
@@ -38,6 +38,7 @@ export const LAYERS: LayerRule[] = [
     allow: ['runbooks/common', 'runbooks/markdown'],
     why: 'renderers share through runbooks/common.ts, runbooks/markdown.ts and the model, never through each other',
   },
+  { files: ['init/'], forbid: [...PURE, 'stacks/', 'modules/'], why: 'init reads the organization and renders a configuration: no cdktf, no constructs' },
   { files: PRODUCT, forbid: TEST_ONLY, why: 'test-only code and dependencies (AGPL iam-simulate, the emulator) never ship in the product' },
 ];
 
