@@ -45,14 +45,27 @@ export function resolveCreatedAccounts(accounts: Array<{ id?: string; email?: st
     .map((a) => ({ name: a.name, email: a.email!, ou: a.ou, local: createdAccountLocal(a.name), idRef: createdAccountIdRef(a.name) }));
 }
 
-/**
- * For humans (runbooks, descriptions read at 3 a.m.): a created account's reference replaced by where to read its id.
- * Runbooks are rendered at synth time, before the account exists; the next synth after the entry gains its `id`
- * renders the real id.
- */
-export function humanizeCreatedAccountRefs(text: string, created: CreatedAccount[]): string {
-  return text.replace(REF, (whole) => {
-    const account = created.find((c) => c.idRef === whole);
-    return account ? `<id of ${account.name}: terraform output -json created_account_ids in the management stack>` : whole;
-  });
+/** How runbooks write the id of an account created after they were rendered. */
+export function createdAccountPlaceholder(name: string): string {
+  return `ACCOUNT-ID-OF-${name}`;
 }
+
+/**
+ * For humans (runbooks, read at 3 a.m.): a created account's reference replaced by ACCOUNT-ID-OF-<name>, and a note
+ * at the end saying where to read the id. Runbooks are rendered at synth time, before the account exists; once the
+ * entry gains its `id` (adopt, with the email checked), the next synth renders the real id everywhere.
+ */
+export function humanizeCreatedAccountRefs(text: string, created: CreatedAccount[], opts: { note: boolean } = { note: true }): string {
+  const used = new Set<string>();
+  const out = text.replace(REF, (whole) => {
+    const account = created.find((c) => c.idRef === whole);
+    if (!account) return whole;
+    used.add(account.name);
+    return createdAccountPlaceholder(account.name);
+  });
+  if (used.size === 0 || !opts.note) return out;
+  return `${out.trimEnd()}\n\n${CREATED_ACCOUNT_NOTE([...used].sort())}\n`;
+}
+
+export const CREATED_ACCOUNT_NOTE = (names: string[]): string =>
+  `Accounts created by the management stack after these runbooks were generated: ${names.map(createdAccountPlaceholder).join(', ')} stand for their ids. Read them with \`terraform output -json placement_created_account_ids\` in \`cdktf.out/stacks/management\` (or \`aws organizations list-accounts\`), then add each \`id\` to its \`accounts[]\` entry and synthesize again: the runbooks then show the real ids.`;

@@ -48,6 +48,8 @@ export interface AccountPlacement {
 export interface UnmanagedAccount {
   id: string;
   reason: string;
+  /** The email its former `accounts[]` entry had, if any (its placement resource was keyed by it). */
+  email?: string;
 }
 
 export interface Placement {
@@ -86,12 +88,12 @@ export function scpsReaching(model: Pick<Model, 'ous' | 'scps'>, ouName: string)
 export function resolvePlacement(model: Pick<Model, 'ous' | 'scps' | 'members' | 'management'>, config: RootlockConfig): Placement {
   const accounts = model.members.map((m) => {
     const ou = model.ous.find((o) => o.name === m.ou)!;
-    // A created account is keyed by its email, the one thing that identifies it before it has an id (AWS refuses a
-    // second account with the same email): later runs find the same resource, whatever else changes in the entry.
-    const key = m.created ? `account_created_${snake(m.email!)}` : `account_${m.id}`;
+    // An account with an email is keyed by it, the one thing that identifies it before it has an id (AWS refuses a
+    // second account with the same email): a created account whose entry later gains its `id` keeps its resource.
+    const key = m.email ? `account_by_email_${snake(m.email)}` : `account_${m.id}`;
     return { id: m.id, name: m.name, ou: ou.name, ouPath: ou.path, key, scps: scpsReaching(model, ou.name), email: m.email, created: m.created };
   });
-  const unmanaged = config.unmanagedAccounts.map((u) => ({ id: u.id, reason: (u.reason ?? '').trim() }));
+  const unmanaged = config.unmanagedAccounts.map((u) => ({ id: u.id, reason: (u.reason ?? '').trim(), ...(u.email ? { email: u.email } : {}) }));
   return {
     accounts,
     unmanaged,

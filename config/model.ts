@@ -11,7 +11,7 @@ import { Protection, resolveProtection } from './model-protection';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
-import { CreatedAccount, createdAccountIdRef, resolveCreatedAccounts } from './model-created';
+import { CreatedAccount, createdAccountIdRef, isCreatedAccountRef, resolveCreatedAccounts } from './model-created';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
@@ -184,7 +184,8 @@ export function resolveModel(config: RootlockConfig): Model {
     isManagement: false,
     isSecurity: id === secId,
     breakGlassRoleArn: roleArn(id, bg.roleName),
-    switchRoleUrl: switchRoleUrl(id, bg.roleName, name),
+    // A created account's id is a Terraform reference: left unencoded so Terraform (outputs) and the runbooks can fill it.
+    switchRoleUrl: isCreatedAccountRef(id) ? switchRoleUrl('0', bg.roleName, name).replace('account=0&', `account=${id}&`) : switchRoleUrl(id, bg.roleName, name),
     ...extra,
   });
   const management = target(mgmtId, 'management', 'baseline-management', { isManagement: true });

@@ -200,6 +200,10 @@ const exemption = z.strictObject({
 const unmanagedAccount = z.strictObject({
   id: accountId.describe('A member account rootlock leaves where it is: not placed, not baselined.'),
   reason: z.string().optional().describe('Why the account is left alone: shown in the runbooks, the inventory and the plan.'),
+  email: z
+    .email({ error: 'is not an email address' })
+    .optional()
+    .describe('The `email` its `accounts[]` entry had, when it had one: the management stack then forgets that resource too (it is keyed by the email).'),
 });
 
 const monitoring = z

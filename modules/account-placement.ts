@@ -13,6 +13,7 @@ import { importExisting } from './import-existing';
 import { createAccount } from './account-creation';
 import { createdAccountIdsFromResources } from './created-account-ids';
 import { RootlockStack } from './rootlock-stack';
+import { snake } from '../config/naming';
 
 export interface AccountPlacementProps {
   readonly model: Model;
@@ -53,6 +54,14 @@ export class AccountPlacement extends Construct {
     }
     // An account moved to unmanagedAccounts is forgotten, never destroyed: the account stays where and what it is.
     const stack = TerraformStack.of(this);
+    // An entry that gains an email (adopted by id, then `email` added) keeps its resource: state moves to the email key.
+    const movedToEmail = placement.accounts.filter((a) => a.email && !a.created);
+    if (movedToEmail.length > 0) {
+      stack.addOverride(
+        'moved',
+        movedToEmail.map((a) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(`account_${a.id}`)}`, to: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(a.key)}` })),
+      );
+    }
     const created = props.model.createdAccounts;
     createdAccountIdsFromResources(stack, created, (c) => this.accounts.get(c.idRef)!, (r) => RootlockStack.addressOf(r));
     new TerraformOutput(this, 'created_account_ids', {
@@ -62,7 +71,9 @@ export class AccountPlacement extends Construct {
     if (placement.unmanaged.length > 0) {
       stack.addOverride(
         'removed',
-        placement.unmanaged.map((u) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(`account_${u.id}`)}`, lifecycle: { destroy: false } })),
+        placement.unmanaged.flatMap((u) =>
+          [`account_${u.id}`, ...(u.email ? [`account_by_email_${snake(u.email)}`] : [])].map((key) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(key)}`, lifecycle: { destroy: false } })),
+        ),
       );
     }
     new TerraformOutput(this, 'accounts', {
