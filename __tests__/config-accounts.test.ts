@@ -54,6 +54,14 @@ describe('accounts by email', () => {
     expect(problems(raw).map((p) => p.path)).toEqual(['accounts[0].email', 'accounts[1].email']);
   });
 
+  it('a created account name longer than CreateAccount takes (50) is refused; an adopted one keeps its own', () => {
+    const raw = greenfield();
+    raw.accounts[1].name = `p${'x'.repeat(50)}`;
+    expect(problems(raw)).toEqual([{ path: 'accounts[1].name', message: expect.stringContaining('at most 50') }]);
+    raw.accounts[1].id = '444444444444';
+    expect(problems(raw)).toEqual([]);
+  });
+
   it('duplicate emails (ignoring case), ids and names are refused at the second entry', () => {
     const raw = greenfield();
     raw.accounts.push({ email: 'AWS-Payments-Prod@example.com', name: 'payments-prod-2', ou: 'Prod' });
