@@ -7,6 +7,7 @@ import { validateConfig } from '../config/load';
 import { resolveModel } from '../config/model';
 import { isCreatedAccountRef } from '../config/model-created';
 import { renderRunbooks } from '../runbooks/index';
+import { monitoringProtectionScps } from '../policies/scp';
 
 const GREENFIELD = path.join(__dirname, '..', 'examples', 'greenfield-org.yaml');
 const greenfield = () => parseYaml(fs.readFileSync(GREENFIELD, 'utf8'));
@@ -39,6 +40,15 @@ describe('accounts by email', () => {
     expect(runbooks).not.toMatch(/\$\{local\.|%24%7Blocal/);
     expect(runbooks).toContain('arn:aws:iam::ACCOUNT-ID-OF-payments-prod:role/rootlock-break-glass');
     expect(runbooks).toContain('terraform output -json placement_created_account_ids');
+  });
+
+  it('the monitoring-protection SCPs pack the same way before and after the entries gain their ids (sizes measured with real ids)', () => {
+    const before = resolveModel(validateConfig(greenfield()));
+    const raw = greenfield();
+    raw.accounts.forEach((a: { id?: string }, i: number) => (a.id = `${i + 2}`.repeat(12)));
+    const after = resolveModel(validateConfig(raw));
+    const sids = (m: typeof before) => monitoringProtectionScps(m).map((d) => d.Statement.map((st) => st.Sid));
+    expect(sids(before)).toEqual(sids(after));
   });
 
   it('an entry with neither id nor email is refused, naming the entry and both fixes', () => {

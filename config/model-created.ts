@@ -39,6 +39,14 @@ export function createdAccountLocalsIn(text: string): string[] {
   return [...new Set([...text.matchAll(REF)].map((m) => `${LOCAL_PREFIX}${m[1]}`))].sort();
 }
 
+/**
+ * The length `text` will have once Terraform has put the real ids in (12 digits each): what size limits (SCP content)
+ * must be measured on, so that the same policies pack the same way before and after an entry gains its `id`.
+ */
+export function lengthOnceResolved(text: string): number {
+  return text.replace(REF, '000000000000').length;
+}
+
 export function resolveCreatedAccounts(accounts: Array<{ id?: string; email?: string; name: string; ou: string }>): CreatedAccount[] {
   return accounts
     .filter((a) => !a.id && a.email)
