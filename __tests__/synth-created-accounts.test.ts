@@ -38,7 +38,12 @@ describe('synthesized stacks for accounts by email', () => {
 
   it('names the created id as a local and an output in the management stack; SCP content and delegated admins use it', () => {
     expect(management.locals).toEqual({ rootlock_account_id_security_tooling: '${aws_organizations_account.placement_account_by_email_aws_security_tooling_example_com.id}' });
-    expect(management.output.placement_created_account_ids.value).toEqual({ 'security-tooling': '${aws_organizations_account.placement_account_by_email_aws_security_tooling_example_com.id}' });
+    expect(management.output.placement_created_account_ids.value).toEqual({
+      'security-tooling': '${aws_organizations_account.placement_account_by_email_aws_security_tooling_example_com.id}',
+      'payments-prod': '${aws_organizations_account.placement_account_by_email_aws_payments_prod_example_com.id}',
+    });
+    // The guard's input reads the same once the entries gain their ids.
+    expect(management.resource.terraform_data.guard_organization_guard.input.knownAccountIds).toBe('${sort(concat(["111111111111","444444444444"], [local.rootlock_account_id_security_tooling]))}');
     expect(JSON.stringify(management.resource)).toContain('${local.rootlock_account_id_security_tooling}');
   });
 

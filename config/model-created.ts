@@ -47,6 +47,18 @@ export function lengthOnceResolved(text: string): number {
   return text.replace(REF, '000000000000').length;
 }
 
+/**
+ * Sort order of strings as they will read once Terraform has put the real ids in (a created account's reference
+ * counts as 12 digits), then as written: a policy's sorted lists keep their order when an entry gains its `id`, so the
+ * plan after that stays empty. Without references it is the default `sort()` order.
+ */
+export function compareOnceResolved(a: string, b: string): number {
+  const ra = a.replace(REF, '000000000000');
+  const rb = b.replace(REF, '000000000000');
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function resolveCreatedAccounts(accounts: Array<{ id?: string; email?: string; name: string; ou: string }>): CreatedAccount[] {
   return accounts
     .filter((a) => !a.id && a.email)

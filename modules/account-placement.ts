@@ -62,11 +62,12 @@ export class AccountPlacement extends Construct {
         movedToEmail.map((a) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(`account_${a.id}`)}`, to: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(a.key)}` })),
       );
     }
-    const created = props.model.createdAccounts;
-    createdAccountIdsFromResources(stack, created, (c) => this.accounts.get(c.idRef)!, (r) => RootlockStack.addressOf(r));
+    createdAccountIdsFromResources(stack, props.model.createdAccounts, (c) => this.accounts.get(c.idRef)!, (r) => RootlockStack.addressOf(r));
+    // Every account declared with an email, created or adopted: the output reads the same once a created account's
+    // entry gains its id.
     new TerraformOutput(this, 'created_account_ids', {
-      value: Object.fromEntries(created.map((c) => [c.name, this.accounts.get(c.idRef)!.id])),
-      description: 'Id by account name of every account the management stack created (accounts with email and no id).',
+      value: Object.fromEntries(placement.accounts.filter((a) => a.email).map((a) => [a.name, this.accounts.get(a.id)!.id])),
+      description: 'Id by account name of every account declared with an email: created by the management stack (email, no id) or adopted with its email checked.',
     });
     if (placement.unmanaged.length > 0) {
       stack.addOverride(

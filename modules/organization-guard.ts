@@ -54,7 +54,13 @@ export class OrganizationGuard extends Construct {
     const statusOf = `{ for a in ${accounts} : a.id => a.status }`;
 
     new DataResource(this, 'organization_guard', {
-      input: { knownAccountIds: model.placement.knownAccountIds },
+      // With created accounts, their ids (resolved by Terraform) join the list, so it reads the same once the entries
+      // gain their ids: no change to this resource then.
+      input: {
+        knownAccountIds: model.createdAccounts.length
+          ? `\${sort(concat(${known}, [${model.createdAccounts.map((c) => `local.${c.local}`).join(', ')}]))}`
+          : model.placement.knownAccountIds,
+      },
       lifecycle: {
         precondition: [
           {
