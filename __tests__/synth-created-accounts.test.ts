@@ -43,7 +43,7 @@ describe('synthesized stacks for accounts by email', () => {
       'payments-prod': '${aws_organizations_account.placement_account_by_email_aws_payments_prod_example_com.id}',
     });
     // The guard's input reads the same once the entries gain their ids.
-    expect(management.resource.terraform_data.guard_organization_guard.input.knownAccountIds).toBe('${sort(concat(["111111111111","444444444444"], [local.rootlock_account_id_security_tooling]))}');
+    expect(management.resource.terraform_data.guard_organization_guard.input.knownAccountIds).toBe('${[for id in sort(concat(["111111111111","444444444444"], [local.rootlock_account_id_security_tooling])) : id]}');
     expect(JSON.stringify(management.resource)).toContain('${local.rootlock_account_id_security_tooling}');
   });
 

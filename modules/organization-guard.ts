@@ -55,10 +55,10 @@ export class OrganizationGuard extends Construct {
 
     new DataResource(this, 'organization_guard', {
       // With created accounts, their ids (resolved by Terraform) join the list, so it reads the same once the entries
-      // gain their ids: no change to this resource then.
+      // gain their ids: no change to this resource then (a `for` expression makes a tuple, as the literal list is).
       input: {
         knownAccountIds: model.createdAccounts.length
-          ? `\${sort(concat(${known}, [${model.createdAccounts.map((c) => `local.${c.local}`).join(', ')}]))}`
+          ? `\${[for id in sort(concat(${known}, [${model.createdAccounts.map((c) => `local.${c.local}`).join(', ')}])) : id]}`
           : model.placement.knownAccountIds,
       },
       lifecycle: {
