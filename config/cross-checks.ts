@@ -4,6 +4,7 @@ import { Problem, show } from './errors';
 import { kebab, snake } from './naming';
 import { trustChecks } from './cross-checks-trust';
 import { breakGlassCredentialFilterFits, rootAccessDelegation } from './cross-checks-root-credentials';
+import { accountIdentity } from './cross-checks-accounts';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -39,6 +40,7 @@ const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
   trustChecks,
   breakGlassCredentialFilterFits,
   rootAccessDelegation,
+  accountIdentity,
 ];
 
 export function crossCheck(c: RootlockConfig): Problem[] {
@@ -51,7 +53,6 @@ function uniqueNames(c: RootlockConfig): Problem[] {
   const problems = [
     ...duplicates(c.organizationalUnits, (o) => snake(o.name), (i) => `organizationalUnits[${i}].name`, 'OU name (ignoring case and punctuation)'),
     ...duplicates(withId, ({ o }) => o.id!, (k) => `organizationalUnits[${withId[k].i}].id`, 'OU id'),
-    ...duplicates(c.accounts, (a) => a.id, (i) => `accounts[${i}].id`, 'account id'),
     ...duplicates(c.accounts, (a) => kebab(a.name), (i) => `accounts[${i}].name`, 'account name (ignoring case and punctuation)'),
     ...duplicates(c.breakGlass.principals, (p) => p.arn, (i) => `breakGlass.principals[${i}].arn`, 'principal'),
     ...duplicates(c.exemptions, (e) => e.ou, (i) => `exemptions[${i}].ou`, 'exempted OU'),

@@ -6,6 +6,7 @@
  */
 import type { RootlockConfig } from './schema';
 import type { Model, ResolvedOu } from './model';
+import { snake } from './naming';
 
 export const REQUIRED_POLICY_TYPE = 'SERVICE_CONTROL_POLICY';
 /** The RCPs of the trust model (config/model-trust.ts) need their type enabled on the root. */
@@ -40,11 +41,17 @@ export interface AccountPlacement {
   key: string;
   /** The rootlock SCPs on the account's path, nearest first. */
   scps: ReachingScp[];
+  /** Root user email from the configuration, when given (created accounts always have one). */
+  email?: string;
+  /** Created by the management stack (email, no id): `id` is a Terraform reference (config/model-created.ts). */
+  created?: boolean;
 }
 
 export interface UnmanagedAccount {
   id: string;
   reason: string;
+  /** The email its former `accounts[]` entry had, if any (its placement resource was keyed by it). */
+  email?: string;
 }
 
 export interface Placement {
@@ -83,13 +90,16 @@ export function scpsReaching(model: Pick<Model, 'ous' | 'scps'>, ouName: string)
 export function resolvePlacement(model: Pick<Model, 'ous' | 'scps' | 'members' | 'management'>, config: RootlockConfig): Placement {
   const accounts = model.members.map((m) => {
     const ou = model.ous.find((o) => o.name === m.ou)!;
-    return { id: m.id, name: m.name, ou: ou.name, ouPath: ou.path, key: `account_${m.id}`, scps: scpsReaching(model, ou.name) };
+    // An account with an email is keyed by it, the one thing that identifies it before it has an id (AWS refuses a
+    // second account with the same email): a created account whose entry later gains its `id` keeps its resource.
+    const key = m.email ? `account_by_email_${snake(m.email)}` : `account_${m.id}`;
+    return { id: m.id, name: m.name, ou: ou.name, ouPath: ou.path, key, scps: scpsReaching(model, ou.name), email: m.email, created: m.created };
   });
-  const unmanaged = config.unmanagedAccounts.map((u) => ({ id: u.id, reason: (u.reason ?? '').trim() }));
+  const unmanaged = config.unmanagedAccounts.map((u) => ({ id: u.id, reason: (u.reason ?? '').trim(), ...(u.email ? { email: u.email } : {}) }));
   return {
     accounts,
     unmanaged,
-    knownAccountIds: [model.management.id, ...accounts.map((a) => a.id), ...unmanaged.map((u) => u.id)].sort(),
+    knownAccountIds: [model.management.id, ...accounts.filter((a) => !a.created).map((a) => a.id), ...unmanaged.map((u) => u.id)].sort(),
     policyTypes: [...new Set([REQUIRED_POLICY_TYPE, RCP_POLICY_TYPE, ...config.organization.keepPolicyTypes])].sort(),
   };
 }

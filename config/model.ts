@@ -13,6 +13,7 @@ import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
 import { resolveTrust, TrustModel } from './model-trust';
 import { resolveRootAccess, type RootAccessModel } from './model-root-access';
+import { CreatedAccount, createdAccountIdRef, isCreatedAccountRef, resolveCreatedAccounts } from './model-created';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
@@ -47,6 +48,10 @@ export interface AccountTarget {
   switchRoleUrl: string;
   /** Role the deploy assumes to reach the account; undefined for the management account (the caller's own). */
   deployRoleArn?: string;
+  /** Root user email from the configuration, when given. */
+  email?: string;
+  /** Created by the management stack: `id` is then a Terraform reference (config/model-created.ts), not a literal. */
+  created?: boolean;
 }
 
 export interface Model {
@@ -135,6 +140,8 @@ export interface Model {
   stackNames: { management: string; security: string; configRules: string };
   /** Who may use which role: deploy principals, the per-job roles, the RCPs (config/model-trust.ts). */
   trust: TrustModel;
+  /** Accounts the management stack creates (email, no id), in configuration order. */
+  createdAccounts: CreatedAccount[];
 }
 
 /** @deprecated name kept for readers of the model: the ARN formatter's `iamRoleArn`. */
@@ -160,7 +167,8 @@ export function resolveModel(config: RootlockConfig): Model {
   const home = org.homeRegion;
   const mgmtId = org.managementAccountId;
   const securityCfg = config.accounts.find((a) => a.name === config.securityAccount)!;
-  const secId = securityCfg.id;
+  const idOf = (a: RootlockConfig['accounts'][number]): string => a.id ?? createdAccountIdRef(a.name);
+  const secId = idOf(securityCfg);
   const bg = config.breakGlass;
 
   const ouByName = new Map(config.organizationalUnits.map((o) => [o.name, o]));
@@ -182,12 +190,13 @@ export function resolveModel(config: RootlockConfig): Model {
     isManagement: false,
     isSecurity: id === secId,
     breakGlassRoleArn: roleArn(id, bg.roleName),
-    switchRoleUrl: switchRoleUrl(id, bg.roleName, name),
+    // A created account's id is a Terraform reference: left unencoded so Terraform (outputs) and the runbooks can fill it.
+    switchRoleUrl: isCreatedAccountRef(id) ? switchRoleUrl('0', bg.roleName, name).replace('account=0&', `account=${id}&`) : switchRoleUrl(id, bg.roleName, name),
     ...extra,
   });
   const management = target(mgmtId, 'management', 'baseline-management', { isManagement: true });
   const members = config.accounts.map((a) =>
-    target(a.id, a.name, `baseline-${kebab(a.name)}`, { ou: a.ou, deployRoleArn: roleArn(a.id, org.deploymentRoleName) }),
+    target(idOf(a), a.name, `baseline-${kebab(a.name)}`, { ou: a.ou, deployRoleArn: roleArn(idOf(a), org.deploymentRoleName), email: a.email, created: !a.id }),
   );
   const security = members.find((m) => m.id === secId)!;
 
@@ -297,6 +306,7 @@ export function resolveModel(config: RootlockConfig): Model {
     rootAccess: resolveRootAccess(config, secId),
     stackNames: { management: 'management', security: 'security', configRules: 'config-rules' },
     trust: resolveTrust(org),
+    createdAccounts: resolveCreatedAccounts(config.accounts),
   };
   model.placement = resolvePlacement(model, config);
   const { breakGlass, monitoring, pipeline, compliance, scps, trust, people } = model;

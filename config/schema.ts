@@ -104,7 +104,14 @@ const organizationalUnit = z.strictObject({
 });
 
 const account = z.strictObject({
-  id: accountId,
+  id: accountId
+    .optional()
+    .describe('Adopt this existing member account (imported, never created, closed or removed). Omit, with `email`, to have the management stack create it directly in `ou`.'),
+  email: z
+    .email({ error: 'is not an email address (the account root user\'s address, unique across AWS)' })
+    .max(64, 'is longer than the 64 characters CreateAccount accepts')
+    .optional()
+    .describe('Root user email address. Without `id`: the account is created with it (CreateAccount). With `id`: adopt, and the plan checks the account has this email.'),
   name: z.string().regex(SLUG, 'must start with a letter and hold only letters, digits, spaces, "_" or "-" (at most 64)').describe('Unique account name; names its baseline stack.'),
   ou: z.string().describe('Name of the OU the account is in.'),
 });
@@ -217,6 +224,10 @@ const exemption = z.strictObject({
 const unmanagedAccount = z.strictObject({
   id: accountId.describe('A member account rootlock leaves where it is: not placed, not baselined.'),
   reason: z.string().optional().describe('Why the account is left alone: shown in the runbooks, the inventory and the plan.'),
+  email: z
+    .email({ error: 'is not an email address' })
+    .optional()
+    .describe('The `email` its `accounts[]` entry had, when it had one: the management stack then forgets that resource too (it is keyed by the email).'),
 });
 
 const monitoring = z

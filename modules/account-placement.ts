@@ -10,6 +10,10 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
 import type { Model } from '../config/model';
 import { importExisting } from './import-existing';
+import { createAccount } from './account-creation';
+import { createdAccountIdsFromResources } from './created-account-ids';
+import { RootlockStack } from './rootlock-stack';
+import { snake } from '../config/naming';
 
 export interface AccountPlacementProps {
   readonly model: Model;
@@ -31,6 +35,10 @@ export class AccountPlacement extends Construct {
     super(scope, id);
     const placement = props.model.placement;
     for (const a of placement.accounts) {
+      if (a.created) {
+        this.accounts.set(a.id, createAccount(this, a, props.ouIds.get(a.ou)!));
+        continue;
+      }
       const account = new OrganizationsAccount(this, a.key, {
         // Required by the provider's schema, ignored below: the real name and email come from the import.
         name: a.name,
@@ -46,10 +54,27 @@ export class AccountPlacement extends Construct {
     }
     // An account moved to unmanagedAccounts is forgotten, never destroyed: the account stays where and what it is.
     const stack = TerraformStack.of(this);
+    // An entry that gains an email (adopted by id, then `email` added) keeps its resource: state moves to the email key.
+    const movedToEmail = placement.accounts.filter((a) => a.email && !a.created);
+    if (movedToEmail.length > 0) {
+      stack.addOverride(
+        'moved',
+        movedToEmail.map((a) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(`account_${a.id}`)}`, to: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(a.key)}` })),
+      );
+    }
+    createdAccountIdsFromResources(stack, props.model.createdAccounts, (c) => this.accounts.get(c.idRef)!, (r) => RootlockStack.addressOf(r));
+    // Every account declared with an email, created or adopted: the output reads the same once a created account's
+    // entry gains its id.
+    new TerraformOutput(this, 'created_account_ids', {
+      value: Object.fromEntries(placement.accounts.filter((a) => a.email).map((a) => [a.name, this.accounts.get(a.id)!.id])),
+      description: 'Id by account name of every account declared with an email: created by the management stack (email, no id) or adopted with its email checked.',
+    });
     if (placement.unmanaged.length > 0) {
       stack.addOverride(
         'removed',
-        placement.unmanaged.map((u) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(`account_${u.id}`)}`, lifecycle: { destroy: false } })),
+        placement.unmanaged.flatMap((u) =>
+          [`account_${u.id}`, ...(u.email ? [`account_by_email_${snake(u.email)}`] : [])].map((key) => ({ from: `${OrganizationsAccount.tfResourceType}.${this.logicalIdFor(key)}`, lifecycle: { destroy: false } })),
+        ),
       );
     }
     new TerraformOutput(this, 'accounts', {

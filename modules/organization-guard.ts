@@ -18,6 +18,7 @@ import { DataAwsOrganizationsOrganizationalUnitChildAccounts } from '@cdktf/prov
 import type { Model } from '../config/model';
 import { GUARD_TEXT } from '../config/model-placement';
 import { RootlockStack } from './rootlock-stack';
+import { adoptedEmailChecks } from './organization-guard-emails';
 
 export interface OrganizationGuardProps {
   readonly model: Model;
@@ -32,7 +33,9 @@ export class OrganizationGuard extends Construct {
     const { model, live } = props;
     const accounts = `${RootlockStack.addressOf(live)}.accounts`;
     const known = JSON.stringify(model.placement.knownAccountIds);
-    const declared = JSON.stringify(model.placement.accounts.map((a) => a.id));
+    const declared = JSON.stringify(model.placement.accounts.filter((a) => !a.created).map((a) => a.id));
+    // Accounts the management stack creates are known by their email (they have no id in the configuration).
+    const createdEmails = JSON.stringify(model.createdAccounts.map((c) => c.email.toLowerCase()));
 
     // Where an account sits, for the message: parents whose ids are literal (known at plan time) only, so that a
     // parent created by this same plan never makes the message unknown.
@@ -45,19 +48,26 @@ export class OrganizationGuard extends Construct {
     });
     const whereMap = where.length ? `merge(${where.join(', ')})` : '{}';
 
-    const undeclared = (item: string) => `[for a in ${accounts} : ${item} if a.status == "ACTIVE" && !contains(${known}, a.id)]`;
+    const undeclared = (item: string) => `[for a in ${accounts} : ${item} if a.status == "ACTIVE" && !contains(${known}, a.id) && !contains(${createdEmails}, lower(a.email))]`;
     const activeIds = `[for a in ${accounts} : a.id if a.status == "ACTIVE"]`;
     const notMember = (item: string) => `[for id in ${declared} : ${item} if !contains(${activeIds}, id)]`;
     const statusOf = `{ for a in ${accounts} : a.id => a.status }`;
 
     new DataResource(this, 'organization_guard', {
-      input: { knownAccountIds: model.placement.knownAccountIds },
+      // With created accounts, their ids (resolved by Terraform) join the list, so it reads the same once the entries
+      // gain their ids: no change to this resource then (a `for` expression makes a tuple, as the literal list is).
+      input: {
+        knownAccountIds: model.createdAccounts.length
+          ? `\${[for id in sort(concat(${known}, [${model.createdAccounts.map((c) => `local.${c.local}`).join(', ')}])) : id]}`
+          : model.placement.knownAccountIds,
+      },
       lifecycle: {
         precondition: [
           {
             condition: `\${length(${undeclared('a.id')}) == 0}`,
             errorMessage: `${GUARD_TEXT.undeclared} \${join("; ", ${undeclared(`"\${a.id} (\${a.name}) \${lookup(${whereMap}, a.id, ${JSON.stringify(GUARD_TEXT.unknownParent)})}"`)})}. ${GUARD_TEXT.undeclaredFix}`,
           },
+          ...adoptedEmailChecks(model, accounts),
           {
             condition: `\${length(${notMember('id')}) == 0}`,
             errorMessage: `${GUARD_TEXT.notMember} \${join("; ", ${notMember(`"\${id} (\${lookup(${statusOf}, id, "not a member")})"`)})}. ${GUARD_TEXT.notMemberFix}`,

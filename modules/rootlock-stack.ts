@@ -9,6 +9,7 @@ import type { Model } from '../config/model';
 import { GLOBAL_EVENTS_REGION } from '../config/model';
 import { MANAGED_BY, prefixed, TAGS } from '../config/contract';
 import { iamRoleArn } from '../config/arn';
+import { createdAccountIdsFromOrganization } from './created-account-ids';
 
 export interface RootlockStackProps {
   model: Model;
@@ -65,6 +66,8 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
     for (const region of props.model.eventRegions) {
       if (!this.regional.has(region)) this.regional.set(region, provider(region, region === GLOBAL_EVENTS_REGION ? 'global_events' : region.replace(/-/g, '_')));
     }
+    // Accounts created by the management stack: their ids, read at plan time (the management stack defines its own).
+    if (name !== props.model.stackNames.management) createdAccountIdsFromOrganization(this, props.model, (d) => RootlockStack.addressOf(d));
   }
 
   /** The provider for one of the model's event regions. */

@@ -1,4 +1,5 @@
 /** Policy documents as plain data, and their one canonical text, so plans never churn on ordering. */
+import { compareOnceResolved } from '../config/model-created';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 export type Principal = '*' | { AWS?: string | string[]; Service?: string | string[] };
@@ -32,7 +33,7 @@ export function policy(...statements: Statement[]): PolicyDocument {
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(canonical);
-    return items.every((i) => typeof i === 'string') ? [...new Set(items as string[])].sort() : items;
+    return items.every((i) => typeof i === 'string') ? [...new Set(items as string[])].sort(compareOnceResolved) : items;
   }
   if (value && typeof value === 'object') {
     return Object.fromEntries(

@@ -4,6 +4,8 @@ import { policy, PolicyDocument, policyJson, Statement } from './document';
 import { protectionStatements } from './protection-scp';
 import { rootUserArn } from '../config/arn';
 import { assumeRootLimitStatements } from './assume-root-scp';
+// Accounts created in the same run are Terraform references here: sizes are measured as AWS will see them.
+import { lengthOnceResolved } from '../config/model-created';
 
 export const SCP_MAX_CHARS = 5120;
 /** Organizations allows 5 SCPs per target; FullAWSAccess (or the organization's own allow-list) takes one. */
@@ -32,7 +34,7 @@ export function rootDenyScp(): PolicyDocument {
  */
 export function monitoringProtectionScps(model: Model): PolicyDocument[] {
   const docs: Statement[][] = [];
-  const fits = (statements: Statement[]) => policyJson(policy(...statements)).length <= SCP_MAX_CHARS;
+  const fits = (statements: Statement[]) => lengthOnceResolved(policyJson(policy(...statements))) <= SCP_MAX_CHARS;
   for (const statement of protectionStatements(model).flatMap(splitToFit)) {
     const last = docs[docs.length - 1];
     if (last && fits([...last, statement])) last.push(statement);
@@ -44,7 +46,7 @@ export function monitoringProtectionScps(model: Model): PolicyDocument[] {
 /** A statement too large for one SCP on its own is split by its actions (Sid suffixes A, B, ...). */
 function splitToFit(statement: Statement): Statement[] {
   const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action!];
-  if (policyJson(policy(statement)).length <= SCP_MAX_CHARS || actions.length < 2) return [statement];
+  if (lengthOnceResolved(policyJson(policy(statement))) <= SCP_MAX_CHARS || actions.length < 2) return [statement];
   const half = Math.ceil(actions.length / 2);
   return [
     ...splitToFit({ ...statement, Sid: `${statement.Sid}A`, Action: actions.slice(0, half) }),
@@ -81,7 +83,7 @@ export function scpSpecs(model: Model): ScpSpec[] {
   ];
   for (const spec of specs) {
     spec.json = policyJson(spec.document);
-    if (spec.json.length > SCP_MAX_CHARS) {
+    if (lengthOnceResolved(spec.json) > SCP_MAX_CHARS) {
       throw new PolicyLimitError(
         `SCP ${spec.name} is ${spec.json.length} characters minified, over the Organizations limit of ${SCP_MAX_CHARS}: shorten a name in the configuration (breakGlass.roleName, alerts.topicName) or split the policy`,
       );

@@ -2,6 +2,7 @@
  * The break-glass runbooks, generated from the same model as the stacks. Pure: the same model gives the same bytes.
  * Every name and ARN comes from the model or the detections catalog; nothing here writes one of its own.
  */
+import { humanizeCreatedAccountRefs } from '../config/model-created';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Model } from '../config/model';
@@ -82,14 +83,15 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.quickCardApprover, renderQuickCard(model, 'approver')],
     [f.quickCardCustodian, renderQuickCard(model, 'custodian')],
   ]);
-  for (const [name, text] of files) files.set(name, `${GENERATED_MARKER}\n\n${text}`);
+  // Accounts the management stack creates have no id yet: ACCOUNT-ID-OF-<name> and a note (config/model-created.ts).
+  for (const [name, text] of files) files.set(name, humanizeCreatedAccountRefs(`${GENERATED_MARKER}\n\n${text}`, model.createdAccounts));
   return files;
 }
 
 /** Everything the runbooks directory holds besides the markdown: the preflight script and the offline HTML copy. */
 export function renderRunbookExtras(model: Model): Map<string, string> {
   const files = renderRunbooks(model);
-  const preflight = renderPreflight(model);
+  const preflight = humanizeCreatedAccountRefs(renderPreflight(model), model.createdAccounts, { note: false });
   const parts = [...files].map(([file, md]) => ({ file, title: /^# (.+)$/m.exec(md)?.[1] ?? file, markdown: md }));
   parts.push({ file: PREFLIGHT_FILE, title: PREFLIGHT_FILE, markdown: `# ${PREFLIGHT_FILE}\n\n${fence(preflight.trimEnd())}\n` });
   return new Map([

@@ -59,11 +59,16 @@ export const LAYERS: Record<string, Layer> = {
     packages: [...AWS_SDK, 'fs', 'path', 'node:', 'zod'],
     why: 'npm run root-credentials: reads (through the audit\'s reader) and deletes member root credentials in task sessions',
   },
+  'init/': {
+    imports: ['config/', 'cli/'],
+    packages: [...AWS_SDK, 'fs', 'path', 'node:', 'yaml'],
+    why: 'npm run init -- --from-organization: reads the live organization and renders a configuration for it',
+  },
   'examples/': { imports: ['config/'], packages: [], why: 'examples are configurations (and generators of them)' },
   'output.ts': { imports: ['config/', 'stacks/', 'runbooks/'], packages: ['fs', 'path'], why: 'writes the synthesized stacks and runbooks' },
   'main.ts': { imports: ['config/', 'stacks/', 'output.ts'], packages: [], why: 'the entry point: load, compose, write' },
   'scripts/': {
-    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/', 'examples/', 'cli/', '__tests__/'],
+    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/', 'init/', 'examples/', 'cli/', '__tests__/'],
     packages: [...NODE, ...AWS_SDK, 'typescript', 'zod', 'yaml'],
     why: 'developer tooling (docs, schema, bench, plan fan-out): the bench drives the emulator from the test support',
   },
@@ -76,7 +81,7 @@ export interface TransitiveBan {
   why: string;
 }
 
-const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/', 'credentials/'];
+const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/', 'credentials/', 'init/'];
 export const TRANSITIVE_BANS: TransitiveBan[] = [
   { layers: PURE_LAYERS, never: CDKTF, why: 'pure layers never load cdktf or constructs, even through a helper: they run without synthesizing' },
   { layers: ['config/', 'detections/', 'policies/', 'runbooks/', 'review/'], never: AWS_SDK, why: 'validation, policies and rendering never call AWS' },

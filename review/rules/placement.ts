@@ -58,6 +58,18 @@ export const placementRules: Rule[] = [
     explain: (c, m) => `Moves ${accountOf(c)} from the organization root, where no rootlock SCP reaches it, into ${m.to}: from this apply on its root user is denied by the SCPs of that OU and its ancestors.`,
   }),
   defineRule({
+    id: 'RL-ACCOUNT-CREATED',
+    severity: 'medium',
+    title: 'New AWS account created in its OU',
+    firesOn: '`aws_organizations_account` created (an `accounts[]` entry with `email` and no `id`)',
+    resourceTypes: [TYPE],
+    check: (c) => when(c.kind === 'create', () => FIRES),
+    explain: (c) => {
+      const where = c.unknown.has('parent_id') ? 'an OU created by this plan' : typeof c.after.parent_id === 'string' ? c.index.describeId(c.after.parent_id) : 'the organization root (no parent_id: no rootlock SCP reaches it)';
+      return `Creates a new AWS account ${str(c.after.name) ?? c.address} <${str(c.after.email) ?? '?'}> and moves it into ${where} in the same apply (CreateAccount takes no parent, so AWS starts it at the root until the move). An AWS account cannot be deleted, only closed (at most 10% of the member accounts in 30 days); rootlock never closes or removes it (close_on_deletion false, prevent_destroy). Check the email is a mailbox the organization controls: it can recover the account's root password.`;
+    },
+  }),
+  defineRule({
     id: 'RL-ACCOUNT-REMOVED',
     severity: 'high',
     title: 'Member account removed, closed or replaced',
