@@ -49,6 +49,7 @@ function decide(raw: any): any {
   raw.securityAccount = raw.accounts.find((a: any) => a.id === '222222222222').name;
   raw.responders = example.responders;
   raw.alerts.emails = ['security-oncall@example.com'];
+  raw.organization.deploymentRoleTrustedBy = example.organization.deploymentRoleTrustedBy;
   for (const u of raw.unmanagedAccounts) u.reason = 'a contractor sandbox, closed next month';
   return raw;
 }
@@ -75,8 +76,8 @@ describe('init --from-organization rendering', () => {
     const example = loadConfigFile(DEFAULT_CONFIG);
     raw.breakGlass.principals = example.breakGlass.principals;
     raw.custody = { rootPassword: 'vault entry Root', mfaDevice: 'office safe' };
-    expect(problems(raw)).toEqual(['alerts', 'responders', 'securityAccount', 'unmanagedAccounts[].reason']);
-    for (const field of ['securityAccount', 'principals', 'responders', 'rootPassword', 'mfaDevice', 'emails', 'sits at the root']) {
+    expect(problems(raw)).toEqual(['alerts', 'organization.deploymentRoleTrustedBy', 'responders', 'securityAccount', 'unmanagedAccounts[].reason']);
+    for (const field of ['deploymentRoleTrustedBy', 'securityAccount', 'principals', 'responders', 'rootPassword', 'mfaDevice', 'emails', 'sits at the root']) {
       expect(text.split('\n').some((l) => l.includes(field) && l.includes('DECIDE'))).toBe(true);
     }
   });

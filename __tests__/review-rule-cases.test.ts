@@ -123,6 +123,10 @@ const CASES: Record<string, { fires: Synthetic[]; nearMiss: Synthetic[] }> = {
   'RL-KEY-PROTECTION-TAG-REMOVED': { fires: [upd('aws_kms_key', KEY, { ...KEY, tags: {} })], nearMiss: [upd('aws_kms_key', KEY, { ...KEY, tags: { ...KEY.tags, team: 'sec' } })] },
   'RL-ACCOUNT-MOVED-OUT': { fires: [upd('aws_organizations_account', ACCOUNT('ou-ab12-cdefgh12'), ACCOUNT('r-ab12'))], nearMiss: [upd('aws_organizations_account', ACCOUNT('r-ab12'), ACCOUNT('ou-ab12-cdefgh12'))] },
   'RL-ACCOUNT-PLACED': { fires: [upd('aws_organizations_account', ACCOUNT('r-ab12'), ACCOUNT('ou-ab12-cdefgh12'))], nearMiss: [upd('aws_organizations_account', ACCOUNT('ou-ab12-cdefgh12'), ACCOUNT('r-ab12'))] },
+  'RL-ACCOUNT-CREATED': {
+    fires: [{ type: 'aws_organizations_account', actions: ['create'], before: null, after: { name: 'web-prod', email: 'aws-web-prod@example.com', parent_id: 'ou-ab12-cdefgh12' } }],
+    nearMiss: [upd('aws_organizations_account', ACCOUNT('r-ab12'), ACCOUNT('ou-ab12-cdefgh12'))],
+  },
   'RL-ACCOUNT-REMOVED': { fires: [del('aws_organizations_account', ACCOUNT('ou-ab12-cdefgh12'))], nearMiss: [forget('aws_organizations_account', ACCOUNT('ou-ab12-cdefgh12'))] },
   'RL-COSMETIC': { fires: [upd('aws_iam_user', { name: 'u', tags: {} }, { name: 'u', tags: { a: 'b' } })], nearMiss: [upd('aws_iam_user', { name: 'u', path: '/' }, { name: 'u', path: '/x/' })] },
   'RL-OTHER': { fires: [upd('aws_iam_user', { name: 'u', path: '/' }, { name: 'u', path: '/x/' })], nearMiss: [upd('aws_iam_user', { name: 'u', tags: {} }, { name: 'u', tags: { a: 'b' } })] },

@@ -61,6 +61,6 @@ describe('synthesized stacks for accounts by email', () => {
     expect(baseline.locals.rootlock_account_id_security_tooling).toContain('lower(a.email) == \"aws-security-tooling@example.com\"');
     const home = baseline.provider.aws.find((p: { alias?: string }) => !p.alias);
     expect(home.allowed_account_ids).toEqual(['${local.rootlock_account_id_security_tooling}']);
-    expect(home.assume_role[0].role_arn).toBe('arn:aws:iam::${local.rootlock_account_id_security_tooling}:role/OrganizationAccountAccessRole');
+    expect(home.assume_role[0].role_arn).toBe('arn:aws:iam::${local.rootlock_account_id_security_tooling}:role/${var.rootlock_role_name}');
   });
 });

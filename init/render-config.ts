@@ -86,6 +86,7 @@ export function renderConfig(org: OrganizationSnapshot): string {
     `  keepPolicyTypes: [${keep.map(q).join(', ')}]   # enabled on the root today: kept (a deploy never disables a type)`,
     ...(unknownTypes.length ? [`  # also enabled, unknown to this rootlock version (kept too, read at plan time): ${unknownTypes.map(inComment).join(', ')}`] : []),
     '  # deploymentRoleName: OrganizationAccountAccessRole   # DECIDE: a dedicated, narrowly trusted deployer role is better (README "The deployment role")',
+    '  deploymentRoleTrustedBy: []   # DECIDE: the deploy pipeline\'s own role ARN, the only principal allowed to assume the deployment role (README "Trust model")',
     '',
     '# DECIDE: the account (one of accounts[].name below) that runs the alarm pipeline and is delegated administrator.',
     'securityAccount: "DECIDE: the name of the security account, one of accounts[].name"',
