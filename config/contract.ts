@@ -69,3 +69,15 @@ export const JOB_ROLE_NAMES = {
   audit: prefixed('audit'),
   drill: prefixed('drill'),
 } as const;
+
+/**
+ * Local Terraform state (`state: { backend: local }`) lives in this directory beside the output directory
+ * (`cdktf.out/../terraform-state/<stack>.tfstate`), never inside it: synth replaces the output and cdktf's CLI deletes
+ * the stack directories a selective synth did not produce, so state inside them would be lost.
+ */
+export const LOCAL_STATE_DIR = 'terraform-state';
+
+/** The local backend's `path` of a stack, relative to its working directory `<outdir>/stacks/<stack>`. */
+export function localStatePath(stack: string): string {
+  return `../../../${LOCAL_STATE_DIR}/${stack}.tfstate`;
+}

@@ -7,7 +7,7 @@ import { LocalBackend, S3Backend, TerraformDataSource, TerraformElement, Terrafo
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Model } from '../config/model';
 import { GLOBAL_EVENTS_REGION } from '../config/model';
-import { MANAGED_BY, prefixed, TAGS } from '../config/contract';
+import { localStatePath, MANAGED_BY, prefixed, TAGS } from '../config/contract';
 
 export interface RootlockStackProps {
   model: Model;
@@ -44,7 +44,8 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates the option.
       backend.addOverride('use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: 'terraform.tfstate' });
+      // Beside the output directory, where no synth (ours or cdktf's clean-up) ever deletes it.
+      new LocalBackend(this, { path: localStatePath(name) });
     }
 
     const provider = (region: string, alias?: string) =>
