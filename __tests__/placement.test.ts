@@ -78,6 +78,7 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
   async function managementDir(name: string, model: Model, stateFrom?: string): Promise<string> {
     // Each scenario its own working copy: local state lives beside the output directory (terraform-state/).
     const out = path.join(work, name, 'cdktf.out');
+    fs.mkdirSync(path.dirname(out));
     synthesize(model, out);
     const dir = path.join(out, 'stacks', model.stackNames.management);
     if (!sharedInit) {

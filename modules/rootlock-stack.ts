@@ -26,6 +26,17 @@ export interface RegionalProviders {
   providerFor(region: string): AwsProvider;
 }
 
+/** STS RoleSessionName: 2..64 characters (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). */
+const SESSION_NAME_MAX = 64;
+
+/**
+ * The session name a stack's deploy uses: `rootlock-<stack>`, cut to STS's 64 characters (a 64-character account name
+ * makes an 82-character one, which the provider refuses at plan). Stack names are already [a-z0-9-].
+ */
+export function deploySessionName(stack: string): string {
+  return prefixed(stack).slice(0, SESSION_NAME_MAX).replace(/-+$/, '');
+}
+
 export class RootlockStack extends TerraformStack implements RegionalProviders {
   readonly model: Model;
   /** Provider of the home region (default provider). */
@@ -53,7 +64,7 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
         region,
         alias,
         allowedAccountIds: [props.accountId],
-        assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: prefixed(name) }] : undefined,
+        assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: deploySessionName(name) }] : undefined,
         defaultTags: [{ tags: { [TAGS.managedBy]: MANAGED_BY, [TAGS.stack]: name } }],
       });
     this.home = provider(props.model.organization.homeRegion);
