@@ -265,7 +265,11 @@ describe('JSON Schema for editors', () => {
 });
 
 describe('exemptions with inheritance and accounts left alone (placement)', () => {
-  const childExemption = (c: any) => c.exemptions.push({ ou: 'Prod', reason: 'legacy payments root user still in use' });
+  const childExemption = (c: any) => {
+    c.exemptions.push({ ou: 'Prod', reason: 'legacy payments root user still in use' });
+    // Accounts declared in an exempt OU are acknowledged (root-coverage.test.ts proves the acknowledgement rule).
+    for (const a of c.accounts.filter((x: any) => x.ou === 'Prod')) a.rootDenyExemptionAcknowledged = true;
+  };
   const CHILD_MESSAGE =
     'exemptions[1].ou: "Prod" is below "Workloads", which carries the root-deny SCP: the SCP is inherited, so this exemption cannot take effect. Exempt "Workloads" too, or give "Prod" a parent without the root-deny SCP ("root" or an exempt OU)';
 

@@ -26,12 +26,14 @@ export const MANAGED_BY = 'rootlock';
 export const PURPOSES = { breakGlass: 'break-glass' } as const;
 
 /** What the SCP names say (the review recognizes an SCP by this part of its name, whatever the prefix). */
-export const SCP_KINDS = { rootDeny: 'root-deny', monitoringProtection: 'monitoring-protection' } as const;
+export const SCP_KINDS = { rootDeny: 'root-deny', monitoringProtection: 'monitoring-protection', rootCoverage: 'root-coverage' } as const;
 
 /** Names of the SCPs rootlock attaches. */
 export const SCP_NAMES = {
   rootDeny: prefixed(SCP_KINDS.rootDeny),
   monitoringProtection: prefixed(SCP_KINDS.monitoringProtection),
+  /** At the organization root: root-deny and the LeaveOrganization deny for every member account wherever it sits. */
+  rootCoverage: prefixed(SCP_KINDS.rootCoverage),
 } as const;
 
 /** CloudWatch namespace of every rootlock metric. */

@@ -2,6 +2,7 @@
 import type { RootlockConfig } from './schema';
 import { Problem, show } from './errors';
 import { kebab, snake } from './naming';
+import { exemptAccountsAcknowledged } from './cross-checks-coverage';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -34,6 +35,7 @@ const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
   complianceChecks,
   inheritedExemptions,
   unmanagedAccounts,
+  exemptAccountsAcknowledged,
 ];
 
 export function crossCheck(c: RootlockConfig): Problem[] {

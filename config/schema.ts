@@ -90,6 +90,10 @@ const account = z.strictObject({
     .max(50, 'is longer than the 50 characters AWS Organizations allows for an account name: shorten it')
     .describe('Unique account name (at most 50 characters, as AWS Organizations allows); names its baseline stack.'),
   ou: z.string().describe('Name of the OU the account is in.'),
+  rootDenyExemptionAcknowledged: z
+    .literal(true, { error: 'must be true (or left out)' })
+    .optional()
+    .describe('Required (true) when `ou` is exempt from the root-deny SCP: the account\'s root user will be allowed everything. Refused on an account in a covered OU.'),
 });
 
 const breakGlassPrincipal = z

@@ -12,6 +12,7 @@ import { ServiceControlPolicies } from '../modules/service-control-policies';
 import { DelegatedAdministrators } from '../modules/delegated-administrators';
 import { AccountPlacement } from '../modules/account-placement';
 import { OrganizationGuard } from '../modules/organization-guard';
+import { RootCoverage } from '../modules/root-coverage';
 
 export class ManagementStack extends RootlockStack {
   constructor(scope: Construct, model: Model) {
@@ -24,6 +25,7 @@ export class ManagementStack extends RootlockStack {
     const org = new Organization(this, 'organization', { model });
     new CentralizedRootAccess(this, 'centralized_root_access', { model, trustedAccess: org.organization });
     new ServiceControlPolicies(this, 'scps', { model, ouIds: org.ouIds, organization: org.organization });
+    new RootCoverage(this, 'root_coverage', { model, rootId: org.rootId, organization: org.organization });
     new DelegatedAdministrators(this, 'delegated_admin', { model, trustedAccess: org.organization });
     new AccountPlacement(this, 'placement', { model, ouIds: org.ouIds });
     new OrganizationGuard(this, 'guard', { model, live: org.live });
