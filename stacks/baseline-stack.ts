@@ -9,6 +9,7 @@ import { RootlockStack } from '../modules/rootlock-stack';
 import { BreakGlassRole } from '../modules/break-glass-role';
 import { RootActivityForwarding } from '../modules/root-activity-forwarding';
 import { ConfigRecorder } from '../modules/config-recorder';
+import { CoverageGuard, needsCoverageGuard } from '../modules/coverage-guard';
 
 export class BaselineStack extends RootlockStack {
   constructor(scope: Construct, model: Model, account: AccountTarget) {
@@ -21,5 +22,6 @@ export class BaselineStack extends RootlockStack {
     new BreakGlassRole(this, 'break_glass', { model, account });
     new RootActivityForwarding(this, 'forwarding', { model, account, providers: this });
     if (model.monitoring.config) new ConfigRecorder(this, 'config_recorder', { model, account });
+    if (needsCoverageGuard(model, account)) new CoverageGuard(this, 'coverage', { model, account });
   }
 }
