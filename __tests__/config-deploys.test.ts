@@ -14,7 +14,9 @@ import { ConfigError } from '../config/errors';
 import { Model, resolveModel } from '../config/model';
 import { deployOrder, synthesize } from '../stacks/app';
 import { exampleRaw } from './support/example';
-import { startEmulator } from './support/emulator';
+import { sdkConfig, startEmulator } from './support/emulator';
+import { AttachPolicyCommand, CreatePolicyCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SCP_NAMES } from '../config/contract';
 import { createEmulatorOrg } from './support/emulator-org';
 import { describeResult, scratchDir, terraformInit, terraformPlan, terraformValidate } from './support/terraform';
 import { describeWithTools } from './support/tools';
@@ -186,6 +188,12 @@ describeWithTools(['terraform', 'moto_server'], 'the accepted-configurations pro
       // Real accounts, so the provider's assumed session is in the account allowed_account_ids names.
       const org = await createEmulatorOrg(emu);
       const ids = { mgmt: org.mgmt, security: org.security, member: org.payments };
+      // The root-coverage SCP at the root, as the management stack attaches it: the baseline's coverage guard needs it.
+      const orgs = new OrganizationsClient(sdkConfig(emu));
+      const deny = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] });
+      const scp = await orgs.send(new CreatePolicyCommand({ Name: SCP_NAMES.rootCoverage, Type: 'SERVICE_CONTROL_POLICY', Description: 'root coverage', Content: deny }));
+      await orgs.send(new AttachPolicyCommand({ PolicyId: scp.Policy!.PolicySummary!.Id!, TargetId: org.root }));
+      orgs.destroy();
       const built = await validateEveryStack(EXTREME, ids);
       expect(built).toBeDefined();
       // A member account's baseline: the provider assumes the deployment role with the stack's session name.
