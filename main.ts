@@ -5,7 +5,7 @@
  */
 import { configPathFromEnv, loadConfigFile } from './config/load';
 import { resolveModel } from './config/model';
-import { writeOutput } from './output';
+import { localStateDir, writeOutput } from './output';
 import { crossWarnings } from './config/cross-checks';
 import { formatProblem } from './config/errors';
 import { stackPatternsFromEnv } from './stacks/selection';
@@ -18,6 +18,7 @@ function main(): number {
     for (const w of crossWarnings(config)) process.stderr.write(`rootlock: warning: ${formatProblem(w)}\n`);
     const model = resolveModel(config);
     const written = writeOutput(model, { outdir: process.env.CDKTF_OUTDIR, stacks });
+    for (const name of written.migratedState) process.stderr.write(`rootlock: moved the local state of ${name} out of ${written.outdir} into ${localStateDir(written.outdir)}\n`);
     const what = stacks ? `${written.stacks.length} stacks (ROOTLOCK_STACKS=${stacks.join(',')} and their dependencies)` : `${written.stacks.length} stacks`;
     process.stdout.write(`rootlock: ${what} and ${written.runbooks.length} runbooks from ${configPath} -> ${written.outdir}\n`);
     return 0;

@@ -84,7 +84,8 @@ describeWithTools(['terraform', 'moto_server'], 'the selected-stack deploy test'
     if (r.code !== 0) throw new Error(`cdktf deploy baseline-payments-prod failed:\n${describeResult(r, 30000)}`);
     // Its dependencies are synthesized (the manifest is complete) but were not deployed.
     expect(stacksIn(out)).toEqual(['baseline-payments-prod', 'management', 'security']);
-    expect(fs.existsSync(path.join(out, 'stacks', 'security', 'terraform.tfstate'))).toBe(false);
+    expect(fs.existsSync(path.join(work, 'terraform-state', 'baseline-payments-prod.tfstate'))).toBe(true);
+    expect(fs.existsSync(path.join(work, 'terraform-state', 'security.tfstate'))).toBe(false);
 
     const account = model.allAccounts.find((a) => a.stackName === 'baseline-payments-prod')!;
     const creds = await assumeAccount(emu, account.id);

@@ -31,6 +31,7 @@ import { validateConfig } from '../config/load';
 import { Model, resolveModel } from '../config/model';
 import { GUARD_TEXT } from '../config/model-placement';
 import { synthesize } from '../stacks/app';
+import { localStatePath } from '../config/contract';
 import { exampleRaw } from './support/example';
 import { Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { review } from '../review/analyze';
@@ -75,7 +76,9 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
 
   /** Synthesizes the management stack of `model` into a fresh directory, sharing one provider install. */
   async function managementDir(name: string, model: Model, stateFrom?: string): Promise<string> {
-    const out = path.join(work, name);
+    // Each scenario its own working copy: local state lives beside the output directory (terraform-state/).
+    const out = path.join(work, name, 'cdktf.out');
+    fs.mkdirSync(path.dirname(out));
     synthesize(model, out);
     const dir = path.join(out, 'stacks', model.stackNames.management);
     if (!sharedInit) {
@@ -85,7 +88,11 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
       fs.copyFileSync(path.join(sharedInit, '.terraform.lock.hcl'), path.join(dir, '.terraform.lock.hcl'));
       fs.symlinkSync(path.join(sharedInit, '.terraform'), path.join(dir, '.terraform'));
     }
-    if (stateFrom) fs.copyFileSync(path.join(stateFrom, 'terraform.tfstate'), path.join(dir, 'terraform.tfstate'));
+    const state = (stackDir: string) => path.resolve(stackDir, localStatePath(model.stackNames.management));
+    if (stateFrom) {
+      fs.mkdirSync(path.dirname(state(dir)), { recursive: true });
+      fs.copyFileSync(state(stateFrom), state(dir));
+    }
     return dir;
   }
 

@@ -119,13 +119,19 @@ describe('synthesis of the example organization', () => {
 
   it('reaches member accounts by assuming the deployment role, pinned to the account', () => {
     const baseline = stacks['baseline-payments-prod'];
-    for (const provider of baseline.provider!.aws) {
+    // The coverage guard's provider reads the organization with the deploy's own (management) credentials; nothing
+    // else uses it (modules/coverage-guard.ts).
+    const [management, ...account] = [...baseline.provider!.aws].sort((a, b) => (a.alias === 'management' ? -1 : b.alias === 'management' ? 1 : 0));
+    expect(management).toMatchObject({ alias: 'management', allowed_account_ids: ['111111111111'] });
+    expect(management.assume_role).toBeUndefined();
+    expect(JSON.stringify(baseline.resource ?? {})).not.toContain('aws.management');
+    for (const provider of account) {
       expect(provider.allowed_account_ids).toEqual(['444444444444']);
       expect(provider.assume_role).toEqual([expect.objectContaining({ role_arn: 'arn:aws:iam::444444444444:role/${var.rootlock_role_name}' })]);
     }
     // The role comes from a variable whose default is the deployment role (a PR plan sets TF_VAR_rootlock_role_name).
     expect((baseline as any).variable.rootlock_role_name.default).toBe('OrganizationAccountAccessRole');
-    expect(baseline.provider!.aws.map((p) => p.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(account.map((p) => p.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('forwards root sign-in only from us-east-1, where console sign-in events arrive', () => {
@@ -160,7 +166,8 @@ describe('the configuration is the only input', () => {
         c.breakGlass.principals = [
           { arn: 'arn:aws:iam::111111111111:role/incident-commander', mfaDeviceArn: 'arn:aws:iam::111111111111:mfa/incident-commander', custody: 'vault "IC"' },
         ];
-        c.breakGlass.sessionDurationSeconds = 1800;
+        // A role principal caps the session at 3600 (role chaining), which IAM's MaxSessionDuration floor also is.
+        c.breakGlass.sessionDurationSeconds = 3600;
       }),
     );
     const roles = Object.entries(stacks)
@@ -169,7 +176,7 @@ describe('the configuration is the only input', () => {
     expect(roles).toHaveLength(7);
     for (const role of roles) {
       expect(role.name).toBe('emergency-admin');
-      expect(role.max_session_duration).toBe(1800);
+      expect(role.max_session_duration).toBe(3600);
       expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.AWS).toEqual(['arn:aws:iam::111111111111:role/incident-commander']);
     }
     const policies = stacks.management.resource.aws_organizations_policy as Record<string, { name: string; content: string }>;
@@ -232,7 +239,9 @@ describe('scale', () => {
     // Every OU carries the root-deny SCP and each monitoring-protection SCP.
     const scps = Object.entries(mgmt.resource.aws_organizations_policy).filter(([, p]: [string, any]) => p.type === 'SERVICE_CONTROL_POLICY').map(([k]) => k);
     expect(scps.length).toBeGreaterThanOrEqual(2);
+    // ...and the root-coverage SCP sits once, at the root (RCP attachments are counted apart).
     const attachments = Object.keys(mgmt.resource.aws_organizations_policy_attachment).filter((k) => k.startsWith('scps_'));
-    expect(attachments).toHaveLength(100 * scps.length);
+    expect(attachments).toHaveLength(100 * (scps.length - 1));
+    expect(Object.keys(mgmt.resource.aws_organizations_policy_attachment).filter((k) => k.startsWith('root_coverage'))).toHaveLength(1);
   });
 });

@@ -26,12 +26,14 @@ export const MANAGED_BY = 'rootlock';
 export const PURPOSES = { breakGlass: 'break-glass' } as const;
 
 /** What the SCP names say (the review recognizes an SCP by this part of its name, whatever the prefix). */
-export const SCP_KINDS = { rootDeny: 'root-deny', monitoringProtection: 'monitoring-protection' } as const;
+export const SCP_KINDS = { rootDeny: 'root-deny', monitoringProtection: 'monitoring-protection', rootCoverage: 'root-coverage' } as const;
 
 /** Names of the SCPs rootlock attaches. */
 export const SCP_NAMES = {
   rootDeny: prefixed(SCP_KINDS.rootDeny),
   monitoringProtection: prefixed(SCP_KINDS.monitoringProtection),
+  /** At the organization root: root-deny and the LeaveOrganization deny for every member account wherever it sits. */
+  rootCoverage: prefixed(SCP_KINDS.rootCoverage),
 } as const;
 
 /** CloudWatch namespace of every rootlock metric. */
@@ -69,3 +71,15 @@ export const JOB_ROLE_NAMES = {
   audit: prefixed('audit'),
   drill: prefixed('drill'),
 } as const;
+
+/**
+ * Local Terraform state (`state: { backend: local }`) lives in this directory beside the output directory
+ * (`cdktf.out/../terraform-state/<stack>.tfstate`), never inside it: synth replaces the output and cdktf's CLI deletes
+ * the stack directories a selective synth did not produce, so state inside them would be lost.
+ */
+export const LOCAL_STATE_DIR = 'terraform-state';
+
+/** The local backend's `path` of a stack, relative to its working directory `<outdir>/stacks/<stack>`. */
+export function localStatePath(stack: string): string {
+  return `../../../${LOCAL_STATE_DIR}/${stack}.tfstate`;
+}

@@ -5,6 +5,7 @@ import { kebab, snake } from './naming';
 import { trustChecks } from './cross-checks-trust';
 import { breakGlassCredentialFilterFits, rootAccessDelegation } from './cross-checks-root-credentials';
 import { accountIdentity } from './cross-checks-accounts';
+import { exemptAccountsAcknowledged } from './cross-checks-coverage';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -41,6 +42,7 @@ const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
   breakGlassCredentialFilterFits,
   rootAccessDelegation,
   accountIdentity,
+  exemptAccountsAcknowledged,
 ];
 
 export function crossCheck(c: RootlockConfig): Problem[] {

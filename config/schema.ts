@@ -112,8 +112,18 @@ const account = z.strictObject({
     .max(64, 'is longer than the 64 characters CreateAccount accepts')
     .optional()
     .describe('Root user email address. Without `id`: the account is created with it (CreateAccount). With `id`: adopt, and the plan checks the account has this email.'),
-  name: z.string().regex(SLUG, 'must start with a letter and hold only letters, digits, spaces, "_" or "-" (at most 64)').describe('Unique account name; names its baseline stack.'),
+  name: z
+    .string()
+    .regex(SLUG, 'must start with a letter and hold only letters, digits, spaces, "_" or "-" (at most 64)')
+    // Organizations' AccountName is 1..50 characters (the provider refuses more at plan):
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html
+    .max(50, 'is longer than the 50 characters AWS Organizations allows for an account name: shorten it')
+    .describe('Unique account name (at most 50 characters, as AWS Organizations allows); names its baseline stack.'),
   ou: z.string().describe('Name of the OU the account is in.'),
+  rootDenyExemptionAcknowledged: z
+    .literal(true, { error: 'must be true (or left out)' })
+    .optional()
+    .describe('Required (true) when `ou` is exempt from the root-deny SCP: the account\'s root user will be allowed everything. Refused on an account in a covered OU.'),
 });
 
 const breakGlassPrincipal = z
@@ -155,10 +165,13 @@ const breakGlass = z
     sessionDurationSeconds: z
       .number({ error: 'must be a number of seconds' })
       .int('must be a whole number of seconds')
-      .min(900, 'must be within the IAM limits 900..43200 seconds')
-      .max(43200, 'must be within the IAM limits 900..43200 seconds')
+      // The role's MaxSessionDuration: 3600..43200 (IAM UpdateRole/CreateRole, "Valid Range: Minimum value of 3600",
+      // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html; the provider validates the same range).
+      // 900 is the shortest session a caller may request (DurationSeconds), not a role setting.
+      .min(3600, 'must be within the IAM role limits 3600..43200 seconds (a role\'s maximum session is 1 to 12 hours; callers may still ask for shorter sessions)')
+      .max(43200, 'must be within the IAM role limits 3600..43200 seconds (a role\'s maximum session is 1 to 12 hours; callers may still ask for shorter sessions)')
       .default(3600)
-      .describe('Maximum session duration of the role.'),
+      .describe('Maximum session duration of the role (IAM MaxSessionDuration, 3600..43200).'),
   })
   .describe('The MFA-gated break-glass role provisioned in every account.');
 

@@ -7,7 +7,7 @@ import { LocalBackend, S3Backend, TerraformDataSource, TerraformElement, Terrafo
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Model } from '../config/model';
 import { GLOBAL_EVENTS_REGION } from '../config/model';
-import { MANAGED_BY, prefixed, TAGS } from '../config/contract';
+import { localStatePath, MANAGED_BY, prefixed, TAGS } from '../config/contract';
 import { iamRoleArn } from '../config/arn';
 import { createdAccountIdsFromOrganization } from './created-account-ids';
 
@@ -28,6 +28,17 @@ export interface RegionalProviders {
   providerFor(region: string): AwsProvider;
 }
 
+/** STS RoleSessionName: 2..64 characters (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). */
+const SESSION_NAME_MAX = 64;
+
+/**
+ * The session name a stack's deploy uses: `rootlock-<stack>`, cut to STS's 64 characters (a 64-character account name
+ * makes an 82-character one, which the provider refuses at plan). Stack names are already [a-z0-9-].
+ */
+export function deploySessionName(stack: string): string {
+  return prefixed(stack).slice(0, SESSION_NAME_MAX).replace(/-+$/, '');
+}
+
 export class RootlockStack extends TerraformStack implements RegionalProviders {
   readonly model: Model;
   /** Provider of the home region (default provider). */
@@ -46,7 +57,8 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates the option.
       backend.addOverride('use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: 'terraform.tfstate' });
+      // Beside the output directory, where no synth (ours or cdktf's clean-up) ever deletes it.
+      new LocalBackend(this, { path: localStatePath(name) });
     }
 
     const assumed = providerRole(this, props, name);
@@ -119,7 +131,7 @@ function providerRole(stack: TerraformStack, props: RootlockStackProps, name: st
   });
   const session = (role: string) => ({
     roleArn: iamRoleArn(props.accountId, `\${${role}}`),
-    sessionName: prefixed(name),
+    sessionName: deploySessionName(name),
     // Only a deploy session carries the deploy source identity; a job role session carries none (null: unset).
     sourceIdentity: `\${${role} == "${trust.deploymentRoleName}" ? "${trust.deploySourceIdentity}" : null}`,
   });

@@ -1,5 +1,6 @@
 /** root-only-tasks.md: how this organization does each task only a root user can do. */
 import type { AccountTarget, Model } from '../config/model';
+import { SCP_NAMES } from '../config/contract';
 import {
   sentence,
   accountLabel,
@@ -51,6 +52,7 @@ function overviewSection(model: Model, tasks: RootTask[]): string[] {
     `Member account root users have no credentials and ${code(model.scps.rootDeny.name)} denies them everything outside a privileged ${code(
       'sts:AssumeRoot',
     )} task session. A task session lasts at most ${TASK_SESSION_SECONDS} seconds and may do only what its AWS-managed task policy allows. The management account is never covered by SCPs: its root user is used only under the two-person rule.`,
+    `${code(SCP_NAMES.rootCoverage)}, attached at the organization root, denies the same to the root user of every member account wherever it sits (at the root after \`CreateAccount\`, in an OU made by hand), and \`organizations:LeaveOrganization\` to everyone; it exempts only the accounts declared in an exempt OU, by account id.`,
     exempt.length
       ? `Exempt from ${code(model.scps.rootDeny.name)}: ${exempt.map((o) => `${code(o.path)}: ${sentence(prose(o.rootDenyExemptReason ?? ''))}`).join(' ')}`
       : `No OU is exempt from ${code(model.scps.rootDeny.name)}.`,

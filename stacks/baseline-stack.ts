@@ -10,6 +10,7 @@ import { BreakGlassRole } from '../modules/break-glass-role';
 import { RootActivityForwarding } from '../modules/root-activity-forwarding';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { JobRoles } from '../modules/job-roles';
+import { CoverageGuard, needsCoverageGuard } from '../modules/coverage-guard';
 
 export class BaselineStack extends RootlockStack {
   constructor(scope: Construct, model: Model, account: AccountTarget) {
@@ -23,5 +24,6 @@ export class BaselineStack extends RootlockStack {
     new RootActivityForwarding(this, 'forwarding', { model, account, providers: this });
     if (model.monitoring.config) new ConfigRecorder(this, 'config_recorder', { model, account });
     new JobRoles(this, 'job_roles', { model, account });
+    if (needsCoverageGuard(model, account)) new CoverageGuard(this, 'coverage', { model, account });
   }
 }

@@ -14,6 +14,7 @@ import { RootAccessDelegation } from '../modules/root-access-delegation';
 import { AccountPlacement } from '../modules/account-placement';
 import { OrganizationGuard } from '../modules/organization-guard';
 import { ResourceControlPolicies } from '../modules/resource-control-policies';
+import { RootCoverage } from '../modules/root-coverage';
 
 export class ManagementStack extends RootlockStack {
   constructor(scope: Construct, model: Model) {
@@ -27,6 +28,7 @@ export class ManagementStack extends RootlockStack {
     const rootAccess = new CentralizedRootAccess(this, 'centralized_root_access', { model, trustedAccess: org.organization });
     new RootAccessDelegation(this, 'root_access_delegation', { model, centralizedRootAccess: rootAccess.features });
     new ServiceControlPolicies(this, 'scps', { model, ouIds: org.ouIds, organization: org.organization });
+    new RootCoverage(this, 'root_coverage', { model, rootId: org.rootId, organization: org.organization });
     new DelegatedAdministrators(this, 'delegated_admin', { model, trustedAccess: org.organization });
     new AccountPlacement(this, 'placement', { model, ouIds: org.ouIds });
     new OrganizationGuard(this, 'guard', { model, live: org.live });
