@@ -161,7 +161,7 @@ describe('evaluation', () => {
       c.accounts = [
         { id: '222222222222', name: 'security-tooling', ou: 'Security' },
         { id: '333333333333', name: 'payments-prod', ou: 'Prod' },
-        { id: '444444444444', name: 'old', ou: 'Suspended' },
+        { id: '444444444444', name: 'old', ou: 'Suspended', rootDenyExemptionAcknowledged: true },
         { id: '555555555555', name: 'misplaced', ou: 'Prod' },
       ];
       c.securityAccount = 'security-tooling';

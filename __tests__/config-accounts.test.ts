@@ -64,11 +64,14 @@ describe('accounts by email', () => {
     expect(problems(raw).map((p) => p.path)).toEqual(['accounts[0].email', 'accounts[1].email']);
   });
 
-  it('a created account name longer than CreateAccount takes (50) is refused; an adopted one keeps its own', () => {
+  it('an account name longer than Organizations allows (50) is refused, created or adopted (the provider refuses it at plan)', () => {
     const raw = greenfield();
     raw.accounts[1].name = `p${'x'.repeat(50)}`;
-    expect(problems(raw)).toEqual([{ path: 'accounts[1].name', message: expect.stringContaining('at most 50') }]);
+    const tooLong = [{ path: 'accounts[1].name', message: expect.stringContaining('longer than the 50 characters AWS Organizations allows') }];
+    expect(problems(raw)).toEqual(tooLong);
     raw.accounts[1].id = '444444444444';
+    expect(problems(raw)).toEqual(tooLong);
+    raw.accounts[1].name = `p${'x'.repeat(49)}`;
     expect(problems(raw)).toEqual([]);
   });
 

@@ -26,10 +26,6 @@ export function accountIdentity(c: RootlockConfig): Problem[] {
     ...firstSeen(c.accounts.map((a) => a.email?.toLowerCase()), (i) => `accounts[${i}].email`, 'account email (ignoring case)'),
   ];
   c.accounts.forEach((a, i) => {
-    // CreateAccount's AccountName is 1..50 characters (API reference above); an adopted account keeps its own name.
-    if (!a.id && a.email && a.name.length > 50) {
-      problems.push({ path: `accounts[${i}].name`, message: `${show(a.name)} is ${a.name.length} characters: an account rootlock creates takes a name of at most 50 (CreateAccount AccountName); shorten it` });
-    }
     if (!a.id && !a.email) {
       problems.push({
         path: `accounts[${i}]`,
