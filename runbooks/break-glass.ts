@@ -9,6 +9,8 @@ import {
   independentApprovers,
   MANAGEMENT_ROOT_SIGN_IN,
   MIN_CLI_VERSION,
+  CLI_V1_END_OF_SUPPORT,
+  CLI_V1_OPT_OUT,
   people,
   ph,
   placeholderSection,
@@ -23,7 +25,7 @@ import { breakGlassSubshell } from './common-tasks';
 
 /** One account's break-glass session in a subshell (see `breakGlassSubshell`). */
 export function assumeBreakGlassCommands(model: Model, account: AccountTarget): string[] {
-  return breakGlassSubshell(model, account.breakGlassRoleArn, { comment: `${account.name} only: these credentials end when you type exit`, prompt: account.name });
+  return breakGlassSubshell(model, account.breakGlassRoleArn, { prompt: account.name });
 }
 
 function accountSection(model: Model, account: AccountTarget): string {
@@ -42,7 +44,7 @@ function accountSection(model: Model, account: AccountTarget): string {
       [
         `Assume the role (session of ${bg.sessionDurationSeconds} seconds = ${hours} h). The identity printed must show ${code(
           `assumed-role/${bg.roleName}/`,
-        )}; then a shell opens with these credentials only.`,
+        )}; then a shell opens with these credentials only; type ${code('exit')} to drop them (they never reach your own shell).`,
         fence(assumeBreakGlassCommands(model, account)),
       ],
       [
@@ -115,7 +117,7 @@ function beforeYouStartSection(model: Model): string[] {
       'Call an approver (above) and write their name and the time of approval in the record.',
       'Tell the people who receive the alerts that a page is coming and which record it belongs to.',
       [
-        `Check the AWS CLI: version ${MIN_CLI_VERSION.v2} or later (v2), or ${MIN_CLI_VERSION.v1} or later (v1). Older versions do not know ${code(
+        `Check the AWS CLI: version 2, ${MIN_CLI_VERSION.v2} or later (AWS CLI v1 ${CLI_V1_END_OF_SUPPORT.text}; the preflight refuses it unless ${code(`${CLI_V1_OPT_OUT}=1`)} is set). Older versions do not know ${code(
           'sts assume-root',
         )}.`,
         fence(['aws --version']),
@@ -126,7 +128,8 @@ function beforeYouStartSection(model: Model): string[] {
           ['Principal', 'CLI profile', 'MFA device ARN', 'Credentials kept in'],
           principals.map((p) => [code(p.arn), code(p.profile), code(p.mfaDeviceArn), prose(p.custody)]),
         ),
-        fence(principals.map((p) => `aws configure --profile ${p.profile}  # access key id and secret; region ${home}; output json`)),
+        `It asks for the access key id and secret; answer ${code(home)} for the region and ${code('json')} for the output format.`,
+        fence(principals.map((p) => `aws configure --profile ${p.profile}`)),
       ],
       [
         `Run the preflight check with your profile: ${code(PREFLIGHT_FILE)} is generated next to these runbooks (and printed at the end of the offline copy). It checks the CLI version, the region, the pager, the STS endpoint setting and who the profile signs in as, before anything else. It prints ${code(
@@ -136,7 +139,7 @@ function beforeYouStartSection(model: Model): string[] {
       ],
       [
         'Select your principal for this terminal: run the two lines of yours. Every account block below reads them.',
-        ...principals.map((p) => fence([`# ${p.name}`, ...selectPrincipal(p)])),
+        ...principals.flatMap((p) => [`${code(p.name)}:`, fence(selectPrincipal(p))]),
       ],
     ]),
     `Region: every command names ${code(home)} (or ${code(GLOBAL_REGION)} for IAM and Organizations), so no profile or environment setting decides where a call goes.`,

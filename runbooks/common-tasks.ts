@@ -134,7 +134,7 @@ export function rootTasks(model: Model): RootTask[] {
 /** One task session in a subshell against `target` (an account id, or a shell variable holding one). */
 export function taskSessionCommands(model: Model, target: Arg, task: RootTask): string[] {
   return [
-    '( # task session: its credentials end at the closing parenthesis',
+    '(',
     NO_PAGER,
     aws(
       'sts',
@@ -162,10 +162,10 @@ export function taskSessionCommands(model: Model, target: Arg, task: RootTask): 
  * nothing leaks into the next account's block. Shared by break-glass.md (one block per account) and the quick cards
  * (one block for the account id the responder picks).
  */
-export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { comment: string; prompt: string }): string[] {
+export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { prompt: string }): string[] {
   const home = model.organization.homeRegion;
   return [
-    `( # ${scope.comment}`,
+    '(',
     aws(
       'sts',
       'assume-role',
@@ -185,7 +185,7 @@ export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { comment:
     ) + ' || exit 1',
     exportCredentials(),
     aws('sts', 'get-caller-identity', [['--region', home]]),
-    `PS1="break-glass ${scope.prompt} \\$ " "\${SHELL:-bash}"  # work here; type exit to drop the credentials`,
+    `PS1="break-glass ${scope.prompt} \\$ " "\${SHELL:-bash}"`,
     ')',
   ];
 }

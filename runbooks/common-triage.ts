@@ -5,7 +5,7 @@
 import type { AccountTarget, Model } from '../config/model';
 import type { Detection } from '../detections/catalog';
 import { CREDENTIALS_QUERY, CREDS_VAR, exportCredentials, GLOBAL_REGION, insightsCommands, NO_PAGER, timeWindow } from './common';
-import { aws, bullets, code, fence, heading, raw, steps, table } from './markdown';
+import { aws, bullets, code, fence, heading, raw, sh, steps, table } from './markdown';
 
 /** The first fields to read, per detection: the ones that decide how bad it is. */
 const SEVERITY_QUERIES: Record<string, { intro: string; query: string; decide: string[] }> = {
@@ -52,10 +52,11 @@ function revokeIn(model: Model, account: AccountTarget): string[] {
     ['--policy-name', 'AWSRevokeOlderSessions'],
     ['--policy-document', raw(`'${revokeSessionsPolicy()}'`)],
   ]);
-  if (!account.deployRoleArn) return [`# ${account.name} (${account.id}): SCPs never apply here, your management credentials do it`, put];
+  if (!account.deployRoleArn) return [`echo ${sh(`${account.name} (${account.id}): SCPs never apply here, your management credentials do it`)}`, put];
   // The monitoring-protection SCP lets only the deployment role change the break-glass role in a member account.
   return [
-    `( # ${account.name} (${account.id}) as ${account.deployRoleArn.split('/').pop()}, the only role the monitoring-protection SCP lets change the break-glass role`,
+    '(',
+    `echo ${sh(`${account.name} (${account.id}) as ${account.deployRoleArn.split('/').pop()}, the only role the monitoring-protection SCP lets change the break-glass role`)}`,
     aws(
       'sts',
       'assume-role',
@@ -86,9 +87,9 @@ function containBreakGlass(model: Model): Array<string | string[]> {
       )} (your administrator role, or another principal's break-glass shell), disable the misused IAM user's console password and access keys. The ${code(
         'userIdentity.arn',
       )} of the AssumeRole event names it. Run the block of that user:`,
-      ...users.map((p) =>
+      ...users.flatMap((p) => [
+        `${code(p.arn)}:`,
         fence([
-          `# ${p.arn}`,
           NO_PAGER,
           aws('iam', 'delete-login-profile', [
             ['--region', GLOBAL_REGION],
@@ -106,7 +107,7 @@ function containBreakGlass(model: Model): Array<string | string[]> {
             ['--status', 'Inactive'],
           ])}; done`,
         ]),
-      ),
+      ]),
     ],
     [
       `Revoke every session of ${code(model.breakGlass.roleName)} issued before now, in every account: the inline policy ${code(

@@ -54,7 +54,7 @@ function renderIndex(model: Model): string {
     heading(2, 'Critical alarms'),
     critical.map((d) => `- ${playbookLink(model, d)}`).join('\n'),
     heading(2, 'How to read these runbooks'),
-    'Steps are numbered; run them in order. Commands are complete and work with AWS CLI v1 and v2, in bash or zsh.',
+    'Steps are numbered; run them in order. Commands are complete and need AWS CLI v2. Every block can be pasted as it is into bash or zsh (also zsh without `interactive_comments`, the macOS default): no block holds a `#` comment, the explanations are in the text around it.',
     heading(2, 'Values only you have'),
     'The only values left open are the ones only you know at that moment. Each runbook lists the ones it uses at its top. Replace them including the angle brackets; keep the quotes around them.',
     table(

@@ -59,10 +59,7 @@ function decisionTree(model: Model): string[] {
 export function cardBreakGlassBlock(model: Model): string[] {
   return [
     `ACCOUNT_ID=${`'${ph('ACCOUNT-ID')}'`}`,
-    ...breakGlassSubshell(model, raw(`"${model.breakGlass.roleArnPattern.replace('*', '${ACCOUNT_ID}')}"`), {
-      comment: 'this account only: its credentials end when you type exit',
-      prompt: '$ACCOUNT_ID',
-    }),
+    ...breakGlassSubshell(model, raw(`"${model.breakGlass.roleArnPattern.replace('*', '${ACCOUNT_ID}')}"`), { prompt: '$ACCOUNT_ID' }),
   ];
 }
 
