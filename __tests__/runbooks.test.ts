@@ -187,8 +187,8 @@ describe('runbooks follow the configuration', () => {
         c.responders[2].custody = ['mfa-device'];
       }),
     );
-    expect(changed.get('break-glass.md')).toMatch(/\| Root MFA device \| Carol Example \|/);
-    expect(base.get('break-glass.md')).toMatch(/\| Root MFA device \| Bob Example \|/);
+    expect(changed.get('break-glass.md')).toMatch(/\| Root MFA device \| Carol Example, Erin Example \|/);
+    expect(base.get('break-glass.md')).toMatch(/\| Root MFA device \| Bob Example, Erin Example \|/);
   });
 
   it('a changed break-glass role name changes every role ARN, command and query', () => {

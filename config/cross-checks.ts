@@ -2,6 +2,7 @@
 import type { RootlockConfig } from './schema';
 import { Problem, show } from './errors';
 import { kebab, snake } from './naming';
+import { custodyDeputies, totpForBreakGlass } from './cross-checks-custody';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -29,6 +30,8 @@ const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
   securityAccountIsDeclared,
   alertDestinations,
   twoPersonRule,
+  custodyDeputies,
+  totpForBreakGlass,
   breakGlassPrincipalChecks,
   reachability,
   complianceChecks,

@@ -87,15 +87,16 @@ function authorizeSection(model: Model): string[] {
 
 function twoPersonSection(model: Model): string[] {
   const custody = custodyOf(model);
-  const names = (role: 'root-password' | 'mfa-device') => respondersWith(model, role).map((r) => prose(r.name)).join(', ') || '**nobody configured**';
+  const names = (role: 'root-password' | 'mfa-device' | 'root-mailbox') => respondersWith(model, role).map((r) => prose(r.name)).join(', ') || '**nobody configured**';
   return [
     heading(2, 'The two-person rule'),
-    'The management account root user needs two people: one holds the password, the other holds the MFA device. Neither ever holds both, and neither hands theirs over. A third person, the approver, holds neither.',
+    'The management account root user needs two people: one holds the password, the other holds an MFA device. Neither ever holds both, and neither hands theirs over. A third person, the approver, holds neither. Each secret has a deputy (a second holder; for the MFA device, a second device registered on the root user), so one person out of reach never blocks a sign-in: call the next name in the row.',
     table(
       ['What', 'Held by', 'Kept in'],
       [
         ['Root password', names('root-password'), custody.rootPassword],
         ['Root MFA device', names('mfa-device'), custody.mfaDevice],
+        ['Root mailbox (password resets, account notices)', names('root-mailbox'), 'the root email address of the management account'],
       ],
     ),
     `The break-glass role below is the first resort. Root sign-in to the management account is the last resort: follow ${link(

@@ -80,7 +80,7 @@ export function people(list: Responder[], none: string): string {
   return list.length ? bullets(list.map(person)) : none;
 }
 
-const CUSTODY_LABEL = { 'root-password': 'holds the root password', 'mfa-device': 'holds the root MFA device', approver: 'may approve break-glass' } as const;
+const CUSTODY_LABEL = { 'root-password': 'holds the root password', 'mfa-device': 'holds the root MFA device', approver: 'may approve break-glass', 'root-mailbox': 'owns the root mailbox' } as const;
 
 export function respondersTable(model: Model): string {
   return table(
