@@ -14,7 +14,7 @@ import { writeRunbooks } from '../runbooks';
 import { selectPrincipal } from '../runbooks/common';
 import { describeWithTools } from './support/tools';
 import { awsInvocations, fencedBlocks, mapLimit } from './fixtures/runbooks/support';
-import { filledIn, pasteInto, ShellRun, STUB_KEY } from './fixtures/runbooks/shells';
+import { filledIn, pasteInto, sessionKeyOf, ShellRun } from './fixtures/runbooks/shells';
 
 jest.setTimeout(300_000);
 
@@ -70,10 +70,10 @@ function problems(block: PastedBlock, run: ShellRun): string[] {
   for (const h of called) if (!expected.has(h)) found.push(`called but not in the block: aws ${h}`);
   for (const c of run.calls) if (c.argv.some((a) => a.startsWith('#'))) found.push(`a comment reached aws as an argument: ${c.argv.join(' ')}`);
   if (block.script.includes('${SHELL:-bash}')) {
-    if (JSON.stringify(run.shellsOpened) !== JSON.stringify([STUB_KEY])) found.push(`break-glass shell not opened with the role's credentials: ${JSON.stringify(run.shellsOpened)}`);
     const assume = run.calls.findIndex((c) => head(c.argv) === 'sts assume-role');
+    if (JSON.stringify(run.shellsOpened) !== JSON.stringify([sessionKeyOf(assume)])) found.push(`break-glass shell not opened with the role's credentials: ${JSON.stringify(run.shellsOpened)}`);
     if (assume < 0 || run.calls[assume].accessKey !== '') found.push('assume-role did not run with the responder profile');
-    if (run.calls.slice(assume + 1).some((c) => c.accessKey !== STUB_KEY)) found.push('a call after assume-role ran without the role credentials');
+    if (run.calls.slice(assume + 1).some((c) => c.accessKey !== sessionKeyOf(assume))) found.push('a call after assume-role ran without the role credentials');
   }
   return found;
 }

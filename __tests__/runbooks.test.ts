@@ -246,7 +246,7 @@ describe('writeRunbooks', () => {
     fs.writeFileSync(path.join(dir, 'old-playbook.md'), `${GENERATED_MARKER}\n\n# Old\n`);
     fs.writeFileSync(path.join(dir, 'NOTES.md'), '# Our own notes\n');
     const written = writeRunbooks(model, dir);
-    expect(written.map((f) => path.basename(f))).toEqual([...renderRunbooks(model).keys(), 'preflight.sh', 'runbooks.html']);
+    expect(written.map((f) => path.basename(f))).toEqual([...renderRunbooks(model).keys(), 'preflight.sh', 'blocks.json', 'runbooks.html']);
     for (const [name, md] of [...renderRunbooks(model), ...renderRunbookExtras(model)]) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(md);
     expect(fs.existsSync(path.join(dir, 'old-playbook.md'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'NOTES.md'), 'utf8')).toBe('# Our own notes\n');

@@ -22,6 +22,7 @@ import {
 } from './common';
 import { bullets, code, document, fence, heading, link, prose, slug, steps, table } from './markdown';
 import { breakGlassSubshell } from './common-tasks';
+import { asBreakGlassPrincipal, fenceAs } from './common-runs-as';
 
 /** One account's break-glass session in a subshell (see `breakGlassSubshell`). */
 export function assumeBreakGlassCommands(model: Model, account: AccountTarget): string[] {
@@ -45,7 +46,7 @@ function accountSection(model: Model, account: AccountTarget): string {
         `Assume the role (session of ${bg.sessionDurationSeconds} seconds = ${hours} h). The identity printed must show ${code(
           `assumed-role/${bg.roleName}/`,
         )}; then a shell opens with these credentials only; type ${code('exit')} to drop them (they never reach your own shell).`,
-        fence(assumeBreakGlassCommands(model, account)),
+        fenceAs(asBreakGlassPrincipal(model), assumeBreakGlassCommands(model, account)),
       ],
       [
         'Console instead of the CLI, only when your console session already carries a source identity (a federated sign-in that sets one); from an IAM user sign-in the role denies it because the source identity is missing:',

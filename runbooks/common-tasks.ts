@@ -1,5 +1,5 @@
 /** The root-only tasks as data and the task-session block: shared by root-only-tasks.md and the quick cards. */
-import type { Model } from '../config/model';
+import type { AccountTarget, Model } from '../config/model';
 import { awsManagedPolicyArn } from '../config/arn';
 import {
   CREDENTIALS_QUERY,
@@ -186,6 +186,34 @@ export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { prompt: 
     exportCredentials(),
     aws('sts', 'get-caller-identity', [['--region', home]]),
     `PS1="break-glass ${scope.prompt} \\$ " "\${SHELL:-bash}"`,
+    ')',
+  ];
+}
+
+/**
+ * Commands run as an account's deployment role, from the management account, in a subshell: the monitoring-protection
+ * SCP lets only that role change the pipeline (keys, queues, the break-glass role) in a member account. Its credentials
+ * end at the closing parenthesis.
+ */
+export function deploymentRoleSubshell(model: Model, account: AccountTarget, sessionName: string, commands: string[]): string[] {
+  if (!account.deployRoleArn) return commands;
+  return [
+    '(',
+    NO_PAGER,
+    aws(
+      'sts',
+      'assume-role',
+      [
+        ['--region', model.organization.homeRegion],
+        ['--role-arn', account.deployRoleArn],
+        ['--role-session-name', sessionName],
+        ['--query', CREDENTIALS_QUERY],
+        ['--output', 'text'],
+      ],
+      CREDS_VAR,
+    ) + ' || exit 1',
+    exportCredentials(),
+    ...commands,
     ')',
   ];
 }
