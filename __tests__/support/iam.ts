@@ -33,6 +33,8 @@ export interface ScpLevel {
 export interface SimulateInput {
   /** SCPs by level, root first, account last. A flat list of documents is one level (plus FullAWSAccess elsewhere). */
   scps?: ScpLevel[];
+  /** RCPs of the resource's account by level, root first (RCPFullAWSAccess included by the caller). */
+  rcps?: ScpLevel[];
   identityPolicies?: Array<PolicyDocument | object>;
   /** A resource policy: bucket, key, topic, bus or queue policy. */
   resourcePolicy?: PolicyDocument | object;
@@ -111,7 +113,10 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
       orgIdentifier: level.id,
       policies: level.policies.map((p, i) => named(p, `${level.id}-scp-${i}`)),
     })),
-    resourceControlPolicies: [],
+    resourceControlPolicies: (input.rcps ?? []).map((level) => ({
+      orgIdentifier: level.id,
+      policies: level.policies.map((p, i) => named(p, `${level.id}-rcp-${i}`)),
+    })),
     resourcePolicy: resourcePolicy,
   };
   if (input.unvalidatedKeys && input.unvalidatedKeys.length > 0) {
