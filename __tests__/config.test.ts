@@ -147,7 +147,42 @@ const rules: Array<[string, (c: any) => void, string]> = [
     (c) => (c.responders[0].custody = ['root-password', 'mfa-device']),
     'responders[0].custody: ["root-password","mfa-device"]: Alice Example would hold both the root password and the MFA device; give them to two different people',
   ],
-  ['nobody holds the MFA device', (c) => (c.responders[1].custody = ['approver']), 'responders: nobody holds "mfa-device": add it to one responder\'s custody (and the other secret to another responder)'],
+  [
+    'nobody holds the MFA device',
+    (c) => {
+      c.responders[1].custody = ['approver'];
+      c.responders[4].custody = [];
+    },
+    'responders: nobody holds "mfa-device": add it to one responder\'s custody (and the other secret to another responder)',
+  ],
+  [
+    'a FIDO security key as a break-glass MFA device',
+    (c) => (c.breakGlass.principals[0].mfaDeviceArn = 'arn:aws:iam::111111111111:u2f/user/breakglass-alice/yubikey-ABCDEFGHIJKLMNOP'),
+    'breakGlass.principals[0].mfaDeviceArn: "arn:aws:iam::111111111111:u2f/user/breakglass-alice/yubikey-ABCDEFGHIJKLMNOP" is a FIDO security key (u2f): sts assume-role needs a one-time code (--token-code) and a FIDO key gives none, so this principal could never break glass; register a virtual or hardware TOTP device on arn:aws:iam::111111111111:user/breakglass-alice (its ARN has ":mfa/") and name it here (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html)',
+  ],
+  [
+    'the root password without a deputy',
+    (c) => (c.responders[3].custody = ['root-mailbox']),
+    'responders: only Alice Example holds the root password ("root-password"): when they cannot be reached nobody can sign in as the management account root user; give "root-password" to a second responder who holds no "mfa-device" (a deputy with their own copy in the vault)',
+  ],
+  [
+    'one root MFA device, no second one with a deputy',
+    (c) => (c.responders[4].custody = []),
+    'responders: only Bob Example holds a root MFA device ("mfa-device"): when they cannot be reached nobody can sign in as the management account root user; register a second MFA device on the management account root user (up to 8 are allowed) and give it to a deputy who holds no "root-password"; add "mfa-device" to their custody',
+  ],
+  [
+    'nobody owns the root mailbox',
+    (c) => {
+      c.responders[0].custody = ['root-password'];
+      c.responders[3].custody = ['root-password'];
+    },
+    'responders: nobody owns the management account root mailbox ("root-mailbox"): AWS sends the root password reset link and account notices there, and the recovery procedure needs its owner; add "root-mailbox" to the custody of the responder who controls that address (not an MFA device holder)',
+  ],
+  [
+    'the root mailbox owner holds an MFA device',
+    (c) => (c.responders[4].custody = ['mfa-device', 'root-mailbox']),
+    'responders[4].custody: ["mfa-device","root-mailbox"]: Erin Example would own the root mailbox and hold a root MFA device, enough to reset the root password and sign in alone; give the mailbox to someone who holds no MFA device',
+  ],
   ['no alert destination', (c) => (c.alerts = { emails: [], httpsEndpoints: [] }), 'alerts: has no destination: add at least one of alerts.emails or alerts.httpsEndpoints, or root use pages nobody'],
   ['http endpoint', (c) => (c.alerts.httpsEndpoints = ['http://pager.example.com']), 'alerts.httpsEndpoints[0]: "http://pager.example.com" is not an https:// URL'],
   ['bad email', (c) => (c.alerts.emails = ['oncall']), 'alerts.emails[0]: "oncall" is not an email address'],

@@ -57,6 +57,9 @@ const VARIABLE_VALUES: Record<string, string> = {
   ACCOUNT_ID: '444444444444',
   PARENT_ID: 'ou-ex12-workprod1',
   QUEUE_REGION: 'eu-west-1',
+  ALIAS: 'alias/rootlock-alerts',
+  KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab',
+  TARGET: '444444444444',
 };
 
 /**

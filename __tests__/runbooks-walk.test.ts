@@ -42,7 +42,8 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
 
   beforeAll(async () => {
     emu = await startEmulator();
-    env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ...emu!.env, AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' };
+    // The machine has AWS CLI v1 only: the preflight requires v2 and accepts v1 only with its explicit opt-out.
+    env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ...emu!.env, AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '', ROOTLOCK_PREFLIGHT_ALLOW_CLI_V1: '1' };
     // The organization with centralized root sessions, two member accounts, and the break-glass IAM user with its
     // access key and MFA device, as an administrator would have set them up.
     cli(['organizations', 'create-organization', '--feature-set', 'ALL']);

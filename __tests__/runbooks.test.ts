@@ -11,6 +11,7 @@ import { resolveModel } from '../config/model';
 import { exampleModel } from './support/example';
 import { renderRunbookExtras, renderRunbooks, writeRunbooks, GENERATED_MARKER, PLACEHOLDERS, PLACEHOLDER_PATTERN } from '../runbooks';
 import { synthesize } from '../stacks/app';
+import { CLI_V1_END_OF_SUPPORT } from '../runbooks/common';
 import { largeOrgConfig } from '../examples/large-org';
 import { arnsIn, awsInvocations, fencedBlocks, headings, rootlockNamesIn, terraformInventory, TerraformInventory } from './fixtures/runbooks/support';
 
@@ -40,8 +41,9 @@ describe('runbooks of the example organization', () => {
   it('are deterministic: the same configuration gives the same bytes', () => {
     const again = renderRunbooks(modelOf());
     expect([...again.entries()]).toEqual([...files.entries()]);
-    // The only date is the IAM policy language version of the session revocation policy.
-    expect(text.replace(/"Version":"2012-10-17"/g, '')).not.toMatch(/\b20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
+    // The only dates are the IAM policy language version of the session revocation policy and the published end of
+    // support of AWS CLI v1: nothing depends on when the runbooks were generated.
+    expect(text.replace(/"Version":"2012-10-17"/g, '').split(CLI_V1_END_OF_SUPPORT.date).join('')).not.toMatch(/\b20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d/);
   });
 
   it('link the table of contents to every runbook', () => {
@@ -185,8 +187,8 @@ describe('runbooks follow the configuration', () => {
         c.responders[2].custody = ['mfa-device'];
       }),
     );
-    expect(changed.get('break-glass.md')).toMatch(/\| Root MFA device \| Carol Example \|/);
-    expect(base.get('break-glass.md')).toMatch(/\| Root MFA device \| Bob Example \|/);
+    expect(changed.get('break-glass.md')).toMatch(/\| Root MFA device \| Carol Example, Erin Example \|/);
+    expect(base.get('break-glass.md')).toMatch(/\| Root MFA device \| Bob Example, Erin Example \|/);
   });
 
   it('a changed break-glass role name changes every role ARN, command and query', () => {
@@ -244,7 +246,7 @@ describe('writeRunbooks', () => {
     fs.writeFileSync(path.join(dir, 'old-playbook.md'), `${GENERATED_MARKER}\n\n# Old\n`);
     fs.writeFileSync(path.join(dir, 'NOTES.md'), '# Our own notes\n');
     const written = writeRunbooks(model, dir);
-    expect(written.map((f) => path.basename(f))).toEqual([...renderRunbooks(model).keys(), 'preflight.sh', 'runbooks.html']);
+    expect(written.map((f) => path.basename(f))).toEqual([...renderRunbooks(model).keys(), 'preflight.sh', 'blocks.json', 'runbooks.html']);
     for (const [name, md] of [...renderRunbooks(model), ...renderRunbookExtras(model)]) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(md);
     expect(fs.existsSync(path.join(dir, 'old-playbook.md'))).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'NOTES.md'), 'utf8')).toBe('# Our own notes\n');
@@ -391,7 +393,7 @@ describe('the offline HTML copy, the quick cards and the preflight script', () =
     fs.writeFileSync(path.join(dir, 'preflight.sh'), script);
     expect(spawnSync('bash', ['-n', path.join(dir, 'preflight.sh')]).status).toBe(0);
     for (const p of model.people.breakGlassPrincipals) expect(script).toContain(`${p.profile}) EXPECTED_ARN=${p.arn} MFA_DEVICE=${p.mfaDeviceArn}`);
-    for (const check of ['aws --version', 'assume-root help', 'configure get region', 'cli_pager', 'sts_regional_endpoints', 'get-caller-identity', `STS_ENDPOINT=https://sts.${model.organization.homeRegion}.amazonaws.com`]) {
+    for (const check of ['aws --version', 'assume-root --generate-cli-skeleton', 'configure get region', 'cli_pager', 'sts_regional_endpoints', 'get-caller-identity', `STS_ENDPOINT=https://sts.${model.organization.homeRegion}.amazonaws.com`]) {
       expect(script).toContain(check);
     }
     expect(spawnSync('bash', [path.join(dir, 'preflight.sh'), 'nobody'], { encoding: 'utf8' }).stdout).toContain('usage: bash preflight.sh <profile>');

@@ -6,6 +6,7 @@ import { trustChecks } from './cross-checks-trust';
 import { breakGlassCredentialFilterFits, rootAccessDelegation } from './cross-checks-root-credentials';
 import { accountIdentity } from './cross-checks-accounts';
 import { exemptAccountsAcknowledged } from './cross-checks-coverage';
+import { custodyDeputies, totpForBreakGlass } from './cross-checks-custody';
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
   const seen = new Map<string, number>();
@@ -33,6 +34,8 @@ const CHECKS: ReadonlyArray<(c: RootlockConfig) => Problem[]> = [
   securityAccountIsDeclared,
   alertDestinations,
   twoPersonRule,
+  custodyDeputies,
+  totpForBreakGlass,
   breakGlassPrincipalChecks,
   reachability,
   complianceChecks,

@@ -34,7 +34,7 @@ const region = z
   });
 const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim().min(1, `must not be empty: give ${what}`);
 
-export const CUSTODY_ROLES = ['root-password', 'mfa-device', 'approver'] as const;
+export const CUSTODY_ROLES = ['root-password', 'mfa-device', 'approver', 'root-mailbox'] as const;
 
 /** Organizations policy types (EnablePolicyType): disabling one detaches every policy of that type. */
 export const POLICY_TYPES = [
@@ -136,7 +136,7 @@ const breakGlassPrincipal = z
     mfaDeviceArn: z
       .string({ error: 'must be the ARN of the principal\'s MFA device such as "arn:aws:iam::111111111111:mfa/breakglass-alice"' })
       .regex(MFA_DEVICE_ARN, 'is not an MFA device ARN such as "arn:aws:iam::111111111111:mfa/breakglass-alice"')
-      .describe('ARN (serial number) of the MFA device of this principal: the runbooks pass it to sts assume-role.'),
+      .describe('ARN (serial number) of the TOTP MFA device (virtual or hardware, `:mfa/`) of this principal: the runbooks pass it to sts assume-role with a code. A FIDO security key (`:u2f/`) cannot give a code and is refused.'),
     custody: nonEmpty("where this principal's own credentials (password or access key) are kept").describe(
       "Where this principal's own credentials are kept (a vault entry, a sealed envelope), so a responder on a fresh laptop can find them.",
     ),
@@ -191,7 +191,9 @@ const responder = z.strictObject({
   custody: z
     .array(z.enum(CUSTODY_ROLES, { error: `must be one of ${CUSTODY_ROLES.join(', ')}` }))
     .default([])
-    .describe('What this person holds: the root password, the MFA device, or the right to approve break-glass.'),
+    .describe(
+      'What this person holds: the root password, a root MFA device, the right to approve break-glass, or the management account root mailbox (root-mailbox: the address AWS sends password resets and account notices to). Each secret needs a holder and a deputy.',
+    ),
 });
 
 const custody = z

@@ -24,6 +24,8 @@ export function largeOrgConfig(accountCount = 1000, ouCount = 100): ConfigInput 
       { name: 'A', role: 'Security lead', contact: { email: 'a@example.com', phone: '+44 20 7946 0001' }, custody: ['root-password'] },
       { name: 'B', role: 'On-call', contact: { email: 'b@example.com', phone: '+44 20 7946 0002' }, custody: ['mfa-device'] },
       { name: 'C', role: 'CTO', contact: { email: 'c@example.com', phone: '+44 20 7946 0003' }, custody: ['approver'] },
+      { name: 'D', role: 'Deputy security lead', contact: { email: 'd@example.com', phone: '+44 20 7946 0004' }, custody: ['root-password', 'root-mailbox'] },
+      { name: 'E', role: 'Deputy on-call', contact: { email: 'e@example.com', phone: '+44 20 7946 0005' }, custody: ['mfa-device'] },
     ],
     custody: { rootPassword: 'vault A', mfaDevice: 'safe B' },
     alerts: { emails: ['oncall@example.com'] },

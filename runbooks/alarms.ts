@@ -15,6 +15,7 @@ import {
   independentApprovers,
   timeWindow,
   custodyOf,
+  ph,
 } from './common';
 import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from './markdown';
 import { closeCriteriaSection, containNow, RECOVERY_HEADING, recoverySection, severityFirst, timelineSection } from './common-triage';
@@ -60,10 +61,14 @@ function extraTriage(model: Model, d: Detection): Array<string | string[]> {
   const home = model.organization.homeRegion;
   const detail = (d.event?.pattern as { detail?: { type?: unknown[] } } | undefined)?.detail;
   if (d.id === 'guardduty-root-credential-usage' && Array.isArray(detail?.type)) {
-    const criterion = JSON.stringify({ Criterion: { type: { Eq: detail.type } } });
+    // Only this account's open findings: GuardDuty keeps findings for 90 days, so an unfiltered list mixes in old,
+    // archived ones (FindingCriteria fields accountId and service.archived, GuardDuty API reference).
+    const criterion = JSON.stringify({ Criterion: { type: { Eq: detail.type }, accountId: { Eq: [ph('ACCOUNT-ID')] }, 'service.archived': { Eq: ['false'] } } });
     return [
       [
-        'In the security account, read every finding in full (account, caller, IP address, API calls):',
+        `In the security account, read every open (unarchived) finding of the affected account in full (caller, IP address, API calls). ${code(
+          ph('ACCOUNT-ID'),
+        )} is the account the page names (the finding's ${code('detail.accountId')}, not the account that sent the event):`,
         fence([
           aws(
             'guardduty',

@@ -9,6 +9,8 @@ import {
   independentApprovers,
   MANAGEMENT_ROOT_SIGN_IN,
   MIN_CLI_VERSION,
+  CLI_V1_END_OF_SUPPORT,
+  CLI_V1_OPT_OUT,
   people,
   ph,
   placeholderSection,
@@ -20,10 +22,11 @@ import {
 } from './common';
 import { bullets, code, document, fence, heading, link, prose, slug, steps, table } from './markdown';
 import { breakGlassSubshell } from './common-tasks';
+import { asBreakGlassPrincipal, fenceAs } from './common-runs-as';
 
 /** One account's break-glass session in a subshell (see `breakGlassSubshell`). */
 export function assumeBreakGlassCommands(model: Model, account: AccountTarget): string[] {
-  return breakGlassSubshell(model, account.breakGlassRoleArn, { comment: `${account.name} only: these credentials end when you type exit`, prompt: account.name });
+  return breakGlassSubshell(model, account.breakGlassRoleArn, { prompt: account.name });
 }
 
 function accountSection(model: Model, account: AccountTarget): string {
@@ -42,8 +45,8 @@ function accountSection(model: Model, account: AccountTarget): string {
       [
         `Assume the role (session of ${bg.sessionDurationSeconds} seconds = ${hours} h). The identity printed must show ${code(
           `assumed-role/${bg.roleName}/`,
-        )}; then a shell opens with these credentials only.`,
-        fence(assumeBreakGlassCommands(model, account)),
+        )}; then a shell opens with these credentials only; type ${code('exit')} to drop them (they never reach your own shell).`,
+        fenceAs(asBreakGlassPrincipal(model), assumeBreakGlassCommands(model, account)),
       ],
       [
         'Console instead of the CLI, only when your console session already carries a source identity (a federated sign-in that sets one); from an IAM user sign-in the role denies it because the source identity is missing:',
@@ -85,15 +88,16 @@ function authorizeSection(model: Model): string[] {
 
 function twoPersonSection(model: Model): string[] {
   const custody = custodyOf(model);
-  const names = (role: 'root-password' | 'mfa-device') => respondersWith(model, role).map((r) => prose(r.name)).join(', ') || '**nobody configured**';
+  const names = (role: 'root-password' | 'mfa-device' | 'root-mailbox') => respondersWith(model, role).map((r) => prose(r.name)).join(', ') || '**nobody configured**';
   return [
     heading(2, 'The two-person rule'),
-    'The management account root user needs two people: one holds the password, the other holds the MFA device. Neither ever holds both, and neither hands theirs over. A third person, the approver, holds neither.',
+    'The management account root user needs two people: one holds the password, the other holds an MFA device. Neither ever holds both, and neither hands theirs over. A third person, the approver, holds neither. Each secret has a deputy (a second holder; for the MFA device, a second device registered on the root user), so one person out of reach never blocks a sign-in: call the next name in the row.',
     table(
       ['What', 'Held by', 'Kept in'],
       [
         ['Root password', names('root-password'), custody.rootPassword],
         ['Root MFA device', names('mfa-device'), custody.mfaDevice],
+        ['Root mailbox (password resets, account notices)', names('root-mailbox'), 'the root email address of the management account'],
       ],
     ),
     `The break-glass role below is the first resort. Root sign-in to the management account is the last resort: follow ${link(
@@ -115,7 +119,7 @@ function beforeYouStartSection(model: Model): string[] {
       'Call an approver (above) and write their name and the time of approval in the record.',
       'Tell the people who receive the alerts that a page is coming and which record it belongs to.',
       [
-        `Check the AWS CLI: version ${MIN_CLI_VERSION.v2} or later (v2), or ${MIN_CLI_VERSION.v1} or later (v1). Older versions do not know ${code(
+        `Check the AWS CLI: version 2, ${MIN_CLI_VERSION.v2} or later (AWS CLI v1 ${CLI_V1_END_OF_SUPPORT.text}; the preflight refuses it unless ${code(`${CLI_V1_OPT_OUT}=1`)} is set). Older versions do not know ${code(
           'sts assume-root',
         )}.`,
         fence(['aws --version']),
@@ -126,7 +130,8 @@ function beforeYouStartSection(model: Model): string[] {
           ['Principal', 'CLI profile', 'MFA device ARN', 'Credentials kept in'],
           principals.map((p) => [code(p.arn), code(p.profile), code(p.mfaDeviceArn), prose(p.custody)]),
         ),
-        fence(principals.map((p) => `aws configure --profile ${p.profile}  # access key id and secret; region ${home}; output json`)),
+        `It asks for the access key id and secret; answer ${code(home)} for the region and ${code('json')} for the output format.`,
+        fence(principals.map((p) => `aws configure --profile ${p.profile}`)),
       ],
       [
         `Run the preflight check with your profile: ${code(PREFLIGHT_FILE)} is generated next to these runbooks (and printed at the end of the offline copy). It checks the CLI version, the region, the pager, the STS endpoint setting and who the profile signs in as, before anything else. It prints ${code(
@@ -136,7 +141,7 @@ function beforeYouStartSection(model: Model): string[] {
       ],
       [
         'Select your principal for this terminal: run the two lines of yours. Every account block below reads them.',
-        ...principals.map((p) => fence([`# ${p.name}`, ...selectPrincipal(p)])),
+        ...principals.flatMap((p) => [`${code(p.name)}:`, fence(selectPrincipal(p))]),
       ],
     ]),
     `Region: every command names ${code(home)} (or ${code(GLOBAL_REGION)} for IAM and Organizations), so no profile or environment setting decides where a call goes.`,

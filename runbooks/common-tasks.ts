@@ -1,5 +1,5 @@
 /** The root-only tasks as data and the task-session block: shared by root-only-tasks.md and the quick cards. */
-import type { Model } from '../config/model';
+import type { AccountTarget, Model } from '../config/model';
 import { awsManagedPolicyArn } from '../config/arn';
 import {
   CREDENTIALS_QUERY,
@@ -134,7 +134,7 @@ export function rootTasks(model: Model): RootTask[] {
 /** One task session in a subshell against `target` (an account id, or a shell variable holding one). */
 export function taskSessionCommands(model: Model, target: Arg, task: RootTask): string[] {
   return [
-    '( # task session: its credentials end at the closing parenthesis',
+    '(',
     NO_PAGER,
     aws(
       'sts',
@@ -162,10 +162,10 @@ export function taskSessionCommands(model: Model, target: Arg, task: RootTask): 
  * nothing leaks into the next account's block. Shared by break-glass.md (one block per account) and the quick cards
  * (one block for the account id the responder picks).
  */
-export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { comment: string; prompt: string }): string[] {
+export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { prompt: string }): string[] {
   const home = model.organization.homeRegion;
   return [
-    `( # ${scope.comment}`,
+    '(',
     aws(
       'sts',
       'assume-role',
@@ -185,7 +185,35 @@ export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { comment:
     ) + ' || exit 1',
     exportCredentials(),
     aws('sts', 'get-caller-identity', [['--region', home]]),
-    `PS1="break-glass ${scope.prompt} \\$ " "\${SHELL:-bash}"  # work here; type exit to drop the credentials`,
+    `PS1="break-glass ${scope.prompt} \\$ " "\${SHELL:-bash}"`,
+    ')',
+  ];
+}
+
+/**
+ * Commands run as an account's deployment role, from the management account, in a subshell: the monitoring-protection
+ * SCP lets only that role change the pipeline (keys, queues, the break-glass role) in a member account. Its credentials
+ * end at the closing parenthesis.
+ */
+export function deploymentRoleSubshell(model: Model, account: AccountTarget, sessionName: string, commands: string[]): string[] {
+  if (!account.deployRoleArn) return commands;
+  return [
+    '(',
+    NO_PAGER,
+    aws(
+      'sts',
+      'assume-role',
+      [
+        ['--region', model.organization.homeRegion],
+        ['--role-arn', account.deployRoleArn],
+        ['--role-session-name', sessionName],
+        ['--query', CREDENTIALS_QUERY],
+        ['--output', 'text'],
+      ],
+      CREDS_VAR,
+    ) + ' || exit 1',
+    exportCredentials(),
+    ...commands,
     ')',
   ];
 }

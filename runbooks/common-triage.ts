@@ -4,8 +4,11 @@
  */
 import type { AccountTarget, Model } from '../config/model';
 import type { Detection } from '../detections/catalog';
-import { CREDENTIALS_QUERY, CREDS_VAR, exportCredentials, GLOBAL_REGION, insightsCommands, NO_PAGER, timeWindow } from './common';
-import { aws, bullets, code, fence, heading, raw, steps, table } from './markdown';
+import { GLOBAL_REGION, insightsCommands, NO_PAGER, timeWindow } from './common';
+import { recoverKeys, restartTrail } from './common-contain';
+import { asManagement, fenceAs } from './common-runs-as';
+import { deploymentRoleSubshell } from './common-tasks';
+import { aws, bullets, code, fence, heading, raw, sh, steps, table } from './markdown';
 
 /** The first fields to read, per detection: the ones that decide how bad it is. */
 const SEVERITY_QUERIES: Record<string, { intro: string; query: string; decide: string[] }> = {
@@ -52,26 +55,12 @@ function revokeIn(model: Model, account: AccountTarget): string[] {
     ['--policy-name', 'AWSRevokeOlderSessions'],
     ['--policy-document', raw(`'${revokeSessionsPolicy()}'`)],
   ]);
-  if (!account.deployRoleArn) return [`# ${account.name} (${account.id}): SCPs never apply here, your management credentials do it`, put];
+  if (!account.deployRoleArn) return [`echo ${sh(`${account.name} (${account.id}): SCPs never apply here, your management credentials do it`)}`, put];
   // The monitoring-protection SCP lets only the deployment role change the break-glass role in a member account.
-  return [
-    `( # ${account.name} (${account.id}) as ${account.deployRoleArn.split('/').pop()}, the only role the monitoring-protection SCP lets change the break-glass role`,
-    aws(
-      'sts',
-      'assume-role',
-      [
-        ['--region', model.organization.homeRegion],
-        ['--role-arn', account.deployRoleArn],
-        ['--role-session-name', 'revoke-break-glass'],
-        ['--query', CREDENTIALS_QUERY],
-        ['--output', 'text'],
-      ],
-      CREDS_VAR,
-    ) + ' || exit 1',
-    exportCredentials(),
+  return deploymentRoleSubshell(model, account, 'revoke-break-glass', [
+    `echo ${sh(`${account.name} (${account.id}) as ${account.deployRoleArn.split('/').pop()}, the only role the monitoring-protection SCP lets change the break-glass role`)}`,
     put,
-    ')',
-  ];
+  ]);
 }
 
 /** Immediate containment that works when the deploy pipeline does not: disable the principal, revoke every session. */
@@ -86,9 +75,9 @@ function containBreakGlass(model: Model): Array<string | string[]> {
       )} (your administrator role, or another principal's break-glass shell), disable the misused IAM user's console password and access keys. The ${code(
         'userIdentity.arn',
       )} of the AssumeRole event names it. Run the block of that user:`,
-      ...users.map((p) =>
-        fence([
-          `# ${p.arn}`,
+      ...users.flatMap((p) => [
+        `${code(p.arn)}:`,
+        fenceAs(asManagement(model), [
           NO_PAGER,
           aws('iam', 'delete-login-profile', [
             ['--region', GLOBAL_REGION],
@@ -106,40 +95,22 @@ function containBreakGlass(model: Model): Array<string | string[]> {
             ['--status', 'Inactive'],
           ])}; done`,
         ]),
-      ),
+      ]),
     ],
     [
       `Revoke every session of ${code(model.breakGlass.roleName)} issued before now, in every account: the inline policy ${code(
         'AWSRevokeOlderSessions',
       )} denies everything to sessions issued before ${code('NOW')}. Member accounts first, the management account last (it ends your own break-glass session there too).`,
-      fence(['NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)', NO_PAGER, ...members.flatMap((a) => revokeIn(model, a)), ...revokeIn(model, mgmt)]),
+      fenceAs(asManagement(model), ['NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)', NO_PAGER, ...members.flatMap((a) => revokeIn(model, a)), ...revokeIn(model, mgmt)]),
     ],
     'Then fix the configuration: remove the principal from `breakGlass.principals` (or rotate its MFA device and credentials) and deploy every baseline stack once the pipeline works. A redeploy removes the revocation policy only if the role is replaced; leave it until the record closes.',
   ];
 }
 
-function containTrail(model: Model): Array<string | string[]> {
-  return [
-    [
-      `Now: restart logging on the organization trail, from the security account ${code(model.security.id)} (the delegated administrator):`,
-      fence([
-        aws('cloudtrail', 'start-logging', [
-          ['--region', model.organization.homeRegion],
-          ['--name', model.pipeline.trailArn],
-        ]),
-        aws('cloudtrail', 'get-trail-status', [
-          ['--region', model.organization.homeRegion],
-          ['--name', model.pipeline.trailArn],
-          ['--query', 'IsLogging'],
-        ]),
-      ]),
-    ],
-  ];
-}
-
 export function containNow(model: Model, d: Detection): Array<string | string[]> {
   if (d.id === 'break-glass-assumed') return containBreakGlass(model);
-  if (d.id === 'trail-tampering') return containTrail(model);
+  if (d.id === 'trail-tampering') return restartTrail(model);
+  if (d.id === 'kms-key-disabled') return recoverKeys(model);
   return [];
 }
 

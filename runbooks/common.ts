@@ -80,7 +80,7 @@ export function people(list: Responder[], none: string): string {
   return list.length ? bullets(list.map(person)) : none;
 }
 
-const CUSTODY_LABEL = { 'root-password': 'holds the root password', 'mfa-device': 'holds the root MFA device', approver: 'may approve break-glass' } as const;
+const CUSTODY_LABEL = { 'root-password': 'holds the root password', 'mfa-device': 'holds the root MFA device', approver: 'may approve break-glass', 'root-mailbox': 'owns the root mailbox' } as const;
 
 export function respondersTable(model: Model): string {
   return table(
@@ -135,7 +135,7 @@ export const NO_PAGER = 'export AWS_PAGER=""';
 
 /** Epoch-second window variables, portable across bash and zsh on Linux and macOS. */
 export function timeWindow(hours = 24): string[] {
-  return [`START=$(( $(date +%s) - ${hours * 3600} ))  # ${hours} hours ago: widen if the event is older`, 'END=$(date +%s)'];
+  return [`START=$(( $(date +%s) - ${hours * 3600} ))`, 'END=$(date +%s)'];
 }
 
 /** Seconds between two polls of an asynchronous result. */
@@ -216,7 +216,7 @@ export function credentialReportCommands(): string[] {
       ['--region', GLOBAL_REGION],
       ['--query', 'GeneratedTime'],
       ['--output', 'text'],
-    ])}  # must be later than what you check; AWS regenerates at most every 4 hours`,
+    ])}`,
     `${aws('iam', 'get-credential-report', [
       ['--region', GLOBAL_REGION],
       ['--query', 'Content'],
@@ -281,7 +281,51 @@ export function accountLabel(a: { name: string; id: string }): string {
 export const MIN_CLI_VERSION = { v2: '2.22.0', v1: '1.36.0' } as const;
 export const PREFLIGHT_FILE = 'preflight.sh';
 
+/**
+ * AWS CLI v1 entered maintenance mode on 2026-07-15 and reaches end of support on 2027-07-15
+ * (https://aws.amazon.com/blogs/developer/aws-cli-v1-maintenance-mode-announcing-changes-to-dependency-updates/):
+ * the preflight requires v2; v1 passes only with the explicit opt-out below, with a note.
+ */
+export const CLI_V1_END_OF_SUPPORT = { date: '2027-07-15', text: 'is in maintenance mode and reaches end of support on 2027-07-15' } as const;
+/** Environment variable that lets the preflight accept a recent AWS CLI v1 (with a note), for a laptop mid-migration. */
+export const CLI_V1_OPT_OUT = 'ROOTLOCK_PREFLIGHT_ALLOW_CLI_V1';
+
 /** The shell lines that select the responder's own break-glass principal for this terminal. */
 export function selectPrincipal(p: { profile: string; mfaDeviceArn: string }): string[] {
   return [`${PROFILE_VAR}=${sh(p.profile)} ${MFA_VAR}=${sh(p.mfaDeviceArn)}`, NO_PAGER];
+}
+
+/**
+ * Where an account really sits and the SCPs attached at each step up to the root (management account credentials):
+ * the account itself, then each parent from ListParents until the root (`r-...`).
+ */
+export function scpPathCommands(): string[] {
+  const parentOf = aws(
+    'organizations',
+    'list-parents',
+    [
+      ['--region', GLOBAL_REGION],
+      ['--child-id', raw('"$TARGET"')],
+      ['--query', 'Parents[0].Id'],
+      ['--output', 'text'],
+    ],
+    'TARGET',
+  );
+  const policies = aws('organizations', 'list-policies-for-target', [
+    ['--region', GLOBAL_REGION],
+    ['--target-id', raw('"$TARGET"')],
+    ['--filter', 'SERVICE_CONTROL_POLICY'],
+    ['--query', 'Policies[].Name'],
+    ['--output', 'text'],
+  ]);
+  return [
+    `ACCOUNT_ID='${ph('ACCOUNT-ID')}'`,
+    'TARGET="$ACCOUNT_ID"',
+    'while [ -n "$TARGET" ] && [ "$TARGET" != None ]; do',
+    '  echo "$TARGET:"',
+    `  ${policies}`,
+    '  case "$TARGET" in r-*) break ;; esac',
+    `  ${parentOf}`,
+    'done',
+  ];
 }

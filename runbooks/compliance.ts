@@ -7,6 +7,8 @@ import type { Model } from '../config/model';
 import { s3BucketArn } from '../config/arn';
 import { detection, generatedNote, placeholderSection, playbookLink } from './common';
 import { aws, bullets, code, document, fence, heading, link, prose, table } from './markdown';
+import { asBreakGlass, asManagement, fenceAs } from './common-runs-as';
+import { deploymentRoleSubshell } from './common-tasks';
 
 const SH = 'https://docs.aws.amazon.com/securityhub/latest/userguide';
 export const SOURCES = {
@@ -274,7 +276,7 @@ function automationRules(model: Model): string {
       'Security Hub automation rules',
       SOURCES.automationRules,
     )}.`,
-    fence([
+    fenceAs(asBreakGlass(model.security, 'the Security Hub delegated administrator account (here the security account): your administrator role there, or its break-glass role'), [
       suppressionCommand(
         model,
         'rootlock CloudWatch.1 outside the security account',
@@ -351,13 +353,16 @@ function objectLockMigration(model: Model): string {
       'S3 Object Lock',
       SOURCES.s3ObjectLock,
     )}); enable it there first, as the deployment role in the security account, then plan the security stack and deploy only once the plan no longer replaces the bucket. Or turn it off with compliance.trailObjectLock (enabled: false and a reason).`,
-    fence([
-      aws('s3api', 'put-object-lock-configuration', [
-        ['--region', model.organization.homeRegion],
-        ['--bucket', p.trailBucketName],
-        ['--object-lock-configuration', JSON.stringify(configuration)],
+    fenceAs(
+      asManagement(model),
+      deploymentRoleSubshell(model, model.security, 'enable-trail-object-lock', [
+        aws('s3api', 'put-object-lock-configuration', [
+          ['--region', model.organization.homeRegion],
+          ['--bucket', p.trailBucketName],
+          ['--object-lock-configuration', JSON.stringify(configuration)],
+        ]),
       ]),
-    ]),
+    ),
   ].join('\n\n');
 }
 

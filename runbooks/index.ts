@@ -22,6 +22,9 @@ import { renderQuickCard } from './quick-cards';
 import { renderPreflight } from './preflight';
 import { renderHtml } from './html';
 import { PREFLIGHT_FILE } from './common';
+import { blockManifest, BLOCKS_FILE } from './common-runs-as';
+
+export { BLOCKS_FILE, type BlockEntry, type RunsAs } from './common-runs-as';
 
 /** The offline copy of every runbook and the preflight script, in one printable file. */
 export const HTML_FILE = 'runbooks.html';
@@ -55,7 +58,7 @@ function renderIndex(model: Model): string {
     heading(2, 'Critical alarms'),
     critical.map((d) => `- ${playbookLink(model, d)}`).join('\n'),
     heading(2, 'How to read these runbooks'),
-    'Steps are numbered; run them in order. Commands are complete and work with AWS CLI v1 and v2, in bash or zsh.',
+    'Steps are numbered; run them in order. Commands are complete and need AWS CLI v2. Every block can be pasted as it is into bash or zsh (also zsh without `interactive_comments`, the macOS default): no block holds a `#` comment, the explanations are in the text around it. A block that changes anything runs as the principal and in the account its step names (a subshell inside it assumes the role it needs); `blocks.json` next to these files lists every block with that account and principal.',
     heading(2, 'Values only you have'),
     'The only values left open are the ones only you know at that moment. Each runbook lists the ones it uses at its top. Replace them including the angle brackets; keep the quotes around them.',
     table(
@@ -96,6 +99,7 @@ export function renderRunbookExtras(model: Model): Map<string, string> {
   parts.push({ file: PREFLIGHT_FILE, title: PREFLIGHT_FILE, markdown: `# ${PREFLIGHT_FILE}\n\n${fence(preflight.trimEnd())}\n` });
   return new Map([
     [PREFLIGHT_FILE, preflight],
+    [BLOCKS_FILE, `${JSON.stringify(blockManifest(files), null, 2)}\n`],
     [HTML_FILE, renderHtml(`Root user runbooks: management account ${model.management.id}`, parts)],
   ]);
 }

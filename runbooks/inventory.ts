@@ -2,7 +2,7 @@
 import type { Model } from '../config/model';
 import { scpSpecs } from '../policies/scp';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
-import { accountLabel, GLOBAL_REGION, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
+import { accountLabel, GLOBAL_REGION, scpPathCommands, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
 import { GUARD_TEXT } from '../config/model-placement';
 import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
 
@@ -198,20 +198,6 @@ function placementSection(model: Model): string[] {
       GUARD_TEXT.undeclared.split(':')[0],
     )} and names it; declare it under ${code('accounts')} or list it under ${code('unmanagedAccounts')} with the reason.`,
     'Check where an account really is, and the SCPs on each step of its path up to the root:',
-    fence([
-      aws('organizations', 'list-parents', [
-        ['--region', GLOBAL_REGION],
-        ['--child-id', raw('"$ACCOUNT_ID"')],
-        ['--query', 'Parents[].[Id,Type]'],
-        ['--output', 'text'],
-      ]),
-      aws('organizations', 'list-policies-for-target', [
-        ['--region', GLOBAL_REGION],
-        ['--target-id', raw('"$PARENT_ID"')],
-        ['--filter', 'SERVICE_CONTROL_POLICY'],
-        ['--query', 'Policies[].Name'],
-        ['--output', 'text'],
-      ]),
-    ]),
+    fence(scpPathCommands()),
   ].filter((b): b is string => b !== undefined);
 }

@@ -4,7 +4,7 @@
  * endpoint setting and who the profile really signs in as. Deterministic text, generated from the model.
  */
 import type { Model } from '../config/model';
-import { GLOBAL_REGION, MIN_CLI_VERSION, PREFLIGHT_FILE, stsEndpoint } from './common';
+import { CLI_V1_END_OF_SUPPORT, CLI_V1_OPT_OUT, GLOBAL_REGION, MIN_CLI_VERSION, PREFLIGHT_FILE, stsEndpoint } from './common';
 import { sh } from './markdown';
 
 export function renderPreflight(model: Model): string {
@@ -33,14 +33,18 @@ export function renderPreflight(model: Model): string {
     `  *) echo "usage: bash ${PREFLIGHT_FILE} <profile>, one of: ${principals.map((p) => p.profile).join(' ')}"; exit 2 ;;`,
     'esac',
     '',
-    '# 1. The AWS CLI: a version that knows sts assume-root.',
+    `# 1. The AWS CLI: version 2 (v1 ${CLI_V1_END_OF_SUPPORT.text}), one that knows sts assume-root.`,
     "VERSION=$(aws --version 2>&1 | sed -n 's|^aws-cli/\\([0-9][0-9.]*\\).*|\\1|p')",
     'version_at_least() { [ "$(printf \'%s\\n%s\\n\' "$2" "$1" | sort -t. -k1,1n -k2,2n -k3,3n | head -n 1)" = "$2" ]; }',
-    `case "$VERSION" in 2.*) MIN=${MIN_CLI_VERSION.v2} ;; 1.*) MIN=${MIN_CLI_VERSION.v1} ;; *) MIN=999 ;; esac`,
-    'if [ -n "$VERSION" ] && version_at_least "$VERSION" "$MIN"; then ok "AWS CLI $VERSION"; else fail "AWS CLI ${VERSION:-not found}: install AWS CLI v2 ' +
-      MIN_CLI_VERSION.v2 +
-      ' or later"; fi',
-    'if aws sts assume-root help >/dev/null 2>&1; then ok "the CLI knows sts assume-root"; else fail "this AWS CLI does not know sts assume-root: upgrade it"; fi',
+    `INSTALL_V2="install AWS CLI v2 ${MIN_CLI_VERSION.v2} or later"`,
+    'case "$VERSION" in',
+    `  2.*) if version_at_least "$VERSION" ${MIN_CLI_VERSION.v2}; then ok "AWS CLI $VERSION"; else fail "AWS CLI $VERSION is too old for sts assume-root: $INSTALL_V2"; fi ;;`,
+    `  1.*) if [ "\${${CLI_V1_OPT_OUT}:-}" = 1 ] && version_at_least "$VERSION" ${MIN_CLI_VERSION.v1}; then note "AWS CLI v1 $VERSION accepted because ${CLI_V1_OPT_OUT}=1; v1 ${CLI_V1_END_OF_SUPPORT.text}: $INSTALL_V2"; else fail "AWS CLI v1 $VERSION: v1 ${CLI_V1_END_OF_SUPPORT.text}; $INSTALL_V2"; fi ;;`,
+    '  *) fail "AWS CLI not found: $INSTALL_V2" ;;',
+    'esac',
+    // --generate-cli-skeleton prints the request shape from the CLI's own model: no call, no network, and unlike
+    // `help` it does not need groff or a pager on the laptop.
+    'if aws sts assume-root --generate-cli-skeleton >/dev/null 2>&1; then ok "the CLI knows sts assume-root"; else fail "this AWS CLI does not know sts assume-root: $INSTALL_V2"; fi',
     '',
     '# 2. The region: every runbook command names it; the profile default matters only for commands you type yourself.',
     'CONFIGURED_REGION=$(aws configure get region --profile "$PROFILE" 2>/dev/null)',

@@ -18,6 +18,7 @@ import {
   timeWindow,
   type Responder,
 } from './common';
+import { asBreakGlassPrincipal, asManagement, fenceAs } from './common-runs-as';
 import { breakGlassSubshell, rootTasks, taskSessionCommands } from './common-tasks';
 import { bullets, code, document, fence, heading, link, prose, raw, steps, table } from './markdown';
 
@@ -59,10 +60,7 @@ function decisionTree(model: Model): string[] {
 export function cardBreakGlassBlock(model: Model): string[] {
   return [
     `ACCOUNT_ID=${`'${ph('ACCOUNT-ID')}'`}`,
-    ...breakGlassSubshell(model, raw(`"${model.breakGlass.roleArnPattern.replace('*', '${ACCOUNT_ID}')}"`), {
-      comment: 'this account only: its credentials end when you type exit',
-      prompt: '$ACCOUNT_ID',
-    }),
+    ...breakGlassSubshell(model, raw(`"${model.breakGlass.roleArnPattern.replace('*', '${ACCOUNT_ID}')}"`), { prompt: '$ACCOUNT_ID' }),
   ];
 }
 
@@ -85,7 +83,7 @@ function responderCard(model: Model): string[] {
       ['Select your principal (the lines of yours):', ...principals.map((p) => fence(selectPrincipal(p)))],
       [
         'Break glass into one account: put its id from the table in the first line. Run the block again for the next account; each run is its own subshell.',
-        fence(cardBreakGlassBlock(model)),
+        fenceAs(asBreakGlassPrincipal(model), cardBreakGlassBlock(model)),
       ],
     ]),
     heading(2, 'Root-only task in a member account'),
@@ -93,7 +91,7 @@ function responderCard(model: Model): string[] {
       'Root-only tasks',
       model.runbooks.rootTasks,
     )}; afterwards ${link('After use', model.runbooks.afterUse)}.`,
-    ...rootTasks(model).flatMap((t) => [heading(3, t.task), fence([`ACCOUNT_ID=${`'${ph('ACCOUNT-ID')}'`}`, ...taskSessionCommands(model, raw('"$ACCOUNT_ID"'), t)])]),
+    ...rootTasks(model).flatMap((t) => [heading(3, t.task), fenceAs(asManagement(model), [`ACCOUNT_ID=${`'${ph('ACCOUNT-ID')}'`}`, ...taskSessionCommands(model, raw('"$ACCOUNT_ID"'), t)])]),
     ...decisionTree(model),
   ];
 }

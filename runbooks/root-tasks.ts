@@ -17,12 +17,13 @@ import {
   MANAGEMENT_ROOT_SIGN_IN,
   stsEndpoint,
 } from './common';
-import { aws, bullets, code, document, fence, heading, link, slug, steps, table, prose, } from './markdown';
+import { asManagement, fenceAs } from './common-runs-as';
+import { aws, bullets, code, document, heading, link, slug, steps, table, prose, } from './markdown';
 
 import { rootTasks, taskPolicyArn, taskSessionCommands, TASK_SESSION_SECONDS, type RootTask } from './common-tasks';
 
 export function taskSessionBlock(model: Model, account: AccountTarget, task: RootTask): string {
-  return fence(taskSessionCommands(model, account.id, task));
+  return fenceAs(asManagement(model), taskSessionCommands(model, account.id, task));
 }
 
 function ouNote(model: Model, account: AccountTarget): string {
@@ -119,7 +120,12 @@ function accountSettingsSection(model: Model): string[] {
     `From the management account ${code(model.management.id)} (its break-glass shell or your administrator role), with trusted access for ${code(
       'account.amazonaws.com',
     )} enabled in Organizations. The new email address receives a one-time code that confirms the change. No root sign-in is needed, also for a member account whose root user has no password.`,
-    fence(accountManagementCommands()),
+    fenceAs(asManagement(model), accountManagementCommands()),
+    `Not for the management account ${code(
+      model.management.id,
+    )} itself: the Account Management API cannot change the management account's own root email address (it answers ${code(
+      'AccessDeniedException',
+    )}). Its root user signs in under the two-person rule (below) and changes it on the console's Account page; the new address confirms with a code. Tell the owner of the root mailbox first: the old address receives the notice.`,
   ];
 }
 

@@ -5,7 +5,8 @@
  */
 import type { Model } from '../config/model';
 import { custodyOf, GLOBAL_REGION, people, playbookAnchor, respondersWith } from './common';
-import { aws, code, fence, heading, link, raw, steps, table } from './markdown';
+import { aws, code, fence, heading, link, steps, table } from './markdown';
+import { DLQ_READ_VISIBILITY_SECONDS, purgeDeadLetters, readDeadLetters } from './common-contain';
 
 function escalate(model: Model): string[] {
   return [
@@ -85,7 +86,6 @@ function trailDeliveryPlaybook(model: Model): string {
 
 function alertDeliveryPlaybook(model: Model): string {
   const w = model.delivery.watch.alertDelivery;
-  const home = model.organization.homeRegion;
   const central = model.delivery.deadLetterQueues.find((q) => q.purpose === 'alert-delivery')!;
   return [
     playbookAnchor(model, w.id),
@@ -102,25 +102,21 @@ function alertDeliveryPlaybook(model: Model): string {
     heading(3, 'Triage'),
     steps([
       [
-        `In the security account, read the queued events. ${code('ERROR_CODE')} and ${code('ERROR_MESSAGE')} say why publishing failed (a topic or key policy); ${code('RULE_ARN')} names the rule, so the detection and its playbook.`,
-        fence([
-          aws('sqs', 'get-queue-url', [['--region', home], ['--queue-name', central.name], ['--query', 'QueueUrl'], ['--output', 'text']], 'QUEUE_URL'),
-          aws('sqs', 'receive-message', [
-            ['--region', home],
-            ['--queue-url', raw('"$QUEUE_URL"')],
-            ['--attribute-names', 'All'],
-            ['--message-attribute-names', 'All'],
-            ['--max-number-of-messages', '10'],
-            ['--visibility-timeout', '0'],
-          ]),
-        ]),
+        `In the security account (your read role, or its break-glass shell), read every queued event: the block long-polls until the queue is drained and saves each batch to a file for the record (one short poll can come back empty while messages wait). ${code('ERROR_CODE')} and ${code('ERROR_MESSAGE')} say why publishing failed (a topic or key policy); ${code('RULE_ARN')} names the rule, so the detection and its playbook. Messages read stay hidden for ${DLQ_READ_VISIBILITY_SECONDS / 60} minutes, then reappear.`,
+        fence(readDeadLetters(model)),
       ],
       'Handle every queued event as the page it should have been: open the playbook of its rule.',
     ]),
     heading(3, 'Contain'),
     steps([
       'Redeploy the security stack: it restores the topic policy, the alerts key policy and the rule targets.',
-      'Delete each message only after its page was handled and written into the record.',
+      [
+        `Only after every saved event was handled as its page and written into the record: empty the queue. The alarm ${code(
+          central.alarmName,
+        )} stays in ALARM as long as one message is in the queue, so it cannot page again for the next failure until the queue is empty. The monitoring-protection SCP lets only the deployment role of the security account purge it; from the management account:`,
+        purgeDeadLetters(model),
+        'Both counts must read 0 within a minute (a purge takes up to 60 seconds); then the alarm returns to OK.',
+      ],
     ]),
     ...escalate(model),
   ].join('\n\n');
