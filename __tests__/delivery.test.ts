@@ -10,7 +10,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import type { Model } from '../config/model';
 import { renderRunbooks } from '../runbooks';
-import { slug } from '../runbooks/markdown';
+import { slug } from '../render/markdown';
 import { deployOrder, synthesize } from '../stacks/app';
 import { exampleModel, exampleRaw } from './support/example';
 

@@ -34,7 +34,7 @@ describe('planted violations fail the check', () => {
     ['config/model.ts', "import { SecurityStack } from '../stacks/security-stack';", /config\/ may import only/],
     ['modules/alert-topic.ts', "import { buildApp } from '../stacks/app';", /modules\/ may import only/],
     ['stacks/security-stack.ts', "import { scpDocument } from '../policies/scp';", /stacks\/ may import only/],
-    ['audit/report.ts', "import { fence } from '../runbooks/markdown';", /audit\/ may import only/],
+    ['audit/report.ts', "import { fence } from '../render/markdown';", /audit\/ may import only/],
     ['review/rules.ts', "import { simulate } from '@cloud-copilot/iam-simulate';", /review\/ may use only the packages/],
     ['main.ts', "import { startEmulator } from './__tests__/support/emulator';", /main.ts may import only/],
     ['newfolder/thing.ts', "import { x } from '../config/model';", /outside every layer/],
@@ -46,7 +46,7 @@ describe('planted violations fail the check', () => {
   });
 
   test('allowed imports pass', () => {
-    expect(violationsOf('runbooks/after-use.ts', "import { fence } from './markdown';\nimport { x } from '../config/model';")).toEqual([]);
+    expect(violationsOf('runbooks/after-use.ts', "import { fence } from '../render/markdown';\nimport { x } from '../config/model';")).toEqual([]);
     expect(violationsOf('stacks/app.ts', "import { App } from 'cdktf';\nimport { BreakGlassRole } from '../modules/break-glass-role';")).toEqual([]);
   });
 

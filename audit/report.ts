@@ -4,7 +4,7 @@
  * run: two runs on the same state print the same bytes.
  */
 import { z } from 'zod';
-import { code, document, heading, prose, table } from '../runbooks/markdown';
+import { code, document, heading, prose, table } from '../render/markdown';
 import { CHECKS, FAMILIES, Result, Severity } from './checks';
 import type { AuditOutcome } from './run';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RootCredentialState } from '../audit/root-credentials';
-import { code, document, heading, prose, table } from '../runbooks/markdown';
+import { code, document, heading, prose, table } from '../render/markdown';
 import type { DeletionOutcome } from './delete';
 import { hasCredentials } from './run';
 

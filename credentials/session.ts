@@ -7,9 +7,9 @@
  */
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsAccess, clientConfig, Credentials } from '../audit/aws';
-import { taskPolicyArn, TASK_SESSION_SECONDS, type RootTask } from '../runbooks/common-tasks';
+import { taskPolicyArn, TASK_SESSION_SECONDS, type RootTaskPolicy } from '../policies/root-tasks';
 
-export type TaskPolicy = RootTask['policy'];
+export type TaskPolicy = RootTaskPolicy;
 
 export async function taskSession(access: AwsAccess, region: string, accountId: string, policy: TaskPolicy): Promise<Credentials> {
   const sts = new STSClient(clientConfig(access, region));

@@ -1,7 +1,7 @@
 /** after-use.md: what happens after every break-glass or root use, before the record closes. */
 import { GLOBAL_EVENTS_REGION, type Model } from '../config/model';
 import { credentialReportCommands, detectionNames, GLOBAL_REGION, MANAGEMENT_ROOT_SIGN_IN, DROP_CREDENTIALS, generatedNote, insightsCommands, lookupEvents, people, ph, placeholderSection, respondersWith, timeWindow, custodyOf } from './common';
-import { aws, bullets, code, document, fence, heading, link, slug, steps } from './markdown';
+import { aws, bullets, code, document, fence, heading, link, slug, steps } from '../render/markdown';
 
 const REVIEW_FIELDS = 'fields @timestamp, recipientAccountId, awsRegion, eventSource, eventName, readOnly, errorCode, requestParameters';
 

@@ -17,7 +17,7 @@ import {
   custodyOf,
   ph,
 } from './common';
-import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from './markdown';
+import { aws, bullets, code, document, fence, heading, link, raw, slug, steps, table, prose } from '../render/markdown';
 import { closeCriteriaSection, containNow, RECOVERY_HEADING, recoverySection, severityFirst, timelineSection } from './common-triage';
 
 /** Detections that mean a root user acted for real, versus expected AssumeRoot task sessions. */

@@ -2,7 +2,7 @@
 import type { Model } from '../config/model';
 import { CHECKS, FAMILIES } from '../audit/checks';
 import { generatedNote } from './common';
-import { bullets, code, document, heading, table } from './markdown';
+import { bullets, code, document, heading, table } from '../render/markdown';
 
 export function renderAuditRunbook(model: Model): string {
   return document([

@@ -20,7 +20,7 @@ import {
   selectPrincipal,
   subscriptionsList,
 } from './common';
-import { bullets, code, document, fence, heading, link, prose, slug, steps, table } from './markdown';
+import { bullets, code, document, fence, heading, link, prose, slug, steps, table } from '../render/markdown';
 import { breakGlassSubshell } from './common-tasks';
 import { asBreakGlassPrincipal, fenceAs } from './common-runs-as';
 

@@ -6,7 +6,7 @@
 import type { Model } from '../config/model';
 import { deploymentRoleSubshell } from './common-tasks';
 import { asManagement, fenceAs } from './common-runs-as';
-import { aws, code, raw } from './markdown';
+import { aws, code, raw } from '../render/markdown';
 
 /** Restart the organization trail from the management account, which owns it (its ARN names that account). */
 export function restartTrail(model: Model): Array<string | string[]> {

@@ -6,7 +6,7 @@
  * it: the SCPs and RCPs of that account and, in a task session, its AssumeRoot task policy.
  */
 import type { AccountTarget, Model } from '../config/model';
-import { fence } from './markdown';
+import { fence } from '../render/markdown';
 
 export interface RunsAs {
   /** The account the block's own (outer) commands run in. */

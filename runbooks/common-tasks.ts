@@ -1,6 +1,6 @@
 /** The root-only tasks as data and the task-session block: shared by root-only-tasks.md and the quick cards. */
 import type { AccountTarget, Model } from '../config/model';
-import { awsManagedPolicyArn } from '../config/arn';
+import { TASK_SESSION_SECONDS, taskPolicyArn, type RootTaskPolicy } from '../policies/root-tasks';
 import {
   CREDENTIALS_QUERY,
   CREDS_VAR,
@@ -13,24 +13,17 @@ import {
   NO_PAGER,
   stsEndpoint,
 } from './common';
-import { aws, code, link, raw, sh, slug, type Arg } from './markdown';
-
-/** STS limits AssumeRoot task sessions to 900 seconds. */
-export const TASK_SESSION_SECONDS = 900;
+import { aws, code, link, raw, sh, slug, type Arg } from '../render/markdown';
 
 export interface RootTask {
   /** The AWS-managed task policy, under arn:aws:iam::aws:policy/root-task/. */
-  policy: 'IAMAuditRootUserCredentials' | 'IAMCreateRootUserPassword' | 'IAMDeleteRootUserCredentials' | 'S3UnlockBucketPolicy' | 'SQSUnlockQueuePolicy';
+  policy: RootTaskPolicy;
   task: string;
   when: string;
   /** What to run inside the task session. */
   commands: string[];
   expect: string;
   management: string;
-}
-
-export function taskPolicyArn(policy: RootTask['policy']): string {
-  return awsManagedPolicyArn(`root-task/${policy}`);
 }
 
 const IAM_REGION: [string, string] = ['--region', GLOBAL_REGION];

@@ -8,7 +8,7 @@ import { GLOBAL_REGION, insightsCommands, NO_PAGER, timeWindow } from './common'
 import { recoverKeys, restartTrail } from './common-contain';
 import { asManagement, fenceAs } from './common-runs-as';
 import { deploymentRoleSubshell } from './common-tasks';
-import { aws, bullets, code, fence, heading, raw, sh, steps, table } from './markdown';
+import { aws, bullets, code, fence, heading, raw, sh, steps, table } from '../render/markdown';
 
 /** The first fields to read, per detection: the ones that decide how bad it is. */
 const SEVERITY_QUERIES: Record<string, { intro: string; query: string; decide: string[] }> = {

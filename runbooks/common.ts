@@ -5,7 +5,7 @@
 import { GLOBAL_EVENTS_REGION, type Model } from '../config/model';
 import type { CustodyRole, ResolvedResponder } from '../config/model-people';
 import type { Detection } from '../detections/catalog';
-import { aws, bullets, code, heading, link, prose, raw, sh, table } from './markdown';
+import { aws, bullets, code, heading, link, prose, raw, sh, table } from '../render/markdown';
 
 /**
  * The only values a runbook leaves open: things only the responder knows at that moment. They appear as `<NAME>` in

@@ -6,7 +6,7 @@
 import type { Model } from '../config/model';
 import { s3BucketArn } from '../config/arn';
 import { detection, generatedNote, placeholderSection, playbookLink } from './common';
-import { aws, bullets, code, document, fence, heading, link, prose, table } from './markdown';
+import { aws, bullets, code, document, fence, heading, link, prose, table } from '../render/markdown';
 import { asBreakGlass, asManagement, fenceAs } from './common-runs-as';
 import { deploymentRoleSubshell } from './common-tasks';
 

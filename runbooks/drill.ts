@@ -3,7 +3,7 @@ import type { Model } from '../config/model';
 import { DRILL_DETAIL_TYPE, DRILL_MARKER, DRILL_SOURCE } from '../detections/drill';
 import { planPaths } from '../drill/plan';
 import { generatedNote, insightsCommands, playbookLink, timeWindow } from './common';
-import { bullets, code, document, fence, heading, table } from './markdown';
+import { bullets, code, document, fence, heading, table } from '../render/markdown';
 
 export function renderDrill(model: Model): string {
   const p = model.pipeline;

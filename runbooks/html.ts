@@ -6,7 +6,7 @@
  * Deterministic.
  */
 import MarkdownIt from 'markdown-it';
-import { slug } from './markdown';
+import { slug } from '../render/markdown';
 
 const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

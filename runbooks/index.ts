@@ -11,7 +11,7 @@ import { renderAlarmPlaybooks } from './alarms';
 import { renderBreakGlass } from './break-glass';
 import { renderDrill } from './drill';
 import { generatedNote, PLACEHOLDERS, playbookLink } from './common';
-import { code, document, fence, GENERATED_MARKER, heading, link, table } from './markdown';
+import { code, document, fence, GENERATED_MARKER, heading, link, table } from '../render/markdown';
 import { renderInventory } from './inventory';
 import { renderRootTasks } from './root-tasks';
 import { renderProtection } from './protection';
@@ -29,7 +29,7 @@ export { BLOCKS_FILE, type BlockEntry, type RunsAs } from './common-runs-as';
 /** The offline copy of every runbook and the preflight script, in one printable file. */
 export const HTML_FILE = 'runbooks.html';
 
-export { GENERATED_MARKER } from './markdown';
+export { GENERATED_MARKER } from '../render/markdown';
 export { PLACEHOLDERS, PLACEHOLDER_PATTERN } from './common';
 
 function renderIndex(model: Model): string {

@@ -4,7 +4,7 @@ import { scpSpecs } from '../policies/scp';
 import { ORG_CONFIG_RULES } from '../detections/catalog';
 import { accountLabel, GLOBAL_REGION, scpPathCommands, generatedNote, placeholderSection, playbookLink, respondersTable, subscriptionsList, custodyOf } from './common';
 import { GUARD_TEXT } from '../config/model-placement';
-import { aws, bullets, code, document, fence, heading, raw, table, prose } from './markdown';
+import { aws, bullets, code, document, fence, heading, raw, table, prose } from '../render/markdown';
 
 function deadLetterQueuesTable(model: Model): string {
   return table(

@@ -5,7 +5,7 @@
  */
 import type { Model } from '../config/model';
 import { CLI_V1_END_OF_SUPPORT, CLI_V1_OPT_OUT, GLOBAL_REGION, MIN_CLI_VERSION, PREFLIGHT_FILE, stsEndpoint } from './common';
-import { sh } from './markdown';
+import { sh } from '../render/markdown';
 
 export function renderPreflight(model: Model): string {
   const region = model.organization.homeRegion;

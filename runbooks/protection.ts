@@ -8,7 +8,7 @@ import { accountScopedDenies, decide, openArnless } from '../policies/protection
 import { scpSpecs } from '../policies/scp';
 import { DENY_TO_EVERYONE } from '../policies/protection-classification';
 import { generatedNote, GLOBAL_REGION } from './common';
-import { aws, bullets, code, document, fence, heading, table } from './markdown';
+import { aws, bullets, code, document, fence, heading, table } from '../render/markdown';
 
 const DEFAULT_ORGANIZATIONS_ROLE = 'OrganizationAccountAccessRole';
 

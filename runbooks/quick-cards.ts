@@ -20,7 +20,7 @@ import {
 } from './common';
 import { asBreakGlassPrincipal, asManagement, fenceAs } from './common-runs-as';
 import { breakGlassSubshell, rootTasks, taskSessionCommands } from './common-tasks';
-import { bullets, code, document, fence, heading, link, prose, raw, steps, table } from './markdown';
+import { bullets, code, document, fence, heading, link, prose, raw, steps, table } from '../render/markdown';
 
 export const QUICK_CARD_ROLES = ['responder', 'approver', 'custodian'] as const;
 export type QuickCardRole = (typeof QUICK_CARD_ROLES)[number];

@@ -5,7 +5,7 @@
  */
 import type { Model } from '../config/model';
 import { custodyOf, GLOBAL_REGION, people, playbookAnchor, respondersWith } from './common';
-import { aws, code, fence, heading, link, steps, table } from './markdown';
+import { aws, code, fence, heading, link, steps, table } from '../render/markdown';
 import { DLQ_READ_VISIBILITY_SECONDS, purgeDeadLetters, readDeadLetters } from './common-contain';
 
 function escalate(model: Model): string[] {

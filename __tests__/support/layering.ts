@@ -19,7 +19,7 @@ export interface Layer {
   why: string;
 }
 
-const NODE = ['fs', 'path', 'os', 'child_process', 'net', 'crypto', 'util', 'node:'];
+const NODE = ['fs', 'path', 'os', 'child_process', 'net', 'crypto', 'util', 'stream', 'node:'];
 const CDKTF = ['cdktf', '@cdktf/', 'constructs'];
 const AWS_SDK = ['@aws-sdk/', '@smithy/'];
 
@@ -38,24 +38,29 @@ export const LAYERS: Record<string, Layer> = {
   },
   'stacks/': { imports: ['config/', 'modules/'], packages: [...CDKTF], why: 'stacks only compose modules' },
   'runbooks/': {
-    imports: ['config/', 'detections/', 'policies/', 'audit/', 'drill/'],
-    packages: ['fs', 'path', 'markdown-it', 'github-slugger'],
+    imports: ['config/', 'detections/', 'policies/', 'audit/', 'drill/', 'render/'],
+    packages: ['fs', 'path', 'markdown-it'],
     why: 'renderers read the model (and the audit checks and drill paths they document); they never call AWS',
   },
   'review/': { imports: ['config/', 'detections/', 'policies/', 'cli/'], packages: ['fs', 'path'], why: 'the plan review is a pure reading of Terraform plans' },
   'audit/': {
-    imports: ['config/', 'detections/', 'policies/', 'cli/'],
-    packages: [...AWS_SDK, 'fs', 'path', 'node:', 'zod'],
-    why: 'the audit reads the live organization and holds it against the model; it shares no code with the renderers',
+    imports: ['config/', 'detections/', 'policies/', 'cli/', 'render/'],
+    packages: [...AWS_SDK, 'fs', 'path', 'os', 'child_process', 'node:', 'zod'],
+    why: 'the audit reads the live organization and holds it against the model (synthesized in a child process); it shares no code with the renderers',
   },
   'drill/': {
     imports: ['config/', 'detections/', 'policies/', 'cli/'],
     packages: [...AWS_SDK, 'fs', 'path', 'node:'],
     why: 'the drill drives the live pipeline from the model',
   },
+  'render/': {
+    imports: [],
+    packages: ['github-slugger'],
+    why: 'the markdown and shell text builders every report shares (runbooks, audit, root-credentials): pure strings',
+  },
   'cli/': { imports: [], packages: ['node:util'], why: 'the one command-line convention every rootlock CLI follows (parseArgs, --help, exit codes)' },
   'credentials/': {
-    imports: ['config/', 'audit/', 'policies/', 'cli/'],
+    imports: ['config/', 'audit/', 'policies/', 'cli/', 'render/'],
     packages: [...AWS_SDK, 'fs', 'path', 'node:', 'zod'],
     why: 'npm run root-credentials: reads (through the audit\'s reader) and deletes member root credentials in task sessions',
   },
@@ -68,7 +73,7 @@ export const LAYERS: Record<string, Layer> = {
   'output.ts': { imports: ['config/', 'stacks/', 'runbooks/'], packages: ['fs', 'path'], why: 'writes the synthesized stacks and runbooks' },
   'main.ts': { imports: ['config/', 'stacks/', 'output.ts'], packages: [], why: 'the entry point: load, compose, write' },
   'scripts/': {
-    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/', 'init/', 'examples/', 'cli/', '__tests__/'],
+    imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/', 'init/', 'examples/', 'cli/', 'render/', '__tests__/'],
     packages: [...NODE, ...AWS_SDK, 'typescript', 'zod', 'yaml'],
     why: 'developer tooling (docs, schema, bench, plan fan-out): the bench drives the emulator from the test support',
   },
@@ -81,10 +86,10 @@ export interface TransitiveBan {
   why: string;
 }
 
-const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/', 'credentials/', 'init/'];
+const PURE_LAYERS = ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'audit/', 'drill/', 'cli/', 'credentials/', 'init/', 'render/'];
 export const TRANSITIVE_BANS: TransitiveBan[] = [
   { layers: PURE_LAYERS, never: CDKTF, why: 'pure layers never load cdktf or constructs, even through a helper: they run without synthesizing' },
-  { layers: ['config/', 'detections/', 'policies/', 'runbooks/', 'review/'], never: AWS_SDK, why: 'validation, policies and rendering never call AWS' },
+  { layers: ['config/', 'detections/', 'policies/', 'runbooks/', 'review/', 'render/'], never: AWS_SDK, why: 'validation, policies and rendering never call AWS' },
   {
     layers: Object.keys(LAYERS).filter((l) => l !== 'scripts/'),
     never: ['__tests__/', 'emulator/', '@cloud-copilot/', 'fast-check', 'jest', '@jest/'],
