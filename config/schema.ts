@@ -82,13 +82,13 @@ const organization = z
       .array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN'))
       .default([])
       .describe(
-        'Who can assume the deployment role (the principals of its trust policy), written into the runbooks: whoever can assume it can change the alarm pipeline. List only the deploy pipeline.',
+        'Required, at least one: the deploy pipeline\'s own role, the only principal the RCP lets assume the deployment role (with source identity rootlock-deploy). Written into the runbooks: whoever can assume it can change the alarm pipeline.',
       ),
     jobRoleTrustedBy: z
       .strictObject({
-        plan: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]),
-        audit: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]),
-        drill: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]),
+        plan: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]).describe('CI principals of PR plans, `npm run review` and plan-all: may assume rootlock-plan (read-only).'),
+        audit: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]).describe('CI principals of `npm run audit`: may assume rootlock-audit (reads, and AssumeRoot for the audit task policy only).'),
+        drill: z.array(z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'is not an IAM role or user ARN')).default([]).describe('CI principals of `npm run drill`: may assume rootlock-drill (only what the drill does).'),
       })
       .default({ plan: [], audit: [], drill: [] })
       .describe(
@@ -150,7 +150,7 @@ const breakGlassPrincipal = z
 
 const breakGlass = z
   .strictObject({
-    roleName: z.string().regex(IAM_NAME, 'is not a valid IAM role name').default('rootlock-break-glass'),
+    roleName: z.string().regex(IAM_NAME, 'is not a valid IAM role name').default('rootlock-break-glass').describe('IAM role name of the break-glass role in every account.'),
     principals: z
       .array(breakGlassPrincipal)
       .min(1, 'needs at least one named IAM user or role ARN')
@@ -176,8 +176,8 @@ const breakGlass = z
   .describe('The MFA-gated break-glass role provisioned in every account.');
 
 const responder = z.strictObject({
-  name: nonEmpty('the person\'s name'),
-  role: nonEmpty('their job title or on-call role'),
+  name: nonEmpty('the person\'s name').describe('The person\'s name, as the runbooks and quick cards show it.'),
+  role: nonEmpty('their job title or on-call role').describe('Their job title or on-call role.'),
   contact: z
     .strictObject({
       email: z.email({ error: 'is not an email address' }).describe('Email address.'),
@@ -198,20 +198,21 @@ const responder = z.strictObject({
 
 const custody = z
   .strictObject({
-    rootPassword: nonEmpty('where the management account root password is kept'),
-    mfaDevice: nonEmpty('where the management account root MFA device is kept'),
-    recordLocation: nonEmpty('where each break-glass use is recorded (ticket queue, log)').default('the security incident ticket queue'),
+    rootPassword: nonEmpty('where the management account root password is kept').describe('Where the management account root password is kept.'),
+    mfaDevice: nonEmpty('where the management account root MFA device is kept').describe('Where the management account root MFA device is kept.'),
+    recordLocation: nonEmpty('where each break-glass use is recorded (ticket queue, log)').default('the security incident ticket queue').describe('Where each break-glass use is recorded.'),
   })
   .describe('Where the management account root credentials are kept.');
 
 const alerts = z
   .strictObject({
-    emails: z.array(z.email({ error: 'is not an email address' })).default([]),
-    httpsEndpoints: z.array(z.url({ protocol: /^https$/, error: 'is not an https:// URL' })).default([]),
-    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-alerts'),
+    emails: z.array(z.email({ error: 'is not an email address' })).default([]).describe('Email subscribers of the alert topic (at least one email or endpoint in all).'),
+    httpsEndpoints: z.array(z.url({ protocol: /^https$/, error: 'is not an https:// URL' })).default([]).describe('HTTPS subscribers of the alert topic: pagers. HTTPS only.'),
+    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-alerts').describe('SNS topic name of the pages.'),
     alarmPeriodSeconds: z
       .union([z.literal(10), z.literal(30), z.literal(60), z.literal(300), z.literal(900), z.literal(3600)], { error: 'must be one of 10, 30, 60, 300, 900, 3600' })
-      .default(60),
+      .default(60)
+      .describe('Period of the metric alarms (threshold 1 in one period).'),
     logDeliveryWindowMinutes: z
       .number({ error: 'must be a number of minutes' })
       .int('must be a whole number of minutes')
@@ -228,7 +229,8 @@ const logging = z.strictObject({
       [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
       { error: 'is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)' },
     )
-    .default(365),
+    .default(365)
+    .describe('Days the trail log group keeps events (a CloudWatch Logs retention value); also the trail bucket\'s Object Lock retention.'),
 });
 
 const exemption = z.strictObject({
@@ -260,7 +262,7 @@ const compliance = z
       .describe(
         'Low-noise subscribers (a compliance mailbox) of the compliance topic that the CIS 4.3 / Security Hub CloudWatch.1 alarm notifies. Default: alerts.emails. Never a pager: the split root-usage and root-task-session alarms page.',
       ),
-    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-compliance'),
+    topicName: z.string().regex(/^[\w-]{1,256}$/, 'is not a valid SNS topic name').default('rootlock-compliance').describe('SNS topic of the exact CIS 4.3 alarm (never a pager).'),
     trailObjectLock: z
       .strictObject({
         enabled: z.boolean().default(true).describe('S3 Object Lock (governance mode, default retention = logging.retentionDays) on the trail bucket.'),
@@ -285,21 +287,22 @@ const state = z
     ],
     { error: 'must be { backend: local } or { backend: s3, bucket, region }' },
   )
-  .default({ backend: 'local' });
+  .default({ backend: 'local' })
+  .describe('Where Terraform keeps each stack\'s state: local files in terraform-state/ beside cdktf.out (never inside it), or S3 for real use (encrypted, S3-native lock file; `npm run state-bucket` creates the bucket).');
 
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
     organization,
     securityAccount: z.string().describe('Name of the account (in `accounts`) that hosts the alarm pipeline and is the delegated administrator.'),
-    organizationalUnits: z.array(organizationalUnit).min(1, 'needs at least one member OU'),
-    accounts: z.array(account).min(1, 'needs at least one member account'),
+    organizationalUnits: z.array(organizationalUnit).min(1, 'needs at least one member OU').describe('The member OUs: adopted by id, or created under a parent. Names unique ignoring case and punctuation; no cycles.'),
+    accounts: z.array(account).min(1, 'needs at least one member account').describe('The member accounts rootlock covers, each placed in its OU and given a baseline stack.'),
     breakGlass,
-    responders: z.array(responder),
+    responders: z.array(responder).describe('The people of the runbooks. Two-person rule: nobody holds both the password and the MFA device, each root secret has a deputy, an approver holds neither.'),
     custody,
     alerts,
     logging: logging.default({ retentionDays: 365 }),
-    exemptions: z.array(exemption).default([]),
+    exemptions: z.array(exemption).default([]).describe('OUs left without the root-deny SCP, each with its reason. An OU below a covered OU cannot be exempt.'),
     unmanagedAccounts: z
       .array(unmanagedAccount)
       .default([])
