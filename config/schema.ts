@@ -314,7 +314,7 @@ export const configSchema = z
         baseUrl: z
           .url({ protocol: /^https$/, error: 'is not an https:// URL' })
           .optional()
-          .describe('Where the team publishes the generated runbooks; pages and alarm descriptions then link to <baseUrl>/alarm-playbooks.md#<detection id>.'),
+          .describe('Where the team publishes the generated runbooks; pages and alarm descriptions then link to `<baseUrl>/alarm-playbooks.md#<detection id>`.'),
       })
       .default({})
       .describe('Where the generated runbooks are published.'),
