@@ -292,7 +292,17 @@ export function resolveModel(config: RootlockConfig): Model {
   };
   model.placement = resolvePlacement(model, config);
   const { breakGlass, monitoring, pipeline, compliance, scps } = model;
-  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps });
+  // The protected set first: the tamper detections are generated from it.
+  model.protection = resolveProtection({
+    securityAccountId: secId,
+    deploymentRoleName: org.deploymentRoleName,
+    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
+    breakGlassRoleName: bg.roleName,
+    monitoring: model.monitoring,
+    compliance: model.compliance,
+    pipeline: model.pipeline,
+  });
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, protection: model.protection });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,
@@ -304,15 +314,6 @@ export function resolveModel(config: RootlockConfig): Model {
     forwardedIn: (region) => rulesForRegion(model, region, 'forwarded'),
     securityDefaultBus: rulesForRegion(model, home, 'security-default-bus'),
     windowMinutes: config.alerts.logDeliveryWindowMinutes,
-  });
-  model.protection = resolveProtection({
-    securityAccountId: secId,
-    deploymentRoleName: org.deploymentRoleName,
-    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
-    breakGlassRoleName: bg.roleName,
-    monitoring: model.monitoring,
-    compliance: model.compliance,
-    pipeline: model.pipeline,
   });
   return model;
 }

@@ -46,6 +46,8 @@ export class CentralEventBus extends Construct {
         eventBusName,
         description: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${model.playbooks.url(d.id)}`,
         eventPattern: JSON.stringify(d.event!.pattern),
+        // Forwarded CloudTrail events keep their readOnly flag: the central rule needs the same state as the forwarding one.
+        state: d.event!.state ?? 'ENABLED',
       });
       new CloudwatchEventTarget(this, `${key}_target`, {
         rule: rule.name,

@@ -55,6 +55,7 @@ export class RootActivityForwarding extends Construct {
           name: detection.event!.ruleName,
           description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
           eventPattern: JSON.stringify(detection.event!.pattern),
+          state: detection.event!.state ?? 'ENABLED',
         });
         new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
           provider,
@@ -64,6 +65,8 @@ export class RootActivityForwarding extends Construct {
           roleArn: role.arn,
           deadLetterConfig: { arn: dlq.queue.arn },
         });
+        // Rules sharing the common target, role and queue need no alarm each: the queue alarm and the heartbeat see them fail.
+        if (detection.event!.watchFailures === false) continue;
         ruleFailureAlarm(this, `${ruleKey}_${regionKey}_failed`, {
           provider,
           alarmName: watch.ruleFailureAlarmName(detection.id),
