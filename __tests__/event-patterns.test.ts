@@ -95,7 +95,7 @@ const EXPECTED: Record<string, string[]> = {
   // Read-only (readOnly: true): delivered only to a rule in ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, as root rules are.
   'root-read-only-call': ['root-usage'],
   // Refused: the low-urgency page only, never the critical break-glass page.
-  'break-glass-assume-role-refused': ['break-glass-refused'],
+  'break-glass-assume-role-refused': ['refused-break-glass'],
   'cloudtrail-stop-logging': ['trail-tampering', 'tamper-trail'],
   'iam-disable-root-credentials-management': ['root-access-disabled'],
   'root-credential-challenge-service-event': [],

@@ -37,6 +37,8 @@ interface Ask {
   /** undefined = MFA keys absent (long-term access keys, no MFA). */
   mfa?: { present: 'true' | 'false'; age?: number };
   sourceIdentity?: string;
+  /** aws:RequestedRegion: the region of the STS endpoint that served the call (AWS always sends it); default the home region. */
+  region?: string;
   policy?: PolicyDocument;
   m?: Model;
 }
@@ -48,6 +50,7 @@ async function ask(a: Ask): Promise<{ decision: Decision; deciding: string[] }> 
     'aws:PrincipalArn': a.principal,
     'aws:PrincipalAccount': acct,
     'aws:SecureTransport': 'true',
+    'aws:RequestedRegion': a.region ?? (a.m ?? model).organization.homeRegion,
   };
   if (a.mfa) {
     context['aws:MultiFactorAuthPresent'] = a.mfa.present;
@@ -66,6 +69,19 @@ async function ask(a: Ask): Promise<{ decision: Decision; deciding: string[] }> 
 }
 
 const fresh = { present: 'true' as const, age: 120 };
+
+describe('break-glass trust policy: regions', () => {
+  it.each(model.eventRegions)('allows an assumption served in %s (a watched event region)', async (region) => {
+    expect((await ask({ principal: ALICE, mfa: fresh, sourceIdentity: 'alice@example.com', region })).decision).toBe('Allowed');
+  });
+  it.each(['eu-central-1', 'ap-southeast-2', 'us-west-2'].filter((r) => !model.eventRegions.includes(r)))(
+    'explicitly denies an assumption served in %s, where no forwarding rule would page it',
+    async (region) => {
+      const r = await ask({ principal: ALICE, mfa: fresh, sourceIdentity: 'alice@example.com', region });
+      expect(r.decision).toBe('ExplicitlyDenied');
+    },
+  );
+});
 
 describe('break-glass trust policy: who may assume the role', () => {
   it('names exactly the configured principals', () => {

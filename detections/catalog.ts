@@ -177,7 +177,7 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
       severity: 'critical',
       why: 'The break-glass role gives administrator access; every assumption pages so the responder knows it is watched and an attacker cannot use it quietly.',
       // Success only (errorCode absent): a refused attempt gave nobody anything, and anyone could flood a critical page
-      // with refusals; refusals page at low urgency (break-glass-refused).
+      // with refusals; refusals page at low urgency (refused-break-glass).
       metric: metric('break-glass-assumed', `{ $.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*:role/${bg}" && $.errorCode NOT EXISTS }`),
       event: {
         ruleName: rule('break-glass-assumed'),
@@ -321,12 +321,12 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
 /** A refused assumption of the break-glass role: a low-urgency page (anyone can repeat it), never the critical one. */
 function breakGlassRefused(bg: string): Detection {
   return {
-    id: 'break-glass-refused',
+    id: 'refused-break-glass',
     title: `Break-glass role ${bg}: assumption refused`,
     severity: 'low',
     why: 'Someone tried to assume the break-glass role and was refused (no MFA, not a named principal, wrong region): nothing was granted, but a pattern of refusals is a probe worth seeing.',
     event: {
-      ruleName: detectionRuleName('break-glass-refused'),
+      ruleName: detectionRuleName('refused-break-glass'),
       pattern: {
         source: ['aws.sts'],
         'detail-type': [API_CALL],
