@@ -63,8 +63,10 @@ def _fire_schedules(scale: float) -> None:
                                   "time": unix_time(), "region": region, "resources": [rule.arn], "detail": {}, "ingestion-time": unix_time()})
                     try:
                         rule.send_to_targets(event)
-                    except Exception:  # noqa: BLE001 - a failed delivery is recorded by the delivering extension
-                        pass
+                    except Exception:  # noqa: BLE001 - the clock keeps ticking; the error is shown
+                        import traceback
+
+                        traceback.print_exc()
 
 
 def _evaluate_missing_data() -> None:
@@ -114,7 +116,8 @@ _inner_publish = ext_events_delivery.publish_checked
 
 def publish_checked(topic_arn, message, principal, values, subject=None):
     from moto.sns.models import sns_backends
-    _, _, region, account, _ = topic_arn.split(":", 4)
+    parts = topic_arn.split(":")
+    region, account = parts[3], parts[4]
     topic = sns_backends[account][region].topics.get(topic_arn)
     if topic is not None and topic.kms_master_key_id:
         key = ext_events_delivery._kms_key_policy(account, region, topic.kms_master_key_id)
@@ -124,6 +127,23 @@ def publish_checked(topic_arn, message, principal, values, subject=None):
 
 
 def install() -> None:
+    # A forwarded event has no moto-internal ingestion-time; moto's own targets (log groups) read it.
+    from moto.events.utils import EventTemplateParser
+    original_parse = EventTemplateParser.parse
+
+    def parse(input_template, input_paths_map, event):
+        # A forwarded event arrives as AWS shapes it (ISO time, no moto-internal ingestion-time); moto's own targets
+        # (log groups) expect the epoch numbers moto made itself.
+        if "ingestion-time" not in event:
+            event = {**event, "ingestion-time": unix_time()}
+        if isinstance(event.get("time"), str):
+            event = {**event, "time": datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()}
+        out = original_parse(input_template, input_paths_map, event)
+        if not input_template and isinstance(out, dict) and "account" in event:
+            out.setdefault("account", event["account"])  # AWS delivers the whole event, account included
+        return out
+
+    EventTemplateParser.parse = staticmethod(parse)
     # Every caller looks publish_checked up in its own module at call time.
     ext_events_delivery.publish_checked = publish_checked
     ext_cloudwatch.publish_checked = publish_checked
