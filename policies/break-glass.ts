@@ -33,6 +33,13 @@ export function breakGlassTrustPolicy(model: Model): PolicyDocument {
       Action: BREAK_GLASS_ACTIONS,
       Condition: { NumericGreaterThanEquals: { 'aws:MultiFactorAuthAge': String(bg.mfaMaxAgeSeconds) } },
     },
+    {
+      Sid: 'DenyWithoutSourceIdentity',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sts:AssumeRole',
+      Condition: { Null: { 'sts:SourceIdentity': 'true' } },
+    },
     // STS records an assumption in the region that served it, and requests to the global endpoint may be served in
     // the caller's region (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html):
     // the forwarding rules listen in the event regions only, so the role refuses every other region rather than
@@ -43,13 +50,6 @@ export function breakGlassTrustPolicy(model: Model): PolicyDocument {
       Principal: { AWS: '*' },
       Action: BREAK_GLASS_ACTIONS,
       Condition: { StringNotEquals: { 'aws:RequestedRegion': model.eventRegions } },
-    },
-    {
-      Sid: 'DenyWithoutSourceIdentity',
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: 'sts:AssumeRole',
-      Condition: { Null: { 'sts:SourceIdentity': 'true' } },
     },
   );
 }
