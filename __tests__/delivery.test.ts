@@ -45,7 +45,8 @@ describe('the pipeline watches itself (example organization)', () => {
   const model = exampleModel();
   const { stacks, text } = synthStacks(model);
   const security = stacks[model.stackNames.security];
-  const topicRef = (arns: unknown) => Array.isArray(arns) && arns.length === 1 && /aws_sns_topic\.alerts_topic\.arn/.test(String(arns[0]));
+  // Watch alarms page the health topic (its own key), never the alert topic or key they watch (config/model-health.ts).
+  const healthRef = (arns: unknown) => Array.isArray(arns) && arns.length === 1 && /aws_sns_topic\.health_topic\.arn/.test(String(arns[0]));
 
   it('alarms when the trail delivers nothing to its log group for the configured window, missing data breaching', () => {
     const alarm = all(security, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === model.delivery.watch.trailDelivery.alarmName)!;
@@ -59,7 +60,7 @@ describe('the pipeline watches itself (example organization)', () => {
       treat_missing_data: 'breaching',
     });
     expect(alarm.dimensions.LogGroupName).toMatch(/aws_cloudwatch_log_group\.organization_trail_log_group\.name/);
-    expect(topicRef(alarm.alarm_actions)).toBe(true);
+    expect(healthRef(alarm.alarm_actions)).toBe(true);
   });
 
   it('takes the window from the configuration', () => {
@@ -68,7 +69,10 @@ describe('the pipeline watches itself (example organization)', () => {
   });
 
   it('has an alarm on every dead-letter queue of the model, in its account and region, and the model lists them all', () => {
-    const queues = Object.entries(stacks).flatMap(([name, s]) => all(s, 'aws_sqs_queue').map((q) => `${name}:${regionOf(s, q)}:${q.name}`));
+    // The subscription dead-letter queue belongs to the health path (model.health, proven in silence-health.test.ts).
+    const queues = Object.entries(stacks)
+      .flatMap(([name, s]) => all(s, 'aws_sqs_queue').map((q) => `${name}:${regionOf(s, q)}:${q.name}`))
+      .filter((q) => !q.endsWith(`:${model.health.subscriptionDeadLetterQueue.name}`));
     const stackOf = (accountId: string, purpose: string) =>
       purpose === 'alert-delivery' ? model.stackNames.security : model.allAccounts.find((a) => a.id === accountId)!.stackName;
     expect(model.delivery.deadLetterQueues.map((q) => `${stackOf(q.accountId, q.purpose)}:${q.region}:${q.name}`).sort()).toEqual(queues.sort());
@@ -80,7 +84,7 @@ describe('the pipeline watches itself (example organization)', () => {
         alarm: { ns: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', threshold: 1, op: 'GreaterThanOrEqualToThreshold' },
       });
       // Central: the topic directly. Accounts: no action; the state change is forwarded (next test).
-      if (q.purpose === 'alert-delivery') expect(topicRef(alarm!.alarm_actions)).toBe(true);
+      if (q.purpose === 'alert-delivery') expect(healthRef(alarm!.alarm_actions)).toBe(true);
       else expect(alarm!.alarm_actions).toEqual([]);
     }
   });
@@ -104,10 +108,14 @@ describe('the pipeline watches itself (example organization)', () => {
       const rules = all(s, 'aws_cloudwatch_event_rule');
       const failures = all(s, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'FailedInvocations');
       for (const r of rules) {
+        // In the accounts, rules sharing the forwarding target, role and queue (tamper, refused break-glass) and the
+        // heartbeat are watched by the queue alarm and the heartbeat alarms of the security account instead.
+        const unwatched = model.detections.some((d) => d.event?.ruleName === r.name && d.event?.watchFailures === false) || r.name === model.health.heartbeat.ruleName;
+        if ((name !== model.stackNames.security && unwatched) || r.name === model.health.heartbeat.ruleName) continue;
         const alarm = failures.find((a) => regionOf(s, a) === regionOf(s, r) && a.dimensions.RuleName === r.name && (a.dimensions.EventBusName !== undefined) === (r.event_bus_name !== undefined));
         expect({ stack: name, rule: r.name, alarmed: Boolean(alarm) }).toEqual({ stack: name, rule: r.name, alarmed: true });
         expect(alarm!.namespace).toBe('AWS/Events');
-        if (name === model.stackNames.security) expect(topicRef(alarm!.alarm_actions)).toBe(true);
+        if (name === model.stackNames.security) expect(healthRef(alarm!.alarm_actions)).toBe(true);
       }
     }
   });
@@ -117,7 +125,7 @@ describe('the pipeline watches itself (example organization)', () => {
     const toTopic = targets.filter((t) => /aws_sns_topic\.alerts_topic\.arn/.test(t.arn));
     expect(toTopic).toHaveLength(model.delivery.centralRules.length);
     for (const t of toTopic) {
-      const r = model.delivery.centralRules.find((x) => t.rule.includes(x.detectionId.replace(/-/g, '_')))!;
+      const r = model.delivery.centralRules.find((x) => t.rule.includes(`_${x.detectionId.replace(/-/g, '_')}_rule.`))!;
       const d = model.detections.find((x) => x.id === r.detectionId)!;
       const { input_paths: paths, input_template: template } = t.input_transformer;
       expect(Object.keys(paths).sort()).toEqual(['account', 'actor', 'region', 'time']);

@@ -162,7 +162,7 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       }
       // The pipeline's own watch alarms are checked in their own test below.
       const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!.filter(
-        (a) => a.Namespace === model.pipeline.metricNamespace,
+        (a) => a.Namespace === model.pipeline.metricNamespace && a.MetricName !== model.health.heartbeat.metricName,
       );
       expect(alarms.map((a) => a.AlarmName).sort()).toEqual(metricDetections.map((d) => d.metric!.alarmName).sort());
       const topicOf = (name: string) => (metricDetections.find((d) => d.metric!.alarmName === name)!.metric!.route === 'compliance' ? model.compliance.topicArn : model.pipeline.topicArn);
@@ -213,8 +213,13 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       const watch = model.delivery.watch;
       const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-pipeline-' }))).MetricAlarms!;
       const central = model.delivery.deadLetterQueues.filter((q) => q.purpose === 'alert-delivery').map((q) => q.alarmName);
-      expect(alarms.map((a) => a.AlarmName).sort()).toEqual([watch.trailDelivery.alarmName, ...central, ...model.delivery.centralRules.map((r) => r.failureAlarmName)].sort());
-      for (const a of alarms) expect({ alarm: a.AlarmName, actions: a.AlarmActions }).toEqual({ alarm: a.AlarmName, actions: [model.pipeline.topicArn] });
+      const h = model.health;
+      expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
+        [watch.trailDelivery.alarmName, ...central, ...model.delivery.centralRules.map((r) => r.failureAlarmName), ...h.notificationFailures.map((f) => f.alarmName), h.subscriptionDeadLetterQueue.alarmName].sort(),
+      );
+      // Watch alarms page the health topic (its own key); the health topic's own failures page the alert topic.
+      const pagesThrough = (name: string) => (h.notificationFailures.find((f) => f.alarmName === name)?.pagesThrough === 'alerts' ? model.pipeline.topicArn : h.topicArn);
+      for (const a of alarms) expect({ alarm: a.AlarmName, actions: a.AlarmActions }).toEqual({ alarm: a.AlarmName, actions: [pagesThrough(a.AlarmName!)] });
       expect(alarms.find((a) => a.AlarmName === watch.trailDelivery.alarmName)).toMatchObject({
         Namespace: 'AWS/Logs',
         MetricName: 'IncomingLogEvents',

@@ -38,6 +38,8 @@ interface Ask {
   /** undefined = MFA keys absent (long-term access keys, no MFA). */
   mfa?: { present: 'true' | 'false'; age?: number };
   sourceIdentity?: string;
+  /** aws:RequestedRegion: the region of the STS endpoint that served the call (AWS always sends it); default the home region. */
+  region?: string;
   policy?: PolicyDocument;
   m?: Model;
 }
@@ -49,6 +51,7 @@ async function ask(a: Ask): Promise<{ decision: Decision; deciding: string[] }> 
     'aws:PrincipalArn': a.principal,
     'aws:PrincipalAccount': acct,
     'aws:SecureTransport': 'true',
+    'aws:RequestedRegion': a.region ?? (a.m ?? model).organization.homeRegion,
   };
   // AWS sends aws:username for IAM users only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-username).
   if (/:user\//.test(a.principal)) context['aws:username'] = a.principal.split('/').pop()!;
@@ -69,6 +72,19 @@ async function ask(a: Ask): Promise<{ decision: Decision; deciding: string[] }> 
 }
 
 const fresh = { present: 'true' as const, age: 120 };
+
+describe('break-glass trust policy: regions', () => {
+  it.each(model.eventRegions)('allows an assumption served in %s (a watched event region)', async (region) => {
+    expect((await ask({ principal: ALICE, mfa: fresh, sourceIdentity: 'alice@example.com', region })).decision).toBe('Allowed');
+  });
+  it.each(['eu-central-1', 'ap-southeast-2', 'us-west-2'].filter((r) => !model.eventRegions.includes(r)))(
+    'explicitly denies an assumption served in %s, where no forwarding rule would page it',
+    async (region) => {
+      const r = await ask({ principal: ALICE, mfa: fresh, sourceIdentity: 'alice@example.com', region });
+      expect(r.decision).toBe('ExplicitlyDenied');
+    },
+  );
+});
 
 describe('break-glass trust policy: who may assume the role', () => {
   it('names exactly the configured principals', () => {

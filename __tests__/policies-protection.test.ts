@@ -49,7 +49,7 @@ interface Request {
   context?: Record<string, string>;
 }
 /** ARNs the SCP names for defence in depth that no catalogue resource type describes (SNS authorizes on the topic). */
-const UNTYPED: string[] = [`${model.pipeline.topicArn}:*`, `${model.compliance.topicArn}:*`];
+const UNTYPED: string[] = [`${model.pipeline.topicArn}:*`, `${model.compliance.topicArn}:*`, `${model.health.topicArn}:*`];
 
 async function decision(acct: Account, role: string, req: Request): Promise<Decision> {
   const caller = session(acct, role);

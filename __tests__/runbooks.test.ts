@@ -140,7 +140,7 @@ describe('runbooks and the synthesized Terraform are one source of truth', () =>
     expect(tf.scpNames.size).toBeGreaterThanOrEqual(2);
     expect(tf.alarmNames.size).toBeGreaterThan(0);
     expect(tf.ruleNames.size).toBeGreaterThan(0);
-    expect(tf.topicArns.size).toBe(2); // the alert topic and the compliance topic
+    expect(tf.topicArns.size).toBe(3); // the alert topic, the compliance topic and the health topic
   });
 
   it('every break-glass role ARN, SCP name, alarm name, rule name and topic ARN in the Terraform is in the runbooks', () => {

@@ -62,6 +62,8 @@ export interface ProtectionInputs {
   deploymentRoleTrustedBy: string[];
   breakGlassRoleName: string;
   monitoring: Model['monitoring'];
+  /** Heartbeat log group, health topic, subscription dead-letter queue (config/model-health.ts). */
+  health?: { topicArn: string; heartbeat: { logGroupArn: string }; subscriptionDeadLetterQueue: { arn: string } };
   compliance: Pick<Model['compliance'], 'topicArn' | 'accessLogBucketArn'>;
   pipeline: Pick<
     Model['pipeline'],
@@ -88,6 +90,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
   const p = i.pipeline;
   const sec = i.securityAccountId;
   const arn = (...arns: string[]): ProtectionScope => ({ by: 'arn', arns });
+  const h = i.health;
   const guardDutyArn = formatArn({ service: 'guardduty', region: '*', account: '*', resource: 'detector/*' });
   const roles = [i.breakGlassRoleName, p.forwarderRoleName, p.cloudTrailToLogsRoleName, i.deploymentRoleName, ...(i.monitoring.config ? [p.configRoleName] : [])];
   const resources: ProtectedResource[] = [
@@ -101,9 +104,24 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       holder: 'security',
     },
     { id: 'TrailObjects', what: 'the trail log files', service: 's3', resourceType: 'object', scope: arn(formatArn({ service: 's3', resource: `${p.trailBucketName}/*` })), holder: 'security' },
-    { id: 'LogGroup', what: 'the trail log group and its metric filters', service: 'logs', resourceType: 'log-group', scope: arn(p.logGroupArn, `${p.logGroupArn}:*`), holder: 'security' },
-    { id: 'LogStreams', what: 'the trail log streams', service: 'logs', resourceType: 'log-stream', scope: arn(`${p.logGroupArn}:log-stream:*`), holder: 'security' },
-    { id: 'Alarms', what: 'the root alarms', service: 'cloudwatch', resourceType: 'alarm', scope: arn(formatArn({ service: 'cloudwatch', region: '*', account: sec, resource: `alarm:${p.namePrefix}*` })), holder: 'security' },
+    {
+      id: 'LogGroup',
+      what: 'the trail log group and its metric filters (and the heartbeat log group)',
+      service: 'logs',
+      resourceType: 'log-group',
+      scope: arn(p.logGroupArn, `${p.logGroupArn}:*`, ...(h ? [h.heartbeat.logGroupArn, `${h.heartbeat.logGroupArn}:*`] : [])),
+      holder: 'security',
+    },
+    {
+      id: 'LogStreams',
+      what: 'the trail log streams (and the heartbeat streams)',
+      service: 'logs',
+      resourceType: 'log-stream',
+      scope: arn(`${p.logGroupArn}:log-stream:*`, ...(h ? [`${h.heartbeat.logGroupArn}:log-stream:*`] : [])),
+      holder: 'security',
+    },
+    // Every account: the forwarding alarms of the members are rootlock's too (issue 24: alarm:rootlock-* unprotected in members).
+    { id: 'Alarms', what: 'the root alarms and the pipeline watch alarms', service: 'cloudwatch', resourceType: 'alarm', scope: arn(formatArn({ service: 'cloudwatch', region: '*', account: '*', resource: `alarm:${p.namePrefix}*` })), holder: 'every-account' },
     {
       id: 'MetricNamespace',
       what: 'the metric namespace the root alarms read (a negative data point would cancel a real one)',
@@ -113,10 +131,10 @@ export function resolveProtection(i: ProtectionInputs): Protection {
     },
     {
       id: 'AlertTopic',
-      what: 'the alert topic, the compliance topic and their subscriptions',
+      what: 'the alert topic, the compliance topic, the health topic and their subscriptions',
       service: 'sns',
       resourceType: 'topic',
-      scope: arn(p.topicArn, `${p.topicArn}:*`, i.compliance.topicArn, `${i.compliance.topicArn}:*`),
+      scope: arn(p.topicArn, `${p.topicArn}:*`, i.compliance.topicArn, `${i.compliance.topicArn}:*`, ...(h ? [h.topicArn, `${h.topicArn}:*`] : [])),
       holder: 'security',
     },
     { id: 'CentralBus', what: 'the central event bus', service: 'events', resourceType: 'event-bus', scope: arn(p.busArn), holder: 'security' },
@@ -141,7 +159,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       what: 'the dead-letter queues of the alert deliveries and the forwarding',
       service: 'sqs',
       resourceType: 'queue',
-      scope: arn(p.deadLetterQueueArn, sqsQueueArn('*', '*', p.forwardingDeadLetterQueueName)),
+      scope: arn(p.deadLetterQueueArn, sqsQueueArn('*', '*', p.forwardingDeadLetterQueueName), ...(h ? [h.subscriptionDeadLetterQueue.arn] : [])),
       holder: 'every-account',
     },
     { id: 'Roles', what: 'every rootlock role, the deployment role included', service: 'iam', resourceType: 'role', scope: arn(...roles.map((r) => iamRoleArn('*', r))), holder: 'every-account' },

@@ -8,6 +8,7 @@ import { rulesForRegion } from '../detections/regions';
 import { kebab, snake } from './naming';
 import { resolvePeople, type ResolvedPeople } from './model-people';
 import { Protection, resolveProtection } from './model-protection';
+import { HealthModel, resolveHealth } from './model-health';
 import { DeliveryModel, FORWARDING_DLQ_NAME, PlaybookLinks, playbookLinks, resolveDelivery } from './model-delivery';
 import { ComplianceModel, resolveCompliance } from './model-compliance';
 import { Placement, resolvePlacement } from './model-placement';
@@ -130,6 +131,8 @@ export interface Model {
   placement: Placement;
   /** Dead-letter queues, central rules, the alarms watching the pipeline (config/model-delivery.ts). */
   delivery: DeliveryModel;
+  /** Heartbeats, the health topic and its key, subscription dead letters: health seen from the security account (config/model-health.ts). */
+  health: HealthModel;
   /** The one place a playbook link is built: alarms, rules and runbooks use it. */
   playbooks: PlaybookLinks;
   runbooks: typeof RUNBOOK_FILES;
@@ -300,6 +303,7 @@ export function resolveModel(config: RootlockConfig): Model {
     detections: [],
     placement: { accounts: [], unmanaged: [], knownAccountIds: [], policyTypes: [] },
     delivery: undefined as unknown as DeliveryModel,
+    health: undefined as unknown as HealthModel, // resolved below, with the accounts
     playbooks: playbookLinks(RUNBOOK_FILES.alarms, config.runbooks.baseUrl),
     runbooks: RUNBOOK_FILES,
     people: resolvePeople(config),
@@ -310,7 +314,26 @@ export function resolveModel(config: RootlockConfig): Model {
   };
   model.placement = resolvePlacement(model, config);
   const { breakGlass, monitoring, pipeline, compliance, scps, trust, people } = model;
-  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, trust, people });
+  model.health = resolveHealth({
+    homeRegion: home,
+    securityId: secId,
+    eventRegions: model.eventRegions,
+    accounts: model.allAccounts,
+    alertTopicName: config.alerts.topicName,
+    complianceTopicName: model.compliance.topicName,
+  });
+  // The protected set first: the tamper detections are generated from it.
+  model.protection = resolveProtection({
+    securityAccountId: secId,
+    deploymentRoleName: org.deploymentRoleName,
+    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
+    breakGlassRoleName: bg.roleName,
+    monitoring: model.monitoring,
+    compliance: model.compliance,
+    pipeline: model.pipeline,
+    health: model.health,
+  });
+  model.detections = detectionsFor({ breakGlass, monitoring, security, pipeline, compliance, scps, trust, people, protection: model.protection });
   model.delivery = resolveDelivery({
     homeRegion: home,
     eventRegions: model.eventRegions,
@@ -322,15 +345,6 @@ export function resolveModel(config: RootlockConfig): Model {
     forwardedIn: (region) => rulesForRegion(model, region, 'forwarded'),
     securityDefaultBus: rulesForRegion(model, home, 'security-default-bus'),
     windowMinutes: config.alerts.logDeliveryWindowMinutes,
-  });
-  model.protection = resolveProtection({
-    securityAccountId: secId,
-    deploymentRoleName: org.deploymentRoleName,
-    deploymentRoleTrustedBy: org.deploymentRoleTrustedBy,
-    breakGlassRoleName: bg.roleName,
-    monitoring: model.monitoring,
-    compliance: model.compliance,
-    pipeline: model.pipeline,
   });
   return model;
 }

@@ -12,9 +12,11 @@ import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
 import { deploymentRoleDetections } from './deployment-role';
 import { rootCredentialDetections } from './root-credentials';
+import { tamperDetections } from './tamper';
 
 /** How urgently a detection pages (not the review's change severity, `review/change.ts`). */
-export type DetectionSeverity = 'critical' | 'high';
+/** 'low': a failure of interest (a refused break-glass attempt) that anyone could repeat: seen, never a critical page. */
+export type DetectionSeverity = 'critical' | 'high' | 'low';
 
 /** An EventBridge pattern: plain JSON, tested against sample events by a real matcher. */
 export type EventPattern = Record<string, unknown>;
@@ -45,6 +47,13 @@ export interface Detection {
     scope: 'forwarded' | 'security-default-bus';
     /** 'home' = home region only; 'all' = every event region (home and us-east-1). */
     regions: 'home' | 'global' | 'all';
+    /**
+     * Rule state. `ENABLED` skips read-only CloudTrail management events; root calls (`List*`, `Get*`), `AssumeRole`
+     * and `AssumeRoot` need `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` (see RULE_STATE_ALL below). Default ENABLED.
+     */
+    state?: RuleState;
+    /** false: no per-rule FailedInvocations alarm in each account (tamper rules share the heartbeat's target, role and queue). */
+    watchFailures?: boolean;
   };
   /** CloudTrail event names to look for when triaging. */
   triageEvents: string[];
@@ -54,6 +63,18 @@ export interface Detection {
 }
 
 const API_CALL = 'AWS API Call via CloudTrail';
+
+/**
+ * EventBridge rule states. A rule in state ENABLED matches every event except read-only management events delivered
+ * through CloudTrail; ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS matches those too
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html; the API's
+ * Rule.State: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html). CloudTrail marks STS
+ * `AssumeRole` (the guide's own example of a rule needing the state) and `AssumeRoot` read-only, like every root
+ * `List*`/`Get*`/`Describe*` call, so every root, task-session and break-glass rule uses it: without it a root user
+ * reading anything, or anyone assuming the break-glass role, pages nobody per event.
+ */
+export type RuleState = 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+export const RULE_STATE_ALL: RuleState = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
 export const ORG_CONFIG_RULES = [
   { name: prefixed('root-account-mfa-enabled'), identifier: 'ROOT_ACCOUNT_MFA_ENABLED', why: 'the root user of every account has MFA' },
@@ -65,7 +86,11 @@ export const ORG_CONFIG_RULES = [
  * What the detections are built from. Each of these is resolved before the detections, so the catalogue is built in
  * one pass from complete parts and can never read a half-built model (delivery, protection and placement come later).
  */
-export type DetectionInputs = Pick<Model, 'breakGlass' | 'monitoring' | 'security' | 'pipeline' | 'compliance' | 'scps' | 'people'> & Partial<Pick<Model, 'trust'>>;
+export type DetectionInputs = Pick<Model, 'breakGlass' | 'monitoring' | 'security' | 'pipeline' | 'compliance' | 'scps' | 'people'> &
+  Partial<Pick<Model, 'trust'>> & {
+    /** The protected set: the tamper detections are generated from it (detections/tamper.ts). */
+    protection?: Model['protection'];
+  };
 
 export function detectionsFor(model: DetectionInputs): Detection[] {
   const bg = model.breakGlass.roleName;
@@ -84,6 +109,7 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         pattern: { source: ['aws.signin'], 'detail-type': ['AWS Console Sign In via CloudTrail'], detail: { userIdentity: { type: ['Root'] } } },
         scope: 'forwarded',
         regions: 'global',
+        state: RULE_STATE_ALL,
       },
       triageEvents: ['ConsoleLogin', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted'],
       insightsQuery: insights('userIdentity.type = "Root" and eventName like /ConsoleLogin|PasswordRecovery/'),
@@ -109,6 +135,7 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         },
         scope: 'forwarded',
         regions: 'all',
+        state: RULE_STATE_ALL,
       },
       triageEvents: [],
       insightsQuery: insights('userIdentity.type = "Root" and ispresent(userIdentity.invokedBy) = 0 and eventType != "AwsServiceEvent" and ispresent(userIdentity.sessionContext.assumedRoot) = 0'),
@@ -138,6 +165,7 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         },
         scope: 'forwarded',
         regions: 'all',
+        state: RULE_STATE_ALL,
       },
       triageEvents: ['AssumeRoot'],
       insightsQuery: insights('eventName = "AssumeRoot" or userIdentity.sessionContext.assumedRoot = "true"'),
@@ -151,16 +179,21 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
       title: `Break-glass role ${bg} assumed`,
       severity: 'critical',
       why: 'The break-glass role gives administrator access; every assumption pages so the responder knows it is watched and an attacker cannot use it quietly.',
-      metric: metric('break-glass-assumed', `{ $.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*:role/${bg}" }`),
+      // Success only (errorCode absent): a refused attempt gave nobody anything, and anyone could flood a critical page
+      // with refusals; refusals page at low urgency (refused-break-glass).
+      metric: metric('break-glass-assumed', `{ $.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRole" && $.requestParameters.roleArn = "*:role/${bg}" && $.errorCode NOT EXISTS }`),
       event: {
         ruleName: rule('break-glass-assumed'),
         pattern: {
           source: ['aws.sts'],
           'detail-type': [API_CALL],
-          detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [{ suffix: `:role/${bg}` }] } },
+          detail: { eventName: ['AssumeRole'], errorCode: [{ exists: false }], requestParameters: { roleArn: [{ suffix: `:role/${bg}` }] } },
         },
         scope: 'forwarded',
+        // STS records an assumption in the region of the endpoint called: every event region has this rule, and the
+        // break-glass trust policy refuses every other region (aws:RequestedRegion, modules/break-glass-role.ts).
         regions: 'all',
+        state: RULE_STATE_ALL,
       },
       triageEvents: ['AssumeRole'],
       insightsQuery: insights(`eventName = "AssumeRole" and requestParameters.roleArn like /:role\\/${escapeRegex(bg)}$/`),
@@ -178,6 +211,17 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         'trail-tampering',
         '{ ($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "StopLogging") || ($.eventName = "DeleteTrail") || ($.eventName = "UpdateTrail") || ($.eventName = "PutEventSelectors")) }',
       ),
+      // Per event too: the alarm pages once per OK->ALARM change, so a benign repeat holding it in ALARM would hide a later real one.
+      event: {
+        ruleName: rule('trail-tampering'),
+        pattern: {
+          source: ['aws.cloudtrail'],
+          'detail-type': [API_CALL],
+          detail: { eventSource: ['cloudtrail.amazonaws.com'], eventName: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'], errorCode: [{ exists: false }] },
+        },
+        scope: 'forwarded',
+        regions: 'all',
+      },
       triageEvents: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
       insightsQuery: insights('eventSource = "cloudtrail.amazonaws.com" and eventName in ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]'),
       contain: ['Restart logging (`aws cloudtrail start-logging`) and redeploy the security stack.', 'Find who made the call; the monitoring-protection SCP should have denied anyone but the deployment role.'],
@@ -191,6 +235,16 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         'scp-changed',
         '{ ($.eventSource = "organizations.amazonaws.com") && (($.eventName = "DetachPolicy") || ($.eventName = "UpdatePolicy") || ($.eventName = "DeletePolicy") || ($.eventName = "DisablePolicyType")) }',
       ),
+      event: {
+        ruleName: rule('scp-changed'),
+        pattern: {
+          source: ['aws.organizations'],
+          'detail-type': [API_CALL],
+          detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['DetachPolicy', 'UpdatePolicy', 'DeletePolicy', 'DisablePolicyType'], errorCode: [{ exists: false }] },
+        },
+        scope: 'forwarded',
+        regions: 'global',
+      },
       triageEvents: ['DetachPolicy', 'UpdatePolicy', 'DeletePolicy', 'DisablePolicyType'],
       insightsQuery: insights('eventSource = "organizations.amazonaws.com" and eventName in ["DetachPolicy", "UpdatePolicy", "DeletePolicy", "DisablePolicyType"]'),
       contain: ['Redeploy the management stack: it re-attaches and restores the SCPs.', 'Find who made the change and whether it came from the deploy pipeline.'],
@@ -204,6 +258,19 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         'root-access-disabled',
         '{ (($.eventSource = "iam.amazonaws.com") && (($.eventName = "DisableOrganizationsRootCredentialsManagement") || ($.eventName = "DisableOrganizationsRootSessions"))) || (($.eventSource = "organizations.amazonaws.com") && ($.eventName = "DisableAWSServiceAccess")) }',
       ),
+      event: {
+        ruleName: rule('root-access-disabled'),
+        pattern: {
+          'detail-type': [API_CALL],
+          detail: {
+            eventSource: ['iam.amazonaws.com', 'organizations.amazonaws.com'],
+            eventName: ['DisableOrganizationsRootCredentialsManagement', 'DisableOrganizationsRootSessions', 'DisableAWSServiceAccess'],
+            errorCode: [{ exists: false }],
+          },
+        },
+        scope: 'forwarded',
+        regions: 'global',
+      },
       triageEvents: ['DisableOrganizationsRootCredentialsManagement', 'DisableOrganizationsRootSessions', 'DisableAWSServiceAccess'],
       insightsQuery: insights('eventName in ["DisableOrganizationsRootCredentialsManagement", "DisableOrganizationsRootSessions", "DisableAWSServiceAccess"]'),
       contain: ['Redeploy the management stack to re-enable the features.', 'Audit every member account\'s root credentials (`IAMAuditRootUserCredentials`) for a password recovered meanwhile.'],
@@ -248,7 +315,9 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
       contain: ['Member account: delete the root access key with an `IAMDeleteRootUserCredentials` task session.', 'Management account: fix MFA through the custody procedure.'],
     });
   }
+  detections.push(breakGlassRefused(bg));
   detections.push(...pipelineHealthDetections());
+  detections.push(...tamperDetections(model));
   return [
     ...detections,
     ...complianceDetections(model),
@@ -257,6 +326,31 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
     ...deploymentRoleDetections(model),
     ...rootCredentialDetections(model),
   ];
+}
+
+/** A refused assumption of the break-glass role: a low-urgency page (anyone can repeat it), never the critical one. */
+function breakGlassRefused(bg: string): Detection {
+  return {
+    id: 'refused-break-glass',
+    title: `Break-glass role ${bg}: assumption refused`,
+    severity: 'low',
+    why: 'Someone tried to assume the break-glass role and was refused (no MFA, not a named principal, wrong region): nothing was granted, but a pattern of refusals is a probe worth seeing.',
+    event: {
+      ruleName: detectionRuleName('refused-break-glass'),
+      pattern: {
+        source: ['aws.sts'],
+        'detail-type': [API_CALL],
+        detail: { eventName: ['AssumeRole'], errorCode: [{ exists: true }], requestParameters: { roleArn: [{ suffix: `:role/${bg}` }] } },
+      },
+      scope: 'forwarded',
+      regions: 'all',
+      state: RULE_STATE_ALL,
+      watchFailures: false,
+    },
+    triageEvents: ['AssumeRole'],
+    insightsQuery: `fields @timestamp, recipientAccountId, awsRegion, userIdentity.arn, sourceIPAddress, errorCode, errorMessage | filter eventName = "AssumeRole" and ispresent(errorCode) and requestParameters.roleArn like /:role\\/${escapeRegex(bg)}$/ | sort @timestamp desc | limit 200`,
+    contain: ['Nothing was granted. If the caller is not a known responder rehearsing, find who holds its credentials; repeated refusals from one principal are a probe.'],
+  };
 }
 
 function escapeRegex(text: string): string {

@@ -32,7 +32,9 @@ function plain(text: string): string {
 
 export function pageTransformer(model: Model, d: Detection): PageTransformer {
   if (!d.event) throw new Error(`detection ${d.id} has no rule: nothing to format`);
-  const actor = ACTOR[sourceOf(d) ?? ''] ?? CALLER;
+  // A CloudTrail API call names its caller, whatever the service (a tamper write to an alarm is a call, not an alarm state).
+  const apiCall = JSON.stringify((d.event.pattern as { 'detail-type'?: unknown })['detail-type'] ?? []).includes('via CloudTrail');
+  const actor = apiCall ? CALLER : ACTOR[sourceOf(d) ?? ''] ?? CALLER;
   const text = [
     `${d.severity.toUpperCase()} rootlock page: ${plain(d.title)} (detection ${d.id}).`,
     'Account <account>, region <region>.',

@@ -26,6 +26,8 @@ export interface AlertTopicProps {
   readonly destination?: TopicDestination;
   /** Key to encrypt the topic with. @default a new key `model.pipeline.alertsKeyAlias` */
   readonly key?: EncryptionKey;
+  /** Redrive policy of every subscription: undeliverable pages go to this queue (the health topic's, watched). */
+  readonly subscriptionDeadLetterArn?: string;
 }
 
 export class AlertTopic extends Construct {
@@ -59,6 +61,7 @@ export class AlertTopic extends Construct {
         protocol: s.protocol,
         endpoint: s.endpoint,
         endpointAutoConfirms: s.protocol === 'https' ? false : undefined,
+        ...(props.subscriptionDeadLetterArn ? { redrivePolicy: JSON.stringify({ deadLetterTargetArn: props.subscriptionDeadLetterArn }) } : {}),
       });
     }
     new TerraformOutput(this, 'topic_arn', { value: this.topic.arn, description: destination.description });

@@ -13,7 +13,7 @@ import type { Model } from '../config/model';
 import type { RegionalProviders } from './rootlock-stack';
 import { pageTransformer } from '../detections/page-format';
 import { policyJson } from '../policies/document';
-import { busPolicy } from '../policies/pipeline';
+import { busPolicy, deadLetterReaders } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { ruleStateFor } from '../detections/rule-state';
 
@@ -27,6 +27,8 @@ export interface CentralEventBusProps {
 
 export class CentralEventBus extends Construct {
   readonly bus: CloudwatchEventBus;
+  /** Dead-letter queue of every target of the security account's rules. */
+  readonly deadLetterQueueArn: string;
 
   constructor(scope: Construct, id: string, props: CentralEventBusProps) {
     super(scope, id);
@@ -34,7 +36,8 @@ export class CentralEventBus extends Construct {
     const p = model.pipeline;
     this.bus = new CloudwatchEventBus(this, 'bus', { name: p.busName, description: 'rootlock: root and break-glass activity from every account.' });
     new CloudwatchEventBusPolicy(this, 'bus_policy', { eventBusName: this.bus.name, policy: policyJson(busPolicy(model, props.organizationId)) });
-    const dlq = new DeadLetterQueue(this, 'dlq', { accountId: model.security.id, region: model.organization.homeRegion, provider: props.providers.home, name: p.deadLetterQueueName });
+    const dlq = new DeadLetterQueue(this, 'dlq', { accountId: model.security.id, region: model.organization.homeRegion, provider: props.providers.home, name: p.deadLetterQueueName, readers: deadLetterReaders(model, model.security.id) });
+    this.deadLetterQueueArn = dlq.queue.arn;
 
     // One rule per central rule of the model (forwarded detections on the bus, GuardDuty on the default bus); every
     // target formats the page in plain words (detections/page-format.ts).
@@ -47,7 +50,8 @@ export class CentralEventBus extends Construct {
         eventBusName,
         description: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${model.playbooks.url(d.id)}`,
         eventPattern: JSON.stringify(d.event!.pattern),
-        state: ruleStateFor(d.event!.pattern),
+        // Forwarded CloudTrail events keep their readOnly flag: the central rule needs the same state as the forwarding one.
+        state: d.event!.state ?? ruleStateFor(d.event!.pattern),
       });
       new CloudwatchEventTarget(this, `${key}_target`, {
         rule: rule.name,

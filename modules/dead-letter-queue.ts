@@ -13,6 +13,8 @@ export interface DeadLetterQueueProps {
   provider: AwsProvider;
   /** Resolved in the model (model.delivery.deadLetterQueues). */
   name: string;
+  /** The only principals that may read or purge it (policies/pipeline.ts deadLetterReaders); empty: no such deny. */
+  readers?: string[];
 }
 
 export class DeadLetterQueue extends Construct {
@@ -30,7 +32,7 @@ export class DeadLetterQueue extends Construct {
     new SqsQueuePolicy(this, 'policy', {
       provider: props.provider,
       queueUrl: this.queue.url,
-      policy: policyJson(deadLetterQueuePolicy(sqsQueueArn(props.region, props.accountId, name), props.accountId)),
+      policy: policyJson(deadLetterQueuePolicy(sqsQueueArn(props.region, props.accountId, name), props.accountId, props.readers)),
     });
   }
 }

@@ -1,7 +1,10 @@
 /**
  * The pipeline watching itself in the security account: the organization trail still delivers to its log group, the
- * alert dead-letter queue is empty, and no central rule fails to publish. Each alarm pages through the alert topic
- * (CloudWatch publishes with its own key statement, so a broken EventBridge path cannot silence these).
+ * alert dead-letter queue is empty, no central rule fails to publish, and no topic fails to notify its subscribers.
+ * Each alarm pages through the health topic (its own key, config/model-health.ts), never the alert topic or key it
+ * watches; the health topic's own failures page through the alert topic, so each topic watches the other.
+ * NumberOfNotificationsFailed: SNS metrics by TopicName
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html).
  */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
@@ -12,7 +15,10 @@ import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
 export interface PipelineWatchProps {
   model: Model;
   logGroupName: string;
+  /** Alert topic: pages the health topic's own delivery failures. */
   topicArn: string;
+  /** Health topic: every other watch alarm pages here. */
+  healthTopicArn: string;
 }
 
 export class PipelineWatch extends Construct {
@@ -36,8 +42,8 @@ export class PipelineWatch extends Construct {
       threshold: 1,
       comparisonOperator: 'LessThanThreshold',
       treatMissingData: 'breaching',
-      alarmActions: [props.topicArn],
-      okActions: [props.topicArn],
+      alarmActions: [props.healthTopicArn],
+      okActions: [props.healthTopicArn],
     });
     names.push(w.trailDelivery.alarmName);
 
@@ -46,7 +52,7 @@ export class PipelineWatch extends Construct {
       alarmName: central.alarmName,
       description: page('CRITICAL', `An alert could not be published to the topic and waits in ${central.name}`, w.alertDelivery.id),
       queueName: central.name,
-      actions: [props.topicArn],
+      actions: [props.healthTopicArn],
     });
     names.push(central.alarmName);
 
@@ -57,9 +63,26 @@ export class PipelineWatch extends Construct {
         ruleName: r.ruleName,
         eventBusName: r.eventBusName,
         periodSeconds: 300,
-        actions: [props.topicArn],
+        actions: [props.healthTopicArn],
       });
       names.push(r.failureAlarmName);
+    }
+    for (const f of model.health.notificationFailures) {
+      new CloudwatchMetricAlarm(this, `${f.alarmName.replace(/-/g, '_')}`, {
+        alarmName: f.alarmName,
+        alarmDescription: page('CRITICAL', `Topic ${f.topicName} failed to notify a subscriber (pager, mailbox): pages are being lost`, w.alertDelivery.id),
+        namespace: 'AWS/SNS',
+        metricName: 'NumberOfNotificationsFailed',
+        dimensions: { TopicName: f.topicName },
+        statistic: 'Sum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [f.pagesThrough === 'health' ? props.healthTopicArn : props.topicArn],
+      });
+      names.push(f.alarmName);
     }
     new TerraformOutput(this, 'watch_alarm_names', { value: names, description: 'Alarms watching the alert pipeline itself.' });
   }

@@ -12,7 +12,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import type { AccountTarget, Model } from '../config/model';
 import type { RegionalProviders } from './rootlock-stack';
 import { policyJson } from '../policies/document';
-import { forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
+import { deadLetterReaders, forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { rulesForRegion } from './event-rules';
 import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
@@ -40,7 +40,7 @@ export class RootActivityForwarding extends Construct {
     for (const region of model.eventRegions) {
       const provider = props.providers.providerFor(region);
       const regionKey = region.replace(/-/g, '_');
-      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.delivery.forwardingDeadLetterQueueName });
+      const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.delivery.forwardingDeadLetterQueueName, readers: deadLetterReaders(model, account.id) });
       // No alarm action can reach the topic in the security account: the state change is forwarded instead (detections/pipeline-health.ts).
       queueNotEmptyAlarm(this, `dlq_${regionKey}_alarm`, {
         provider,
@@ -49,6 +49,22 @@ export class RootActivityForwarding extends Construct {
         queueName: model.delivery.forwardingDeadLetterQueueName,
         actions: [],
       });
+      // The heartbeat: a scheduled event through the same role, bus policy and queue as every root event. Its absence
+      // at the central bus pages from the security account (modules/heartbeat-watch.ts), needing nothing of this path.
+      const heartbeat = new CloudwatchEventRule(this, `heartbeat_${regionKey}`, {
+        provider,
+        name: model.health.heartbeat.ruleName,
+        description: `rootlock heartbeat of ${account.name} (${account.id}) in ${region}: forwarded to ${model.pipeline.busName}; when it stops, the security account pages.`,
+        scheduleExpression: model.health.heartbeat.scheduleExpression,
+      });
+      new CloudwatchEventTarget(this, `heartbeat_${regionKey}_target`, {
+        provider,
+        rule: heartbeat.name,
+        targetId: 'central-bus',
+        arn: model.pipeline.busArn,
+        roleArn: role.arn,
+        deadLetterConfig: { arn: dlq.queue.arn },
+      });
       for (const detection of rulesForRegion(model, region, 'forwarded')) {
         const ruleKey = detection.id.replace(/-/g, '_');
         const rule = new CloudwatchEventRule(this, `${ruleKey}_${regionKey}`, {
@@ -56,7 +72,7 @@ export class RootActivityForwarding extends Construct {
           name: detection.event!.ruleName,
           description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
           eventPattern: JSON.stringify(detection.event!.pattern),
-          state: ruleStateFor(detection.event!.pattern),
+          state: detection.event!.state ?? ruleStateFor(detection.event!.pattern),
         });
         new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
           provider,
@@ -66,6 +82,8 @@ export class RootActivityForwarding extends Construct {
           roleArn: role.arn,
           deadLetterConfig: { arn: dlq.queue.arn },
         });
+        // Rules sharing the common target, role and queue need no alarm each: the queue alarm and the heartbeat see them fail.
+        if (detection.event!.watchFailures === false) continue;
         ruleFailureAlarm(this, `${ruleKey}_${regionKey}_failed`, {
           provider,
           alarmName: watch.ruleFailureAlarmName(detection.id),

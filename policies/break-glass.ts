@@ -62,5 +62,16 @@ export function breakGlassTrustPolicy(model: Model): PolicyDocument {
       Action: 'sts:AssumeRole',
       Condition: { Null: { 'sts:SourceIdentity': 'true' } },
     },
+    // STS records an assumption in the region that served it, and requests to the global endpoint may be served in
+    // the caller's region (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html):
+    // the forwarding rules listen in the event regions only, so the role refuses every other region rather than
+    // letting an assumption be recorded where nothing pages.
+    {
+      Sid: 'DenyOutsideWatchedRegions',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: BREAK_GLASS_ACTIONS,
+      Condition: { StringNotEquals: { 'aws:RequestedRegion': model.eventRegions } },
+    },
   );
 }

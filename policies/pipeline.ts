@@ -8,6 +8,7 @@ import { policy, PolicyDocument, Statement } from './document';
 import { IntegrationId, principalOf, sourceConditions } from './service-integrations';
 import { configBucketKeyUse } from './compliance';
 import { formatArn, iamRoleArn, rootUserArn, s3BucketArn } from '../config/arn';
+import { JOB_ROLE_NAMES } from '../config/contract';
 
 function accountRoot(accountId: string): string {
   return rootUserArn(accountId);
@@ -97,6 +98,43 @@ function alarmArnPattern(model: Model): string {
   return alarmArn(model.organization.homeRegion, model.security.id, `${model.pipeline.namePrefix}*`);
 }
 
+/**
+ * Nobody but an AWS service (or the drill's own role) publishes to a topic that pages: a same-account identity policy
+ * would otherwise be enough for an administrator of the security account to send fake pages (or a fake all-clear).
+ * `aws:PrincipalIsAWSService` is true for a service principal's request
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice).
+ */
+export function denyPublishExceptServices(model: Model, topicArn: string): Statement {
+  return {
+    Sid: 'OnlyServicesAndTheDrillPublish',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: {
+      Bool: { 'aws:PrincipalIsAWSService': 'false' },
+      ArnNotLike: { 'aws:PrincipalArn': iamRoleArn(model.security.id, JOB_ROLE_NAMES.drill) },
+    },
+  };
+}
+
+/** Who may read a dead-letter queue (its messages are root events that could not be delivered): the audit and drill roles, and the deploy. */
+export function deadLetterReaders(model: Pick<Model, 'organization'>, accountId: string): string[] {
+  return [iamRoleArn(accountId, JOB_ROLE_NAMES.audit), iamRoleArn(accountId, JOB_ROLE_NAMES.drill), iamRoleArn(accountId, model.organization.deploymentRoleName)];
+}
+
+/** Reading or purging a dead-letter queue hides an undelivered page: nobody else, whatever their identity policy says. */
+export function denyDeadLetterReads(queueArn: string, readers: string[]): Statement {
+  return {
+    Sid: 'OnlyAuditAndDrillRead',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue', 'sqs:ChangeMessageVisibility'],
+    Resource: queueArn,
+    Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' }, ArnNotLike: { 'aws:PrincipalArn': readers } },
+  };
+}
+
 export function topicPolicy(model: Model, topicArn: string, orgId: string): PolicyDocument {
   const sec = model.security.id;
   return policy(
@@ -104,7 +142,8 @@ export function topicPolicy(model: Model, topicArn: string, orgId: string): Poli
       Sid: 'OwningAccountManagesTopic',
       Effect: 'Allow',
       Principal: { AWS: accountRoot(sec) },
-      Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:Publish', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+      // No sns:Publish: pages come from the alarms and central rules only (OnlyServicesAndTheDrillPublish below).
+      Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:SetTopicAttributes', 'sns:Subscribe'],
       Resource: topicArn,
     },
     {
@@ -132,6 +171,7 @@ export function topicPolicy(model: Model, topicArn: string, orgId: string): Poli
       Resource: topicArn,
       Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId } },
     },
+    denyPublishExceptServices(model, topicArn),
     denyInsecureTransport('sns:Publish', topicArn),
   );
 }
@@ -212,17 +252,18 @@ export function busPolicy(model: Model, orgId: string): PolicyDocument {
 }
 
 /** Dead-letter queue of one account and region: EventBridge rules of that account and region may send failed deliveries. */
-export function deadLetterQueuePolicy(queueArn: string, accountId: string): PolicyDocument {
+export function deadLetterQueuePolicy(queueArn: string, accountId: string, readers: string[] = []): PolicyDocument {
   const region = queueArn.split(':')[3];
   const rulesHere = eventRuleArn(region, accountId, '*');
-  return policy({
+  const send: Statement = {
     Sid: 'EventBridgeSendsFailedDeliveries',
     Effect: 'Allow',
     Principal: { Service: principalOf('events-to-sqs') },
     Action: 'sqs:SendMessage',
     Resource: queueArn,
     Condition: sourceConditions('events-to-sqs', { account: accountId, arns: [rulesHere] }),
-  });
+  };
+  return readers.length ? policy(send, denyDeadLetterReads(queueArn, readers)) : policy(send);
 }
 
 /** Lets EventBridge in a member account put matching events on the central bus (cross-account targets need a role). */

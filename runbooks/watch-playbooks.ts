@@ -22,7 +22,8 @@ export function watchAlarmsTable(model: Model): string {
   const sec = model.security;
   const home = model.organization.homeRegion;
   const here = `security account ${code(sec.id)}, ${code(home)}`;
-  const topic = 'alarm action: the alert topic';
+  const topic = `alarm action: the health topic ${code(model.health.topicArn)} (its own key: never the alert topic or key it watches)`;
+  const h = model.health;
   const rule = model.detections.find((x) => x.id === d.watch.forwarding.id)!.event!.ruleName;
   const forwarded = `no action: its state change is forwarded by the rule ${code(rule)} and paged by the central rule of that name`;
   const central = d.deadLetterQueues.find((q) => q.purpose === 'alert-delivery')!;
@@ -31,8 +32,21 @@ export function watchAlarmsTable(model: Model): string {
     [code(d.watch.trailDelivery.alarmName), here, topic, pl(d.watch.trailDelivery.id)],
     [code(central.alarmName), here, topic, pl(d.watch.alertDelivery.id)],
     ...d.centralRules.map((r) => [code(r.failureAlarmName), here, topic, pl(d.watch.alertDelivery.id)]),
+    ...h.notificationFailures.map((f) => [
+      code(f.alarmName),
+      here,
+      f.pagesThrough === 'health' ? topic : `alarm action: the alert topic ${code(model.pipeline.topicArn)} (the health topic's own failures)`,
+      pl(d.watch.alertDelivery.id),
+    ]),
+    [code(h.subscriptionDeadLetterQueue.alarmName), here, topic, pl(d.watch.alertDelivery.id)],
+    ...h.heartbeat.alarms.map((a) => [
+      code(a.alarmName),
+      here,
+      `${topic}; fires when the heartbeat rule ${code(h.heartbeat.ruleName)} of ${a.accountName} (${code(a.accountId)}) in ${code(a.region)} stops reaching ${code(model.pipeline.busName)} for ${h.heartbeat.missedPeriods} periods of ${h.heartbeat.periodSeconds / 60} minutes`,
+      pl(d.watch.forwarding.id),
+    ]),
     [code(d.watch.forwarding.queueAlarmName), `every account, in ${model.eventRegions.map(code).join(' and ')}`, forwarded, pl(d.watch.forwarding.id)],
-    ...model.detections.filter((x) => x.event?.scope === 'forwarded').map(({ id }) => [
+    ...model.detections.filter((x) => x.event?.scope === 'forwarded' && x.event.watchFailures !== false).map(({ id }) => [
       code(d.watch.forwarding.ruleFailureAlarmName(id)),
       'every account, in each region its rule runs in',
       forwarded,
@@ -54,7 +68,7 @@ function trailDeliveryPlaybook(model: Model): string {
       [
         ['Severity', 'critical'],
         ['CloudWatch alarm', `${code(w.alarmName)} on ${code('AWS/Logs IncomingLogEvents')} of ${code(p.logGroupName)}: fewer than 1 event in ${w.windowMinutes} minutes; no data at all also alarms`],
-        ['Pages', `topic ${code(p.topicArn)}`],
+        ['Pages', `health topic ${code(model.health.topicArn)}`],
       ],
     ),
     '**Why it matters:** every metric-filter alarm reads this log group. Without delivery they all stay quiet, and quiet looks like "no root activity". The EventBridge rules still page in near real time.',
@@ -95,7 +109,7 @@ function alertDeliveryPlaybook(model: Model): string {
       [
         ['Severity', 'critical'],
         ['CloudWatch alarms', `${code(central.alarmName)} (a message in ${code(central.arn)}); one ${code('rootlock-pipeline-failed-<detection id>')} per central rule (${code('AWS/Events FailedInvocations')})`],
-        ['Pages', `topic ${code(model.pipeline.topicArn)}, published by CloudWatch (not by the failing rules)`],
+        ['Pages', `health topic ${code(model.health.topicArn)}, published by CloudWatch with the health key (not by the failing rules, not with the alert key)`],
       ],
     ),
     '**Why it matters:** each message in the queue is a page nobody received: a root sign-in, a break-glass use or a finding.',

@@ -12,6 +12,8 @@ import { OrganizationTrail } from '../modules/organization-trail';
 import { RootAlarms } from '../modules/root-alarms';
 import { CentralEventBus } from '../modules/central-event-bus';
 import { PipelineWatch } from '../modules/pipeline-watch';
+import { HealthTopic } from '../modules/health-topic';
+import { HeartbeatWatch } from '../modules/heartbeat-watch';
 import { GuardDutyOrganization } from '../modules/guardduty-organization';
 import { ConfigBucket } from '../modules/config-bucket';
 import { AccessLogBucket } from '../modules/access-log-bucket';
@@ -25,12 +27,15 @@ export class SecurityStack extends RootlockStack {
       purpose: 'Root-usage alarm pipeline in the security account: organization trail, metric filters and alarms, alert topic, central event bus, GuardDuty, AWS Config bucket.',
     });
     const organizationId = new OrganizationLookup(this, 'organization').id;
-    const alerts = new AlertTopic(this, 'alerts', { model, organizationId });
+    const health = new HealthTopic(this, 'health', { model });
+    const subscriptionDeadLetterArn = health.subscriptionDeadLetterQueue.arn;
+    const alerts = new AlertTopic(this, 'alerts', { model, organizationId, subscriptionDeadLetterArn });
     const c = model.compliance;
     const compliance = new AlertTopic(this, 'compliance_topic', {
       model,
       organizationId,
       key: alerts.key,
+      subscriptionDeadLetterArn,
       destination: {
         name: c.topicName,
         arn: c.topicArn,
@@ -43,8 +48,9 @@ export class SecurityStack extends RootlockStack {
     const accessLogs = new AccessLogBucket(this, 'access_logs', { model, sourceBucketNames: logged });
     const trail = new OrganizationTrail(this, 'organization_trail', { model, organizationId, accessLogBucketName: accessLogs.targetName });
     new RootAlarms(this, 'alarms', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn, complianceTopicArn: compliance.topic.arn });
-    new CentralEventBus(this, 'central_bus', { model, providers: this, organizationId, topicArn: alerts.topic.arn });
-    new PipelineWatch(this, 'pipeline_watch', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn });
+    const bus = new CentralEventBus(this, 'central_bus', { model, providers: this, organizationId, topicArn: alerts.topic.arn });
+    new PipelineWatch(this, 'pipeline_watch', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn, healthTopicArn: health.topic.arn });
+    new HeartbeatWatch(this, 'heartbeat', { model, busName: bus.bus.name, healthTopicArn: health.topic.arn, deadLetterQueueArn: bus.deadLetterQueueArn });
     if (model.monitoring.guardDuty) new GuardDutyOrganization(this, 'guardduty');
     if (model.monitoring.config) new ConfigBucket(this, 'config_bucket', { model, organizationId, accessLogBucketName: accessLogs.targetName });
   }

@@ -1,0 +1,75 @@
+/**
+ * Resource policies of the health path (config/model-health.ts): the health topic and its own key, the subscription
+ * dead-letter queue, the heartbeat log group. Pure functions of the model.
+ */
+import type { Model } from '../config/model';
+import { policy, PolicyDocument } from './document';
+import { principalOf, sourceConditions } from './service-integrations';
+import { deadLetterReaders, denyDeadLetterReads, denyInsecureTransport, denyPublishExceptServices, keyAdministration } from './pipeline';
+
+/** Only CloudWatch alarms of the security account use the health key: nothing the alert key's failure can touch. */
+export function healthKeyPolicy(model: Model): PolicyDocument {
+  const sec = model.security.id;
+  const Condition = sourceConditions('cloudwatch-to-kms', { account: sec, arns: [model.health.alarmArnPattern] });
+  return policy(keyAdministration(sec), {
+    Sid: 'AlarmsPublishEncrypted',
+    Effect: 'Allow',
+    Principal: { Service: principalOf('cloudwatch-to-kms') },
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    Resource: '*',
+    ...(Condition ? { Condition } : {}),
+  });
+}
+
+export function healthTopicPolicy(model: Model): PolicyDocument {
+  const sec = model.security.id;
+  const topicArn = model.health.topicArn;
+  return policy(
+    {
+      Sid: 'OwningAccountManagesTopic',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${sec}:root` },
+      Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+      Resource: topicArn,
+    },
+    {
+      Sid: 'AlarmsOfSecurityAccountPublish',
+      Effect: 'Allow',
+      Principal: { Service: principalOf('cloudwatch-to-sns') },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: sourceConditions('cloudwatch-to-sns', { account: sec, arns: [model.health.alarmArnPattern] }),
+    },
+    denyPublishExceptServices(model, topicArn),
+    denyInsecureTransport('sns:Publish', topicArn),
+  );
+}
+
+/** The subscription dead-letter queue: SNS moves undeliverable messages of the three topics here. */
+export function subscriptionDeadLetterQueuePolicy(model: Model): PolicyDocument {
+  const q = model.health.subscriptionDeadLetterQueue;
+  const topics = [model.pipeline.topicArn, model.compliance.topicArn, model.health.topicArn];
+  return policy(
+    {
+      Sid: 'TopicsMoveUndeliverableMessages',
+      Effect: 'Allow',
+      Principal: { Service: principalOf('sns-to-sqs') },
+      Action: 'sqs:SendMessage',
+      Resource: q.arn,
+      Condition: sourceConditions('sns-to-sqs', { arns: topics }),
+    },
+    denyDeadLetterReads(q.arn, deadLetterReaders(model, model.security.id)),
+  );
+}
+
+/** EventBridge writes heartbeats to their log group (CloudWatch Logs resource policy; no source key is sent). */
+export function heartbeatLogGroupPolicy(model: Model): PolicyDocument {
+  const h = model.health.heartbeat;
+  return policy({
+    Sid: 'EventBridgeWritesHeartbeats',
+    Effect: 'Allow',
+    Principal: { Service: [principalOf('events-to-logs'), 'delivery.logs.amazonaws.com'] },
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: `${h.logGroupArn}:*`,
+  });
+}
