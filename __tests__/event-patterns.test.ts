@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, RuleState, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { ruleStateFor } from '../detections/rule-state';
+import { ruleStateFor, ruleStateOf } from '../detections/rule-state';
 import { loadConfigFile } from '../config/load';
 import { resolveModel } from '../config/model';
 import type { Detection } from '../detections/catalog';
@@ -168,7 +168,7 @@ describeEmu('detection EventBridge patterns against the moto EventBridge matcher
     const accountId = '123456789012'; // moto's default account
 
     const installed = [
-      ...withEvents.map((d) => ({ id: d.id, ruleName: d.event.ruleName, pattern: d.event.pattern, state: (d.event.state ?? ruleStateFor(d.event.pattern)) as string })),
+      ...withEvents.map((d) => ({ id: d.id, ruleName: d.event.ruleName, pattern: d.event.pattern, state: ruleStateOf(d.event) as string })),
       ...CONTROLS.map((c) => ({ id: c.id, ruleName: c.id, pattern: c.pattern, state: c.state ?? ruleStateFor(c.pattern) })),
     ];
     for (const d of installed) {

@@ -29,6 +29,9 @@ const UNVERIFIED_TODAY = [
   'cloudtrail-to-s3', 'cloudtrail-to-kms', 'cloudtrail-to-logs-role', 'logs-to-kms', 'cloudwatch-to-sns', 'cloudwatch-to-kms',
   'events-to-kms', 'events-to-sqs', 'events-assumes-forwarder-role', 'events-to-central-bus', 'guardduty-to-events',
   'config-to-events', 'config-assumes-recorder-role', 'config-recorder-delivers', 'cloudwatch-to-events', 's3-logging-to-s3',
+  // Added with the heartbeat (issue 24). The cited page says "For Amazon CloudWatch Logs resources, EventBridge uses
+  // resource-based policies", but no verbatim copy of its action list was found through the search: not quoted yet.
+  'events-to-logs',
 ];
 
 describe('service-integration facts held to quotes of their cited pages', () => {

@@ -15,6 +15,7 @@
  * alarms on a timer, and refuses a publish with a disabled key; ext_rule_state.py applies rule states. The heartbeat
  * alarm's period is shortened to 10 seconds here (one period); its shape is the product's.
  */
+import { ruleStateOf } from '../detections/rule-state';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand, PutLogEventsCommand, CreateLogStreamCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
@@ -104,7 +105,7 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
   /** The central rule of a detection, as modules/central-event-bus.ts makes it. */
   async function centralRule(d: Detection): Promise<void> {
     const eb = new EventBridgeClient(cfg(sec));
-    await eb.send(new PutRuleCommand({ Name: d.event!.ruleName, EventBusName: model.pipeline.busName, EventPattern: JSON.stringify(d.event!.pattern), State: d.event!.state ?? 'ENABLED' }));
+    await eb.send(new PutRuleCommand({ Name: d.event!.ruleName, EventBusName: model.pipeline.busName, EventPattern: JSON.stringify(d.event!.pattern), State: ruleStateOf(d.event!) }));
     const t = pageTransformer(model, d);
     await eb.send(
       new PutTargetsCommand({
@@ -119,7 +120,7 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
   async function forwardingRule(d: Detection, region: string, account = { id: '', creds: undefined as AwsCredentials | undefined }): Promise<void> {
     const accountId = account.id || memberId;
     const eb = new EventBridgeClient(cfg(account.creds ?? member, region));
-    await eb.send(new PutRuleCommand({ Name: d.event!.ruleName, EventPattern: JSON.stringify(d.event!.pattern), State: d.event!.state ?? 'ENABLED' }));
+    await eb.send(new PutRuleCommand({ Name: d.event!.ruleName, EventPattern: JSON.stringify(d.event!.pattern), State: ruleStateOf(d.event!) }));
     await eb.send(
       new PutTargetsCommand({
         Rule: d.event!.ruleName,

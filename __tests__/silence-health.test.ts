@@ -8,7 +8,7 @@
  */
 import { resolveModel, Model } from '../config/model';
 import { validateConfig } from '../config/load';
-import { RULE_STATE_ALL } from '../detections/catalog';
+import { ALL_MANAGEMENT_EVENTS as RULE_STATE_ALL, ruleStateOf } from '../detections/rule-state';
 import { EVENT_PATTERN_MAX, watchedWrites } from '../detections/tamper';
 import { rulesForRegion } from '../detections/regions';
 import { decide } from '../policies/protection-scp';
@@ -31,14 +31,14 @@ function thousandAccounts(): Model {
 }
 
 describe('rule states: read-only management events reach the rules that need them', () => {
-  const state = (id: string) => model.detections.find((d) => d.id === id)!.event!.state;
+  const state = (id: string) => ruleStateOf(model.detections.find((d) => d.id === id)!.event!);
   it.each(['root-console-sign-in', 'root-usage', 'root-task-session', 'break-glass-assumed', 'refused-break-glass'])('%s uses ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', (id) => {
     expect(state(id)).toBe(RULE_STATE_ALL);
   });
   it('every detection matching root calls or STS assumptions has the state (no ENABLED rule can miss a read-only one)', () => {
     for (const d of model.detections.filter((x) => x.event)) {
       const text = JSON.stringify(d.event!.pattern);
-      if (/"Root"|"AssumeRole"|"AssumeRoot"/.test(text)) expect({ id: d.id, state: d.event!.state }).toEqual({ id: d.id, state: RULE_STATE_ALL });
+      if (/"Root"|"AssumeRole"|"AssumeRoot"/.test(text)) expect({ id: d.id, state: ruleStateOf(d.event!) }).toEqual({ id: d.id, state: RULE_STATE_ALL });
     }
   });
   it('break-glass pages on success only; refusals are a low-urgency page', () => {

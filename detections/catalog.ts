@@ -10,6 +10,7 @@ import { prefixed } from '../config/contract';
 import { drillDetections } from './drill';
 import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
+import type { RuleState } from './rule-state';
 import { deploymentRoleDetections } from './deployment-role';
 import { rootCredentialDetections } from './root-credentials';
 import { tamperDetections } from './tamper';
@@ -48,8 +49,8 @@ export interface Detection {
     /** 'home' = home region only; 'all' = every event region (home and us-east-1). */
     regions: 'home' | 'global' | 'all';
     /**
-     * Rule state. `ENABLED` skips read-only CloudTrail management events; root calls (`List*`, `Get*`), `AssumeRole`
-     * and `AssumeRoot` need `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` (see RULE_STATE_ALL below). Default ENABLED.
+     * Rule state, only to override what the pattern needs (detections/rule-state.ts `ruleStateOf`: every rule matching
+     * CloudTrail events gets ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, since `ENABLED` skips read-only ones).
      */
     state?: RuleState;
     /** false: no per-rule FailedInvocations alarm in each account (tamper rules share the heartbeat's target, role and queue). */
@@ -73,8 +74,6 @@ const API_CALL = 'AWS API Call via CloudTrail';
  * `List*`/`Get*`/`Describe*` call, so every root, task-session and break-glass rule uses it: without it a root user
  * reading anything, or anyone assuming the break-glass role, pages nobody per event.
  */
-export type RuleState = 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
-export const RULE_STATE_ALL: RuleState = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
 export const ORG_CONFIG_RULES = [
   { name: prefixed('root-account-mfa-enabled'), identifier: 'ROOT_ACCOUNT_MFA_ENABLED', why: 'the root user of every account has MFA' },
@@ -109,7 +108,6 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         pattern: { source: ['aws.signin'], 'detail-type': ['AWS Console Sign In via CloudTrail'], detail: { userIdentity: { type: ['Root'] } } },
         scope: 'forwarded',
         regions: 'global',
-        state: RULE_STATE_ALL,
       },
       triageEvents: ['ConsoleLogin', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted'],
       insightsQuery: insights('userIdentity.type = "Root" and eventName like /ConsoleLogin|PasswordRecovery/'),
@@ -135,7 +133,6 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         },
         scope: 'forwarded',
         regions: 'all',
-        state: RULE_STATE_ALL,
       },
       triageEvents: [],
       insightsQuery: insights('userIdentity.type = "Root" and ispresent(userIdentity.invokedBy) = 0 and eventType != "AwsServiceEvent" and ispresent(userIdentity.sessionContext.assumedRoot) = 0'),
@@ -165,7 +162,6 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         },
         scope: 'forwarded',
         regions: 'all',
-        state: RULE_STATE_ALL,
       },
       triageEvents: ['AssumeRoot'],
       insightsQuery: insights('eventName = "AssumeRoot" or userIdentity.sessionContext.assumedRoot = "true"'),
@@ -193,7 +189,6 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
         // STS records an assumption in the region of the endpoint called: every event region has this rule, and the
         // break-glass trust policy refuses every other region (aws:RequestedRegion, modules/break-glass-role.ts).
         regions: 'all',
-        state: RULE_STATE_ALL,
       },
       triageEvents: ['AssumeRole'],
       insightsQuery: insights(`eventName = "AssumeRole" and requestParameters.roleArn like /:role\\/${escapeRegex(bg)}$/`),
@@ -344,7 +339,6 @@ function breakGlassRefused(bg: string): Detection {
       },
       scope: 'forwarded',
       regions: 'all',
-      state: RULE_STATE_ALL,
       watchFailures: false,
     },
     triageEvents: ['AssumeRole'],

@@ -18,3 +18,8 @@ export function matchesCloudTrailEvents(pattern: unknown): boolean {
 export function ruleStateFor(pattern: unknown): RuleState {
   return matchesCloudTrailEvents(pattern) ? ALL_MANAGEMENT_EVENTS : 'ENABLED';
 }
+
+/** The state of a detection's rules: its own, where it sets one, else what its pattern needs. The one place it is decided. */
+export function ruleStateOf(event: { pattern: unknown; state?: RuleState }): RuleState {
+  return event.state ?? ruleStateFor(event.pattern);
+}

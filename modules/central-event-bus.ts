@@ -15,7 +15,7 @@ import { pageTransformer } from '../detections/page-format';
 import { policyJson } from '../policies/document';
 import { busPolicy, deadLetterReaders } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { ruleStateFor } from '../detections/rule-state';
+import { ruleStateOf } from '../detections/rule-state';
 
 export interface CentralEventBusProps {
   model: Model;
@@ -51,7 +51,7 @@ export class CentralEventBus extends Construct {
         description: `${d.severity.toUpperCase()}: ${d.title}. Playbook: ${model.playbooks.url(d.id)}`,
         eventPattern: JSON.stringify(d.event!.pattern),
         // Forwarded CloudTrail events keep their readOnly flag: the central rule needs the same state as the forwarding one.
-        state: d.event!.state ?? ruleStateFor(d.event!.pattern),
+        state: ruleStateOf(d.event!),
       });
       new CloudwatchEventTarget(this, `${key}_target`, {
         rule: rule.name,

@@ -16,7 +16,7 @@ import { deadLetterReaders, forwarderRolePolicy, forwarderRoleTrust } from '../p
 import { DeadLetterQueue } from './dead-letter-queue';
 import { rulesForRegion } from './event-rules';
 import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
-import { ruleStateFor } from '../detections/rule-state';
+import { ruleStateOf } from '../detections/rule-state';
 
 export interface RootActivityForwardingProps {
   model: Model;
@@ -72,7 +72,7 @@ export class RootActivityForwarding extends Construct {
           name: detection.event!.ruleName,
           description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
           eventPattern: JSON.stringify(detection.event!.pattern),
-          state: detection.event!.state ?? ruleStateFor(detection.event!.pattern),
+          state: ruleStateOf(detection.event!),
         });
         new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
           provider,
