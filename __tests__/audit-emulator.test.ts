@@ -47,7 +47,7 @@ import { breakGlassTrustPolicy } from '../policies/break-glass';
 import { policyJson } from '../policies/document';
 import { cloudTrailToLogsPolicy, serviceRoleTrust } from '../policies/pipeline';
 import { rootDenyScp, scpSpecs } from '../policies/scp';
-import { taskPolicyArn } from '../policies/root-tasks';
+import { taskPolicyArn } from '../config/root-tasks';
 import { AwsAccess } from '../audit/aws';
 import { checkDef, Result } from '../audit/checks';
 import { auditJsonSchema, exitCodeFor, renderJson, renderMarkdown } from '../audit/report';

@@ -5,7 +5,7 @@
 import { CreateAccessKeyCommand, CreateLoginProfileCommand, DeleteLoginProfileCommand, EnableOrganizationsRootSessionsCommand, GetLoginProfileCommand, IAMClient, ListAccessKeysCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { taskPolicyArn } from '../policies/root-tasks';
+import { taskPolicyArn } from '../config/root-tasks';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { describeWithTools } from './support/tools';
 

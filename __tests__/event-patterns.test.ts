@@ -82,6 +82,11 @@ const EXPECTED: Record<string, string[]> = {
   'root-service-invoked': [],
   'root-task-session-action': ['root-task-session'],
   'sts-assume-root': ['root-task-session'],
+  // The scheduled audit's own read-only session does not page; the audit role asking for another task policy does.
+  'sts-assume-root-audit-session': [],
+  'sts-assume-root-audit-role-delete-task': ['root-task-session'],
+  // A task session's reads change nothing (its AssumeRoot paged).
+  'root-task-session-read': [],
   'break-glass-assume-role': ['break-glass-assumed'],
   'unrelated-assume-role': [],
   'lookalike-assume-role': [],

@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../config/errors';
 import { scpSpecs } from '../policies/scp';
-import { taskPolicyArn } from '../policies/root-tasks';
+import { taskPolicyArn } from '../config/root-tasks';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

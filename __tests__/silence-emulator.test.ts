@@ -12,7 +12,7 @@
  *   pages, through the health topic and its own key, within the heartbeat window.
  *
  * Emulator: ext_clock.py fires the scheduled heartbeat rule (300 times faster) and evaluates missing-data-breaching
- * alarms on a timer, and refuses a publish with a disabled key; ext_rule_state.py applies rule states. The heartbeat
+ * alarms on a timer, and refuses a publish with a disabled key; rule states are ext_events_delivery.py's. The heartbeat
  * alarm's period is shortened to 10 seconds here (one period); its shape is the product's.
  */
 import { ruleStateOf } from '../detections/rule-state';

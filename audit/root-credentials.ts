@@ -7,7 +7,7 @@
  */
 import { GetLoginProfileCommand, IAMClient, ListAccessKeysCommand, ListMFADevicesCommand, ListSigningCertificatesCommand } from '@aws-sdk/client-iam';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
-import { taskPolicyArn } from '../policies/root-tasks';
+import { taskPolicyArn } from '../config/root-tasks';
 import { AwsAccess, clientConfig, Credentials, errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 

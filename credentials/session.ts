@@ -7,7 +7,7 @@
  */
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsAccess, clientConfig, Credentials } from '../audit/aws';
-import { taskPolicyArn, TASK_SESSION_SECONDS, type RootTaskPolicy } from '../policies/root-tasks';
+import { taskPolicyArn, TASK_SESSION_SECONDS, type RootTaskPolicy } from '../config/root-tasks';
 
 export type TaskPolicy = RootTaskPolicy;
 

@@ -6,10 +6,11 @@
 import type { Model } from '../config/model';
 import { pipelineHealthDetections } from './pipeline-health';
 import { detectionMetric, detectionRuleName } from './names';
-import { prefixed } from '../config/contract';
+import { JOB_ROLE_NAMES, prefixed } from '../config/contract';
 import { drillDetections } from './drill';
 import { complianceDetections } from './compliance';
 import { organizationDetections } from './organization';
+import { taskPolicyArn } from '../config/root-tasks';
 import type { RuleState } from './rule-state';
 import { deploymentRoleDetections } from './deployment-role';
 import { rootCredentialDetections } from './root-credentials';
@@ -64,6 +65,9 @@ export interface Detection {
 }
 
 const API_CALL = 'AWS API Call via CloudTrail';
+/** The scheduled audit's own AssumeRoot sessions: its job role, with the read-only audit task policy (config/root-tasks.ts). */
+const AUDIT_ROLE = JOB_ROLE_NAMES.audit;
+const AUDIT_TASK_POLICY = taskPolicyArn('IAMAuditRootUserCredentials');
 
 /**
  * EventBridge rule states. A rule in state ENABLED matches every event except read-only management events delivered
@@ -146,18 +150,22 @@ export function detectionsFor(model: DetectionInputs): Detection[] {
       id: 'root-task-session',
       title: 'Privileged root task session (sts:AssumeRoot)',
       severity: 'high',
-      why: 'Expected root work is done through sts:AssumeRoot task sessions; each one must match a change ticket. It is alarmed separately from real root use so neither is silenced.',
+      why: 'Expected root work is done through sts:AssumeRoot task sessions; each one must match a change ticket. It is alarmed separately from real root use so neither is silenced. The scheduled audit\'s own sessions (the audit job role asking for the read-only IAMAuditRootUserCredentials policy) and the reads of any task session do not page: they change nothing; every other AssumeRoot and every write of a task session does.',
       metric: metric(
         'root-task-session',
-        '{ ($.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRoot") || ($.userIdentity.type = "Root" && $.userIdentity.sessionContext.assumedRoot = "true") }',
+        `{ ($.eventSource = "sts.amazonaws.com" && $.eventName = "AssumeRoot" && ($.userIdentity.sessionContext.sessionIssuer.userName NOT EXISTS || $.userIdentity.sessionContext.sessionIssuer.userName != "${AUDIT_ROLE}" || $.requestParameters.taskPolicyArn.arn != "${AUDIT_TASK_POLICY}")) || ($.userIdentity.type = "Root" && $.userIdentity.sessionContext.assumedRoot = "true" && $.readOnly IS FALSE) }`,
       ),
       event: {
         ruleName: rule('root-task-session'),
         pattern: {
           'detail-type': [API_CALL],
           $or: [
-            { source: ['aws.sts'], detail: { eventName: ['AssumeRoot'] } },
-            { detail: { userIdentity: { type: ['Root'], sessionContext: { assumedRoot: ['true'] } } } },
+            // Any AssumeRoot but the audit role's read-only audit sessions: another caller, or another task policy.
+            { source: ['aws.sts'], detail: { eventName: ['AssumeRoot'], userIdentity: { sessionContext: { sessionIssuer: { userName: [{ exists: false }] } } } } },
+            { source: ['aws.sts'], detail: { eventName: ['AssumeRoot'], userIdentity: { sessionContext: { sessionIssuer: { userName: [{ 'anything-but': AUDIT_ROLE }] } } } } },
+            { source: ['aws.sts'], detail: { eventName: ['AssumeRoot'], requestParameters: { taskPolicyArn: { arn: [{ 'anything-but': AUDIT_TASK_POLICY }] } } } },
+            // What a task session changes (its reads change nothing).
+            { detail: { userIdentity: { type: ['Root'], sessionContext: { assumedRoot: ['true'] } }, readOnly: [false] } },
           ],
         },
         scope: 'forwarded',

@@ -140,7 +140,13 @@ export function tamperDetections(model: DetectionInputs): Detection[] {
         errorCode: [{ exists: false }],
         userIdentity: notTheDeploy(protection.deploymentRoleName),
       };
-      if (scope) detail.$or = Object.entries(scope).map(([field, values]) => ({ requestParameters: { [field]: values } }));
+      if (scope) {
+        const branches = Object.entries(scope).map(([field, values]) => ({ requestParameters: { [field]: values } }));
+        // EventBridge refuses an $or of fewer than two patterns (InvalidEventPatternException, as the emulator now does):
+        // a resource named by one field is scoped by that field directly.
+        if (branches.length === 1) Object.assign(detail, branches[0]);
+        else detail.$or = branches;
+      }
       detections.push({
         id,
         title: `Protected resource changed outside a deploy: ${what}`,

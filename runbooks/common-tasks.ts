@@ -1,6 +1,6 @@
 /** The root-only tasks as data and the task-session block: shared by root-only-tasks.md and the quick cards. */
 import type { AccountTarget, Model } from '../config/model';
-import { TASK_SESSION_SECONDS, taskPolicyArn, type RootTaskPolicy } from '../policies/root-tasks';
+import { TASK_SESSION_SECONDS, taskPolicyArn, type RootTaskPolicy } from '../config/root-tasks';
 import {
   CREDENTIALS_QUERY,
   CREDS_VAR,

@@ -21,7 +21,7 @@ import { asManagement, fenceAs } from './common-runs-as';
 import { aws, bullets, code, document, heading, link, slug, steps, table, prose, } from '../render/markdown';
 
 import { rootTasks, taskSessionCommands, type RootTask } from './common-tasks';
-import { taskPolicyArn, TASK_SESSION_SECONDS } from '../policies/root-tasks';
+import { taskPolicyArn, TASK_SESSION_SECONDS } from '../config/root-tasks';
 
 export function taskSessionBlock(model: Model, account: AccountTarget, task: RootTask): string {
   return fenceAs(asManagement(model), taskSessionCommands(model, account.id, task));
