@@ -83,3 +83,6 @@ export const LOCAL_STATE_DIR = 'terraform-state';
 export function localStatePath(stack: string): string {
   return `../../../${LOCAL_STATE_DIR}/${stack}.tfstate`;
 }
+
+/** Console sign-in events are delivered to us-east-1 whatever the home region; so are IAM and global STS calls. */
+export const GLOBAL_EVENTS_REGION = 'us-east-1';

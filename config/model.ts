@@ -16,12 +16,11 @@ import { resolveTrust, TrustModel } from './model-trust';
 import { resolveRootAccess, type RootAccessModel } from './model-root-access';
 import { CreatedAccount, createdAccountIdRef, isCreatedAccountRef, resolveCreatedAccounts } from './model-created';
 import { awsManagedPolicyArn, cloudTrailArn, eventBusArn, iamRoleArn, logGroupArn, PARTITION, snsTopicArn, sqsQueueArn } from './arn';
-import { METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
+import { GLOBAL_EVENTS_REGION, METRIC_NAMESPACE, prefixed, RESOURCE_PREFIX, RUNBOOK_FILES, SCP_NAMES } from './contract';
 
 export { kebab, snake, PARTITION, METRIC_NAMESPACE, RUNBOOK_FILES };
 
-/** Console sign-in events are delivered to us-east-1 whatever the home region; so are IAM and global STS calls. */
-export const GLOBAL_EVENTS_REGION = 'us-east-1';
+export { GLOBAL_EVENTS_REGION } from './contract';
 
 export interface ResolvedOu {
   /** Snake-case key used in logical ids and outputs. */

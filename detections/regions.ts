@@ -1,6 +1,6 @@
 /** Which detections get an EventBridge rule in which region. */
 import type { Model } from '../config/model';
-import { GLOBAL_EVENTS_REGION } from '../config/model';
+import { GLOBAL_EVENTS_REGION } from '../config/contract';
 import type { Detection } from './catalog';
 
 export function rulesForRegion(model: Model, region: string, scope: 'forwarded' | 'security-default-bus'): Detection[] {

@@ -4,8 +4,7 @@
  */
 import type { Model } from '../config/model';
 import { accessLogPrefix } from '../config/model-compliance';
-import { policy, PolicyDocument, Statement } from './document';
-import { denyInsecureTransport, keyAdministration } from './pipeline';
+import { denyInsecureTransport, keyAdministration, policy, PolicyDocument, Statement } from './document';
 import { formatArn, iamRoleArn, s3BucketArn } from '../config/arn';
 
 /**

@@ -1,5 +1,6 @@
 /** Policy documents as plain data, and their one canonical text, so plans never churn on ordering. */
 import { compareOnceResolved } from '../config/model-created';
+import { rootUserArn } from '../config/arn';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 export type Principal = '*' | { AWS?: string | string[]; Service?: string | string[] };
@@ -57,4 +58,14 @@ export function policyJson(doc: PolicyDocument): string {
  */
 export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/** Denies every request to `resource` that is not over TLS (aws:SecureTransport is in every request's context). */
+export function denyInsecureTransport(action: string, resource: string | string[]): Statement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
+/** The owning account administers its key: without this the key becomes unmanageable; IAM policies there decide who. */
+export function keyAdministration(accountId: string): Statement {
+  return { Sid: 'OwningAccountAdministersKey', Effect: 'Allow', Principal: { AWS: rootUserArn(accountId) }, Action: 'kms:*', Resource: '*' };
 }

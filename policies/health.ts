@@ -5,7 +5,8 @@
 import type { Model } from '../config/model';
 import { policy, PolicyDocument } from './document';
 import { principalOf, sourceConditions } from './service-integrations';
-import { deadLetterReaders, denyDeadLetterReads, denyInsecureTransport, denyPublishExceptServices, keyAdministration } from './pipeline';
+import { deadLetterReaders, denyDeadLetterReads, denyPublishExceptServices } from './pipeline';
+import { denyInsecureTransport, keyAdministration } from './document';
 
 /** Only CloudWatch alarms of the security account use the health key: nothing the alert key's failure can touch. */
 export function healthKeyPolicy(model: Model): PolicyDocument {

@@ -4,7 +4,7 @@
  */
 import type { Model } from '../config/model';
 import { alarmArn, eventRuleArn } from '../config/arn';
-import { policy, PolicyDocument, Statement } from './document';
+import { denyInsecureTransport, keyAdministration, policy, PolicyDocument, Statement } from './document';
 import { IntegrationId, principalOf, sourceConditions } from './service-integrations';
 import { configBucketKeyUse } from './compliance';
 import { formatArn, iamRoleArn, rootUserArn, s3BucketArn } from '../config/arn';
@@ -15,15 +15,6 @@ function accountRoot(accountId: string): string {
 }
 
 /** Requests without TLS are refused, whoever makes them. */
-export function denyInsecureTransport(action: string, resource: string | string[]): Statement {
-  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resource, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
-}
-
-export function keyAdministration(accountId: string): Statement {
-  // Without this the key becomes unmanageable; IAM policies in the owning account decide who administers it.
-  return { Sid: 'OwningAccountAdministersKey', Effect: 'Allow', Principal: { AWS: accountRoot(accountId) }, Action: 'kms:*', Resource: '*' };
-}
-
 /** Key for the organization trail's S3 objects and its CloudWatch Logs group. */
 export function trailKeyPolicy(model: Model, orgId: string): PolicyDocument {
   const p = model.pipeline;

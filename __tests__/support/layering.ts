@@ -4,7 +4,7 @@
  *   (a new folder, or a new package in a layer, fails until it is added here with its reason);
  * - TRANSITIVE bans: what a layer may never reach through any chain of imports (cdktf in the pure layers, the AWS SDK in
  *   the renderers, test code anywhere in the product);
- * - no import CYCLES between files (type-only imports included: a cycle of types is a cycle of meaning).
+ * - no import CYCLES between files at run time (`runtimeImportsOf`: type-only imports are erased, values are not).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -29,7 +29,11 @@ export const LAYERS: Record<string, Layer> = {
     packages: ['fs', 'path', 'yaml', 'zod'],
     why: 'the configuration is validated and resolved once into the model; the model holds the resolved detections',
   },
-  'detections/': { imports: ['config/'], packages: [], why: 'detections are data built from resolved names: pure, no I/O' },
+  'detections/': {
+    imports: ['config/', 'policies/'],
+    packages: [],
+    why: 'detections are data built from resolved names (the tamper rules from the same IAM catalogue classification as the protection SCPs): pure, no I/O',
+  },
   'policies/': { imports: ['config/', 'detections/'], packages: [], why: 'policy documents are pure functions of the model' },
   'modules/': {
     imports: ['config/', 'detections/', 'policies/'],
@@ -122,6 +126,30 @@ export function importsOf(file: string, source: string): Array<{ specifier: stri
   return ts.preProcessFile(source, true, true).importedFiles.map((i) => ({ specifier: i.fileName, resolved: resolveImport(file, i.fileName) }));
 }
 
+/**
+ * The modules a file needs at run time: every import and re-export but the type-only ones (`import type`, or an import
+ * whose every name is `type`), which TypeScript erases. Cycles are judged on these: a model type that holds detections
+ * and detections that read model types are one design; a module that needs another module's values while that one
+ * needs its own, to load, is a cycle.
+ */
+export function runtimeImportsOf(file: string, source: string): string[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const clause = st.importClause;
+      const typeOnly =
+        !!clause &&
+        (clause.isTypeOnly ||
+          (!clause.name && !!clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
+      if (!typeOnly) out.push(resolveImport(file, st.moduleSpecifier.text));
+    } else if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) && !st.isTypeOnly) {
+      out.push(resolveImport(file, st.moduleSpecifier.text));
+    }
+  }
+  return out;
+}
+
 /** Direct imports the allow-list refuses. */
 export function violationsOf(file: string, source: string, layers: Record<string, Layer> = LAYERS): Violation[] {
   const layer = layerOf(file);
@@ -140,15 +168,19 @@ export function violationsOf(file: string, source: string, layers: Record<string
   return out;
 }
 
-/** The import graph of the product: file -> repository files it imports (with `.ts` resolved) and packages. */
-export function importGraph(root: string, files: string[]): Map<string, string[]> {
+/**
+ * The import graph of the product: file -> repository files it imports (with `.ts` resolved) and packages. `runtime`:
+ * only the imports needed at run time (for cycles); otherwise every import, types included (for transitive bans).
+ */
+export function importGraph(root: string, files: string[], opts: { runtime?: boolean } = {}): Map<string, string[]> {
   const known = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
-    const edges = importsOf(file, fs.readFileSync(path.join(root, file), 'utf8')).map(({ specifier, resolved }) => {
-      if (!isRelative(specifier)) return specifier;
-      for (const candidate of [resolved, `${resolved}.ts`, `${resolved}/index.ts`]) if (known.has(candidate)) return candidate;
-      return resolved;
+    const source = fs.readFileSync(path.join(root, file), 'utf8');
+    const resolved = opts.runtime ? runtimeImportsOf(file, source) : importsOf(file, source).map((i) => (isRelative(i.specifier) ? i.resolved : i.specifier));
+    const edges = resolved.map((r) => {
+      for (const candidate of [r, `${r}.ts`, `${r}/index.ts`]) if (known.has(candidate)) return candidate;
+      return r;
     });
     graph.set(file, [...new Set(edges)]);
   }
