@@ -1,9 +1,10 @@
 /**
  * IAM policy documents (SCPs, trust policies, resource policies) compared statement by statement (by Sid), in
- * rootlock's canonical form (policies/document.ts), and judged: does the change loosen the policy, tighten it, or
+ * the canonical form of policies/judgement.ts (the one the audit compares live documents in), and judged: does the change loosen the policy, tighten it, or
  * change it in a way no rule can call?
  */
 import { canonical } from '../policies/document';
+import { normalizeDocument } from '../policies/judgement';
 
 export interface NormStatement {
   Sid?: string;
@@ -24,34 +25,13 @@ export interface NormPolicy {
   [k: string]: unknown;
 }
 
-const LISTS = ['Action', 'NotAction', 'Resource', 'NotResource'];
-
-function list(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
-function normPrincipal(p: unknown): Record<string, string[]> | undefined {
-  if (p === undefined) return undefined;
-  if (p === '*') return { AWS: ['*'] };
-  if (typeof p !== 'object' || p === null) return { AWS: list(p) };
-  return Object.fromEntries(Object.entries(p as Record<string, unknown>).map(([k, v]) => [k, list(v)]));
-}
-
+/**
+ * A statement in the one canonical form of policies/judgement.ts (the audit's too): every list-valued element a sorted
+ * set of strings (`"a"` == `["a"]`, numbers as their text), `Principal: "*"` == `{ AWS: ["*"] }`, keys sorted.
+ */
 export function normalizeStatement(s: Record<string, unknown>): NormStatement {
-  const out: Record<string, unknown> = { ...s };
-  for (const k of LISTS) if (k in out) out[k] = list(out[k]);
-  if ('Principal' in out) out.Principal = normPrincipal(out.Principal);
-  if ('NotPrincipal' in out) out.NotPrincipal = normPrincipal(out.NotPrincipal);
-  if (out.Condition && typeof out.Condition === 'object') {
-    out.Condition = Object.fromEntries(
-      Object.entries(out.Condition as Record<string, Record<string, unknown>>).map(([op, kv]) => [
-        op,
-        Object.fromEntries(Object.entries(kv ?? {}).map(([k, v]) => [k, list(v)])),
-      ]),
-    );
-  }
-  return canonical(out) as NormStatement;
+  const doc = normalizeDocument({ Statement: [s] }) as { Statement: NormStatement[] };
+  return doc.Statement[0];
 }
 
 /** Parses a policy JSON string; undefined when it is not one (unknown, empty, or not JSON). */
