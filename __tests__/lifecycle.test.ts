@@ -63,9 +63,12 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
             const init = await runTerraform(['init', '-input=false', '-no-color'], stackDir(name), emu.env);
             if (init.code !== 0) throw new Error(describeResult(init));
           }
-          const plan = await timed(`${label}: plan ${name}`, terraformPlan(stackDir(name), emu.env, { out: 'lifecycle.tfplan' }));
-          if (plan.code !== 0) throw new Error(`${label}: plan ${name} failed:\n${describeResult(plan)}`);
-          result[name] = plannedChanges((await terraformShowJson(stackDir(name), 'lifecycle.tfplan', emu.env)).json);
+          const plan = await timed(`${label}: plan ${name}`, terraformPlan(stackDir(name), emu.env, { out: 'lifecycle.tfplan', detailedExitcode: true }));
+          if (plan.code !== 0 && plan.code !== 2) throw new Error(`${label}: plan ${name} failed:\n${describeResult(plan)}`);
+          // Exit 0 is Terraform's own "diff is empty" (-detailed-exitcode, https://developer.hashicorp.com/terraform/cli/commands/plan):
+          // no resource to change, so no `show -json` (a provider-schema load, seconds each) is needed to know it.
+          // Any diff (exit 2, outputs and reads included) is read from the saved plan as before.
+          result[name] = plan.code === 0 ? [] : plannedChanges((await terraformShowJson(stackDir(name), 'lifecycle.tfplan', emu.env)).json);
         }),
       );
     }
@@ -99,7 +102,15 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
     configFile = path.join(work, 'rootlock.yaml');
     const example = loadConfigFile(DEFAULT_CONFIG);
     config = {
-      organization: { managementAccountId: ids.mgmt, homeRegion: REGION, existingOrganizationId: ids.org, rootId: ids.root },
+      organization: {
+        managementAccountId: ids.mgmt,
+        homeRegion: REGION,
+        existingOrganizationId: ids.org,
+        rootId: ids.root,
+        // The trust model's required fields (the pipeline's roles), as support/emulator-org.ts writes them.
+        deploymentRoleTrustedBy: [`arn:aws:iam::${ids.mgmt}:role/rootlock-deployer-ci`],
+        jobRoleTrustedBy: { plan: [`arn:aws:iam::${ids.mgmt}:role/rootlock-plan-ci`], audit: [`arn:aws:iam::${ids.mgmt}:role/rootlock-audit-ci`], drill: [`arn:aws:iam::${ids.mgmt}:role/rootlock-drill-ci`] },
+      },
       securityAccount: 'security-tooling',
       organizationalUnits: [
         { name: 'Security', id: ids.securityOu },
