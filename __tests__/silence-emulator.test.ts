@@ -197,8 +197,9 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
   }
 
   function tamperEvent(d: Detection, identity: object): { source: string; detailType: string; detail: object } {
-    const p = d.event!.pattern as { source: string[]; detail: { eventSource: string[]; eventName: string[]; $or?: Array<{ requestParameters: Record<string, unknown> }> } };
-    const requestParameters = p.detail.$or ? sampleOf(p.detail.$or[0].requestParameters) : { detectorId: 'sample' };
+    const p = d.event!.pattern as { source: string[]; detail: { eventSource: string[]; eventName: string[]; requestParameters?: Record<string, unknown>; $or?: Array<{ requestParameters: Record<string, unknown> }> } };
+    const scope = p.detail.$or?.[0].requestParameters ?? p.detail.requestParameters;
+    const requestParameters = scope ? sampleOf(scope) : { detectorId: 'sample' };
     return {
       source: p.source[0],
       detailType: 'AWS API Call via CloudTrail',
