@@ -61,6 +61,15 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
    * events itself: then this posts the CloudTrail record to its control endpoint instead).
    */
   async function emitServiceEvent(credentials: AwsCredentials, region: string, e: { source: string; detailType: string; detail: object; resources?: string[] }): Promise<void> {
+    if (e.source.startsWith('aws.')) {
+      // The emulator refuses aws.* sources on PutEvents, as AWS does: the record goes through its control endpoint.
+      const account = credentials === member ? memberId : credentials === sec ? secId : mgmt;
+      const cloudTrail = e.detailType.endsWith('via CloudTrail');
+      const body = cloudTrail ? { account, region, record: e.detail } : { account, region, event: { source: e.source, 'detail-type': e.detailType, detail: e.detail, resources: e.resources ?? [] } };
+      const res = await fetch(`${emu.endpoint}/_rootlock/${cloudTrail ? 'cloudtrail' : 'service-event'}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect({ status: res.status, body: res.ok ? '' : await res.text() }).toEqual({ status: 200, body: '' });
+      return;
+    }
     const out = await new EventBridgeClient(cfg(credentials, region)).send(
       new PutEventsCommand({ Entries: [{ Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail), Resources: e.resources ?? [] }] }),
     );
