@@ -61,6 +61,15 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
    * events itself: then this posts the CloudTrail record to its control endpoint instead).
    */
   async function emitServiceEvent(credentials: AwsCredentials, region: string, e: { source: string; detailType: string; detail: object; resources?: string[] }): Promise<void> {
+    if (e.source.startsWith('aws.')) {
+      // The emulator refuses aws.* sources on PutEvents, as AWS does: the record goes through its control endpoint.
+      const account = credentials === member ? memberId : credentials === sec ? secId : mgmt;
+      const cloudTrail = e.detailType.endsWith('via CloudTrail');
+      const body = cloudTrail ? { account, region, record: e.detail } : { account, region, event: { source: e.source, 'detail-type': e.detailType, detail: e.detail, resources: e.resources ?? [] } };
+      const res = await fetch(`${emu.endpoint}/_rootlock/${cloudTrail ? 'cloudtrail' : 'service-event'}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect({ status: res.status, body: res.ok ? '' : await res.text() }).toEqual({ status: 200, body: '' });
+      return;
+    }
     const out = await new EventBridgeClient(cfg(credentials, region)).send(
       new PutEventsCommand({ Entries: [{ Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail), Resources: e.resources ?? [] }] }),
     );
@@ -197,8 +206,9 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
   }
 
   function tamperEvent(d: Detection, identity: object): { source: string; detailType: string; detail: object } {
-    const p = d.event!.pattern as { source: string[]; detail: { eventSource: string[]; eventName: string[]; $or?: Array<{ requestParameters: Record<string, unknown> }> } };
-    const requestParameters = p.detail.$or ? sampleOf(p.detail.$or[0].requestParameters) : { detectorId: 'sample' };
+    const p = d.event!.pattern as { source: string[]; detail: { eventSource: string[]; eventName: string[]; requestParameters?: Record<string, unknown>; $or?: Array<{ requestParameters: Record<string, unknown> }> } };
+    const scope = p.detail.$or?.[0].requestParameters ?? p.detail.requestParameters;
+    const requestParameters = scope ? sampleOf(scope) : { detectorId: 'sample' };
     return {
       source: p.source[0],
       detailType: 'AWS API Call via CloudTrail',

@@ -61,7 +61,7 @@ describe('tamper detections: generated from the protected set and the IAM catalo
   const tamper = model.detections.filter((d) => d.id.startsWith('tamper-'));
   it('every write the monitoring-protection SCP denies on a protected resource is watched by a tamper rule of its service', () => {
     for (const r of model.protection.resources) {
-      const watched = new Set(tamper.filter((d) => (d.event!.pattern as any).detail.eventSource[0] === `${r.service}.amazonaws.com`).flatMap((d) => (d.event!.pattern as any).detail.eventName as string[]));
+      const watched = new Set(tamper.filter((d) => ((d.event!.pattern as any).source as string[]).includes(`aws.${r.service}`)).flatMap((d) => (d.event!.pattern as any).detail.eventName as string[]));
       const denied = decide(r).denied.map((a) => a.split(':')[1]);
       expect({ resource: r.id, unwatched: denied.filter((n) => !watched.has(n)) }).toEqual({ resource: r.id, unwatched: [] });
       expect(watchedWrites(r).sort()).toEqual([...new Set(denied)].sort());

@@ -102,6 +102,24 @@ export function watchedWrites(r: ProtectedResource): string[] {
   return [...new Set(decide(r).denied.map((a) => a.split(':')[1]))].sort();
 }
 
+/**
+ * CloudTrail's event source where it is not the IAM service prefix: CloudWatch's API calls are recorded as
+ * `monitoring.amazonaws.com` (CloudWatch user guide, "Logging Amazon CloudWatch API calls with AWS CloudTrail",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/logging_cw_api_calls.html), so a pattern on
+ * `cloudwatch.amazonaws.com` never matched the real event (found by its recorded sample).
+ */
+const EVENT_SOURCE_PREFIX: Record<string, string> = { cloudwatch: 'monitoring' };
+/**
+ * EventBridge `source` of a service's CloudTrail events. For CloudWatch the EventBridge reference names
+ * `aws.monitoring` (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-monitoring.html) while CloudWatch's
+ * own events are `aws.cloudwatch`: both are watched (the eventSource still pins the service), so neither spelling
+ * silences the rule.
+ */
+function eventBridgeSources(service: string): string[] {
+  const prefix = EVENT_SOURCE_PREFIX[service] ?? service;
+  return prefix === service ? [`aws.${service}`] : [`aws.${service}`, `aws.${prefix}`];
+}
+
 const kebab = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 /** The name of a group of protected resources watched by one rule: the words their ids share, else the service. */
@@ -135,18 +153,16 @@ export function tamperDetections(model: DetectionInputs): Detection[] {
     parts.forEach((names, i) => {
       const id = `tamper-${groupName(group)}${parts.length > 1 ? `-${i + 1}` : ''}`;
       const detail: EventPattern = {
-        eventSource: [`${first.service}.amazonaws.com`],
+        eventSource: [`${EVENT_SOURCE_PREFIX[first.service] ?? first.service}.amazonaws.com`],
         eventName: names,
         errorCode: [{ exists: false }],
         userIdentity: notTheDeploy(protection.deploymentRoleName),
       };
-      if (scope) {
-        const branches = Object.entries(scope).map(([field, values]) => ({ requestParameters: { [field]: values } }));
-        // EventBridge refuses an $or of fewer than two patterns (InvalidEventPatternException, as the emulator now does):
-        // a resource named by one field is scoped by that field directly.
-        if (branches.length === 1) Object.assign(detail, branches[0]);
-        else detail.$or = branches;
-      }
+      const scoped = Object.entries(scope ?? {}).map(([field, values]) => ({ requestParameters: { [field]: values } }));
+      // EventBridge refuses an `$or` of fewer than two patterns (TestEventPattern: "detail.$or must be an array of at
+      // least 2 patterns"): a single request field is matched directly.
+      if (scoped.length === 1) Object.assign(detail, scoped[0]);
+      else if (scoped.length > 1) detail.$or = scoped;
       detections.push({
         id,
         title: `Protected resource changed outside a deploy: ${what}`,
@@ -154,7 +170,7 @@ export function tamperDetections(model: DetectionInputs): Detection[] {
         why: `A write to ${what} that the monitoring-protection SCP denies to everyone but the deployment role succeeded without the deploy's source identity (${DEPLOY_SOURCE_IDENTITY}): someone is changing the alarm pipeline by hand, which is how an insider silences it.`,
         event: {
           ruleName: detectionRuleName(id),
-          pattern: { source: [`aws.${first.service}`], 'detail-type': [API_CALL], detail },
+          pattern: { source: eventBridgeSources(first.service), 'detail-type': [API_CALL], detail },
           scope: 'forwarded',
           // IAM records its calls in us-east-1; every other protected service in the region of the resource, and the
           // pipeline's resources live in the home region and us-east-1 (the forwarding rules, queues and aliases).
@@ -163,7 +179,7 @@ export function tamperDetections(model: DetectionInputs): Detection[] {
           watchFailures: false,
         },
         triageEvents: names,
-        insightsQuery: `fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, userIdentity.sessionContext.sourceIdentity, requestParameters | filter eventSource = "${first.service}.amazonaws.com" and eventName in [${names.map((n) => `"${n}"`).join(', ')}] and ispresent(errorCode) = 0 | sort @timestamp desc | limit 200`,
+        insightsQuery: `fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, userIdentity.sessionContext.sourceIdentity, requestParameters | filter eventSource = "${EVENT_SOURCE_PREFIX[first.service] ?? first.service}.amazonaws.com" and eventName in [${names.map((n) => `"${n}"`).join(', ')}] and ispresent(errorCode) = 0 | sort @timestamp desc | limit 200`,
         contain: [
           `Read the call (who: \`userIdentity.arn\`; what: \`requestParameters\`) and compare it with the last deploy: a deploy always carries the source identity ${DEPLOY_SOURCE_IDENTITY}.`,
           'Not a deploy: redeploy the stack that owns the resource (security, or the account\'s baseline) to restore it, then treat the caller as compromised: the monitoring-protection SCP allows this write only to the deployment role, so its trust policy or an SCP exemption was abused.',
