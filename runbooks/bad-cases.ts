@@ -10,7 +10,8 @@ import { GLOBAL_REGION, generatedNote, insightsCommands, NO_PAGER, people, ph, p
 import { asManagement, fenceAs } from './common-runs-as';
 import { recoverKeys, restartTrail } from './common-contain';
 import { deploymentRoleSubshell } from './common-tasks';
-import { aws, bullets, code, document, fence, heading, link, raw, slug, steps } from './markdown';
+import { evidence, persistence, support } from './bad-cases-incident';
+import { aws, bullets, code, document, fence, heading, link, raw, sh, slug, steps } from './markdown';
 
 export const BAD_CASE_HEADINGS = {
   securityCompromised: 'The security account is compromised',
@@ -24,7 +25,7 @@ export const BAD_CASE_HEADINGS = {
 } as const;
 
 /** Name of the quarantine SCP for an account (one per account, so lifting one never lifts another). */
-const quarantineName = (model: Model, accountId: string) => `${model.pipeline.namePrefix}quarantine-${accountId}`;
+const quarantineName = (accountId: string) => `incident-quarantine-${accountId}`;
 
 /**
  * A service control policy that denies every action in the account to every principal but the ones named. SCPs are
@@ -32,7 +33,7 @@ const quarantineName = (model: Model, accountId: string) => `${model.pipeline.na
  * never restrict service-linked roles or service principals, so the organization trail keeps delivering
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
  */
-function quarantine(model: Model, accountId: string, allowed: string[]): string[] {
+function quarantine(accountId: string, allowed: string[]): string[] {
   const content = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Sid: 'RootlockQuarantine', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnNotLike: { 'aws:PrincipalArn': allowed } } }],
@@ -45,7 +46,7 @@ function quarantine(model: Model, accountId: string, allowed: string[]): string[
       [
         ['--region', GLOBAL_REGION],
         ['--type', 'SERVICE_CONTROL_POLICY'],
-        ['--name', quarantineName(model, accountId)],
+        ['--name', quarantineName(accountId)],
         ['--description', 'rootlock bad-cases.md: quarantine during an incident'],
         ['--content', content],
         ['--query', 'Policy.PolicySummary.Id'],
@@ -58,12 +59,12 @@ function quarantine(model: Model, accountId: string, allowed: string[]): string[
       ['--policy-id', raw('"$POLICY_ID"')],
       ['--target-id', accountId],
     ]),
-    'echo "quarantine policy $POLICY_ID attached to ' + accountId + '"',
+    `echo "quarantine policy $POLICY_ID attached to" ${sh(accountId)}`,
   ];
 }
 
 /** Detach and delete the quarantine SCP of an account, found by its name. */
-function liftQuarantine(model: Model, accountId: string): string[] {
+function liftQuarantine(accountId: string): string[] {
   return [
     NO_PAGER,
     aws(
@@ -72,7 +73,7 @@ function liftQuarantine(model: Model, accountId: string): string[] {
       [
         ['--region', GLOBAL_REGION],
         ['--filter', 'SERVICE_CONTROL_POLICY'],
-        ['--query', `Policies[?Name=='${quarantineName(model, accountId)}'].Id`],
+        ['--query', `Policies[?Name==\`"${quarantineName(accountId)}"\`].Id`],
         ['--output', 'text'],
       ],
       'POLICY_ID',
@@ -107,7 +108,7 @@ function securityCompromised(model: Model): Array<string | string[]> {
     `Everything here runs from the management account ${code(model.management.id)}: service control policies never apply there, and the organization trail belongs to it, so an intruder in the security account ${code(sec.id)} cannot stop these steps.`,
     [
       `Quarantine the security account now: a service control policy that denies everything there to everyone but its deployment role and its break-glass role (every session already issued stops at its next call). The pipeline's deliveries are made by AWS services, which SCPs do not restrict, so the trail and the pages keep flowing.`,
-      fenceAs(asManagement(model), quarantine(model, sec.id, allowed)),
+      fenceAs(asManagement(model), quarantine(sec.id, allowed)),
     ],
     ...restartTrail(model),
     [
@@ -121,7 +122,7 @@ function securityCompromised(model: Model): Array<string | string[]> {
     `Run the ${link('liveness check', `#${slug(BAD_CASE_HEADINGS.pipelineDown)}`)} and ${link(BAD_CASE_HEADINGS.support, `#${slug(BAD_CASE_HEADINGS.support)}`)}. Then redeploy the security stack from a clean checkout (${code('npm run deploy')} with the deployment role): it restores every resource rootlock owns there.`,
     [
       'When the incident is closed and the account is clean, lift the quarantine:',
-      fenceAs(asManagement(model), liftQuarantine(model, sec.id)),
+      fenceAs(asManagement(model), liftQuarantine(sec.id)),
     ],
   ];
 }
@@ -135,7 +136,7 @@ function custodianUnreachable(model: Model): Array<string | string[]> {
       people(respondersWith(model, 'mfa-device'), '**Nobody holds a root MFA device in the configuration.**'),
     ],
     ['Root mailbox (password resets and AWS notices arrive there):', people(respondersWith(model, 'root-mailbox'), '**Nobody owns the root mailbox in the configuration.**')],
-    `Nobody with the password answers: the root mailbox owner and an MFA holder reset the password together ("Forgot password?" on the root sign-in page; the link goes to the root mailbox). Nobody with a device answers: an MFA holder is replaced only by AWS's identity verification for a lost root MFA device (email to the root mailbox and a call to the account's phone number: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_lost-or-broken.html); if the member account is what you need, use a root-only task session instead (${link(
+    `Nobody with the password answers: the root mailbox owner and an MFA holder reset the password together ("Forgot password?" on the root sign-in page; the link goes to the root mailbox). Nobody with a device answers: an MFA holder is replaced only by AWS's identity verification for a lost root MFA device (email to the root mailbox and a call to the account's phone number: ${link('AWS: lost or broken MFA device', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_lost-or-broken.html')}); if the member account is what you need, use a root-only task session instead (${link(
       'root-only tasks',
       model.runbooks.rootTasks,
     )}), which needs no root secret.`,
@@ -221,14 +222,14 @@ function undeclaredAccount(model: Model): Array<string | string[]> {
       `A member the configuration does not know (created or invited outside rootlock): treat the page as real. Quarantine it until its owner is known (nobody but ${code(
         'OrganizationAccountAccessRole',
       )}, the role the organization creates in it, can act there), read what was done in it, then add it to the configuration and deploy, or remove it from the organization.`,
-      fenceAs(asManagement(model), quarantine(model, acct, [`arn:aws:iam::${acct}:role/OrganizationAccountAccessRole`])),
+      fenceAs(asManagement(model), quarantine(acct, [`arn:aws:iam::${acct}:role/OrganizationAccountAccessRole`])),
       fence(changesIn(model, acct, 72)),
     ],
     [
       `Not a member: the page reached the central bus from outside the organization. Read the bus policy in the security account ${code(model.security.id)}; only the organization may put events on it.`,
       fence([NO_PAGER, aws('events', 'describe-event-bus', [['--region', home], ['--name', model.pipeline.busName], ['--query', 'Policy'], ['--output', 'text']])]),
     ],
-    ['Lift the quarantine when the account is declared or gone:', fenceAs(asManagement(model), liftQuarantine(model, acct))],
+    ['Lift the quarantine when the account is declared or gone:', fenceAs(asManagement(model), liftQuarantine(acct))],
   ];
 }
 
@@ -279,110 +280,6 @@ function pipelineDown(model: Model): Array<string | string[]> {
       ]),
     ],
     `Anything else than alive: the trail stopped (restart it: ${link('the security account is compromised', `#${slug(BAD_CASE_HEADINGS.securityCompromised)}`)} has the block), a rule disabled or an alarm without actions (redeploy the security stack), a subscription pending (confirm it from the pager). Then prove the whole path with ${code('npm run drill')}.`,
-  ];
-}
-
-function support(model: Model): Array<string | string[]> {
-  return [
-    `From the management account ${code(model.management.id)}, which holds the support plan for the organization. The Support API needs a Business, Enterprise On-Ramp or Enterprise plan and answers in ${code(
-      GLOBAL_REGION,
-    )} (https://docs.aws.amazon.com/awssupport/latest/user/about-support-api.html); without one, open the case in the console.`,
-    [
-      `Find the service and category codes, then open the case (${code('urgent')}: production system down):`,
-      fenceAs(asManagement(model), [
-        NO_PAGER,
-        aws('support', 'describe-services', [['--region', GLOBAL_REGION], ['--query', 'services[].[code,name]'], ['--output', 'text']]),
-        aws(
-          'support',
-          'create-case',
-          [
-            ['--region', GLOBAL_REGION],
-            ['--subject', `Security incident ${ph('TICKET-ID')}: suspected compromise in our organization`],
-            ['--service-code', ph('SUPPORT-SERVICE-CODE')],
-            ['--category-code', ph('SUPPORT-CATEGORY-CODE')],
-            ['--severity-code', 'urgent'],
-            ['--issue-type', 'technical'],
-            ['--communication-body', `Incident ${ph('TICKET-ID')}: account ${ph('ACCOUNT-ID')}. Please call us back.`],
-            ['--query', 'caseId'],
-            ['--output', 'text'],
-          ],
-          'CASE_ID',
-        ),
-        'echo "support case: $CASE_ID"',
-      ]),
-    ],
-  ];
-}
-
-function evidence(model: Model): Array<string | string[]> {
-  const home = model.organization.homeRegion;
-  const dir = `evidence-${ph('TICKET-ID')}`;
-  const list = aws('s3api', 'list-object-versions', [
-    ['--region', home],
-    ['--bucket', model.pipeline.trailBucketName],
-    ['--prefix', raw(`"AWSLogs/$ORG_ID/${ph('ACCOUNT-ID')}/CloudTrail/$REGION/$DAY/"`)],
-    ['--query', 'Versions[].[Key,VersionId]'],
-    ['--output', 'text'],
-  ]);
-  const get = aws('s3api', 'get-object', [
-    ['--region', home],
-    ['--bucket', model.pipeline.trailBucketName],
-    ['--key', raw('"$KEY"')],
-    ['--version-id', raw('"$VERSION"')],
-  ]);
-  return [
-    `The trail objects in ${code(model.pipeline.trailBucketName)} (security account ${code(
-      model.security.id,
-    )}) are versioned and under Object Lock: nobody can change them for their retention. Copy the day's objects of the account concerned, every version, with their version ids and checksums, out of AWS for the record (read access to the bucket is enough). ${code(
-      'DAY',
-    )} is today in UTC; set it to each other day of the incident and run the block again.`,
-    fence([
-      NO_PAGER,
-      aws('organizations', 'describe-organization', [['--query', 'Organization.Id'], ['--output', 'text']], 'ORG_ID'),
-      'DAY=$(date -u +%Y/%m/%d)',
-      `mkdir -p ${dir}`,
-      `for REGION in ${model.eventRegions.join(' ')}; do ${list}; done > ${dir}/versions.txt`,
-      `while read -r KEY VERSION; do if [ "$KEY" != None ]; then ${get} "${dir}/$VERSION.json.gz" > /dev/null; fi; done < ${dir}/versions.txt`,
-      `find ${dir} -type f -exec shasum -a 256 {} + > ${dir}.sha256`,
-      `echo "copied $(wc -l < ${dir}/versions.txt) versions into ${dir}; checksums in ${dir}.sha256"`,
-    ]),
-  ];
-}
-
-const PERSISTENCE_EVENTS = [
-  'CreateUser',
-  'CreateLoginProfile',
-  'UpdateLoginProfile',
-  'CreateAccessKey',
-  'CreateRole',
-  'UpdateAssumeRolePolicy',
-  'AttachUserPolicy',
-  'AttachRolePolicy',
-  'PutUserPolicy',
-  'PutRolePolicy',
-  'AddUserToGroup',
-  'CreatePolicyVersion',
-  'SetDefaultPolicyVersion',
-  'EnableMFADevice',
-  'CreateSAMLProvider',
-  'CreateOpenIDConnectProvider',
-];
-
-function persistence(model: Model): Array<string | string[]> {
-  const list = PERSISTENCE_EVENTS.map((e) => `"${e}"`).join(', ');
-  return [
-    [
-      `Every new user, password, access key, role, trust policy change and grant in every account over the last 72 hours (widen the window to the incident's start). For each role created or changed, read ${code(
-        'assumeRolePolicyDocument',
-      )}: a principal outside the organization (an account id that is not in the inventory) is an external trust; delete it with the account's deployment role, and every user or key nobody in the record made.`,
-      fence([
-        ...timeWindow(72),
-        ...insightsCommands(
-          model,
-          `fields @timestamp, recipientAccountId, eventName, userIdentity.arn, requestParameters.userName, requestParameters.roleName, requestParameters.assumeRolePolicyDocument | filter eventSource = "iam.amazonaws.com" and eventName in [${list}] | filter readOnly = 0 | sort @timestamp asc | limit 1000`,
-        ),
-      ]),
-    ],
   ];
 }
 
