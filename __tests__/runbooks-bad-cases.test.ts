@@ -58,7 +58,7 @@ describe('bad-cases.md', () => {
     expect(files.get(model.runbooks.index)).toContain(`(${model.runbooks.badCases})`);
   });
 
-  it('quarantines the security account from the management account, sparing only its deployment and break-glass roles', () => {
+  it('quarantines the security account from the management account, sparing only its deployment and break-glass roles and the delivery roles services assume', () => {
     const block = blocks.find((b) => b.script.includes('organizations create-policy') && b.script.includes(model.security.id))!;
     expect(block.runsAs?.account).toBe(model.management.id);
     const scp = JSON.parse(valueOf(block.script, '--content')!);
@@ -68,7 +68,15 @@ describe('bad-cases.md', () => {
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
-        Condition: { ArnNotLike: { 'aws:PrincipalArn': [model.security.deployRoleArn, model.security.breakGlassRoleArn] } },
+        Condition: {
+          ArnNotLike: {
+            'aws:PrincipalArn': [
+              model.security.deployRoleArn,
+              model.security.breakGlassRoleArn,
+              ...[model.pipeline.cloudTrailToLogsRoleName, model.pipeline.forwarderRoleName, model.pipeline.configRoleName].map((n) => `arn:aws:iam::${model.security.id}:role/${n}`),
+            ],
+          },
+        },
       },
     ]);
     expect(valueOf(block.script, '--target-id')).toBe(model.security.id);

@@ -6,6 +6,7 @@
  * against rootlock's own SCPs and RCPs.
  */
 import type { AccountTarget, Model } from '../config/model';
+import { iamRoleArn } from '../config/arn';
 import { GLOBAL_REGION, generatedNote, insightsCommands, NO_PAGER, people, ph, placeholderSection, respondersWith, timeWindow } from './common';
 import { asManagement, fenceAs } from './common-runs-as';
 import { recoverKeys, restartTrail } from './common-contain';
@@ -103,11 +104,14 @@ function changesIn(model: Model, accountId: string, hours: number): string[] {
 
 function securityCompromised(model: Model): Array<string | string[]> {
   const sec = model.security;
-  const allowed = [sec.deployRoleArn!, sec.breakGlassRoleArn];
+  const p = model.pipeline;
+  // Roles AWS services assume to deliver (trail to logs, forwarding, Config) are ordinary roles: SCPs apply to them.
+  const deliveryRoles = [p.cloudTrailToLogsRoleName, p.forwarderRoleName, p.configRoleName].map((name) => iamRoleArn(sec.id, name));
+  const allowed = [sec.deployRoleArn!, sec.breakGlassRoleArn, ...deliveryRoles];
   return [
     `Everything here runs from the management account ${code(model.management.id)}: service control policies never apply there, and the organization trail belongs to it, so an intruder in the security account ${code(sec.id)} cannot stop these steps.`,
     [
-      `Quarantine the security account now: a service control policy that denies everything there to everyone but its deployment role and its break-glass role (every session already issued stops at its next call). The pipeline's deliveries are made by AWS services, which SCPs do not restrict, so the trail and the pages keep flowing.`,
+      `Quarantine the security account now: a service control policy that denies everything there to everyone but its deployment role, its break-glass role and the roles AWS services assume to deliver into the pipeline (${deliveryRoles.map(code).join(', ')}: SCPs restrict those too, only service-linked roles are exempt). Every session already issued stops at its next call; the trail, the alarms and the pages keep flowing.`,
       fenceAs(asManagement(model), quarantine(sec.id, allowed)),
     ],
     ...restartTrail(model),
