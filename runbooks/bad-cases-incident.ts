@@ -70,7 +70,7 @@ export function evidence(model: Model): Array<string | string[]> {
       `ACCT=${sh(ph('ACCOUNT-ID'))}`,
       `mkdir -p "${dir}"`,
       `for REGION in ${model.eventRegions.join(' ')}; do ${list}; done > "${dir}/versions.txt"`,
-      `while read -r KEY VERSION; do if [ "$KEY" != None ]; then ${get} "${dir}/$VERSION.json.gz" > /dev/null; fi; done < "${dir}/versions.txt"`,
+      `while read -r KEY VERSION; do if [ "$KEY" != None ]; then ${get} "${dir}/$VERSION.json.gz"; fi; done < "${dir}/versions.txt"`,
       `find "${dir}" -type f -exec shasum -a 256 {} + > "${dir}.sha256"`,
       `echo "copied $(wc -l < "${dir}/versions.txt") versions into ${dir}; checksums in ${dir}.sha256"`,
     ]),
