@@ -131,6 +131,8 @@ function requestOf(action: string, argv: string[], caller: Caller): Request | un
     return { resource: trail, resourceAccount: trail.split(':')[4] };
   }
   if (service === 'account') return { resource: `arn:aws:account::${MGMT}:account/${ORG_ID}/${option(argv, '--account-id')}`, resourceAccount: MGMT };
+  // Organizations policies and support cases: acted on from the management account, where no SCP or RCP applies.
+  if (service === 'organizations' || service === 'support') return { resource: '*', resourceAccount: own, unvalidatedResource: true };
   if (action === 'securityhub:CreateAutomationRule') return { resource: `arn:aws:securityhub:${region}:${own}:automation-rule/*`, resourceAccount: own, unvalidatedResource: true };
   return undefined;
 }

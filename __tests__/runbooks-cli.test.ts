@@ -34,6 +34,9 @@ const HUMAN_VALUES: Record<string, string> = {
   'NEW-ROOT-EMAIL': 'aws-payments-prod@example.com',
   'EMAIL-OTP': '123456',
   'ACCOUNT-ID': '444444444444',
+  'NEXT-MFA-CODE': '654321',
+  'SUPPORT-SERVICE-CODE': 'customer-account',
+  'SUPPORT-CATEGORY-CODE': 'security',
 };
 
 /** Values for shell variables a command reads when it runs alone (set earlier in its block by the responder's shell). */
@@ -60,6 +63,14 @@ const VARIABLE_VALUES: Record<string, string> = {
   ALIAS: 'alias/rootlock-alerts',
   KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab',
   TARGET: '444444444444',
+  RULE: 'rootlock-root-console-sign-in',
+  POLICY_ID: 'p-examplepolicyid333',
+  ORG_ID: 'o-exampleorg1',
+  ACCT: '444444444444',
+  REGION: 'eu-west-1',
+  DAY: '2026/01/01',
+  VERSION: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+  TICKET: 'SEC-1234',
 };
 
 /**
@@ -244,13 +255,14 @@ describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI
     for (const q of queries) {
       const run = await runScript(fillIn(q.body), asSecurity);
       const logs = run.calls.filter((c) => / logs /.test(` ${c.args} `) || c.args.startsWith('logs '));
-      // start-query, the status poll (once the emulator says Complete), the results.
+      // start-query, the status poll (once the emulator says Complete), the results, records matched and rows returned.
       expect({ where: `${q.file}:${q.line}`, rcs: logs.map((c) => c.rc), err: logs.map((c) => c.stderr).join('') }).toEqual({
         where: `${q.file}:${q.line}`,
-        rcs: [0, 0, 0],
+        rcs: [0, 0, 0, 0, 0],
         err: '',
       });
       expect(run.stdout).toContain('query status: Complete');
+      expect(run.stdout).toMatch(/records matched: \S+, rows returned: \d+/);
     }
   });
 });

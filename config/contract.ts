@@ -54,6 +54,7 @@ export const RUNBOOK_FILES = {
   quickCardResponder: 'quick-card-responder.md',
   quickCardApprover: 'quick-card-approver.md',
   quickCardCustodian: 'quick-card-custodian.md',
+  badCases: 'bad-cases.md',
 } as const;
 
 /**

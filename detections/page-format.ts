@@ -20,6 +20,13 @@ const ACTOR: Record<string, { label: string; path: string }> = {
 };
 const CALLER = { label: 'Actor', path: '$.detail.userIdentity.arn' };
 
+/**
+ * The affected account, by event source. A GuardDuty finding reaches the bus of the delegated administrator (or the
+ * forwarding account) with that account in the envelope; the member it is about is `detail.accountId`
+ * (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html).
+ */
+const ACCOUNT: Record<string, string> = { 'aws.guardduty': '$.detail.accountId' };
+
 function sourceOf(d: Detection): string | undefined {
   const source = (d.event?.pattern as { source?: unknown } | undefined)?.source;
   return Array.isArray(source) && typeof source[0] === 'string' ? source[0] : undefined;
@@ -44,7 +51,7 @@ export function pageTransformer(model: Model, d: Detection): PageTransformer {
     `Playbook: ${model.playbooks.url(d.id)}`,
   ].join(' ');
   return {
-    inputPaths: { account: '$.account', region: '$.region', time: '$.time', actor: actor.path },
+    inputPaths: { account: ACCOUNT[sourceOf(d) ?? ''] ?? '$.account', region: '$.region', time: '$.time', actor: actor.path },
     // A quoted template: EventBridge delivers it as text (a JSON string), which SNS passes on as the message.
     inputTemplate: JSON.stringify(text),
   };

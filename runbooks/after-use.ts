@@ -44,32 +44,32 @@ export function renderAfterUse(model: Model): string {
         p.logGroupName,
       )} holds the organization trail of every account.`,
       [
-        `Everything done under the source identity, in every account. Read every call where ${code('readOnly')} is false.`,
+        `Every change made under the source identity, in every account (the queries keep the calls whose ${code('readOnly')} is false; each says how many records matched against the rows it returned, and says CUT when its limit dropped some):`,
         fence([
           ...timeWindow(24),
           ...insightsCommands(
             model,
             `${REVIEW_FIELDS} | filter userIdentity.sessionContext.sourceIdentity = "${ph('SOURCE-IDENTITY')}" or requestParameters.sourceIdentity = "${ph(
               'SOURCE-IDENTITY',
-            )}" | sort @timestamp asc | limit 1000`,
+            )}" | filter readOnly = 0 | sort @timestamp asc | limit 1000`,
           ),
         ]),
       ],
       [
-        `Everything done in the role session ${code(sessionName)} of ${code(bg.roleName)}:`,
+        `Every change made in the role session ${code(sessionName)} of ${code(bg.roleName)}:`,
         fence([
           ...timeWindow(24),
           ...insightsCommands(
             model,
-            `${REVIEW_FIELDS} | filter userIdentity.arn like "assumed-role/${bg.roleName}/${sessionName}" | sort @timestamp asc | limit 1000`,
+            `${REVIEW_FIELDS} | filter userIdentity.arn like "assumed-role/${bg.roleName}/${sessionName}" | filter readOnly = 0 | sort @timestamp asc | limit 1000`,
           ),
         ]),
       ],
       [
-        'Everything a root user did, including task sessions:',
+        'Every change a root user made, including task sessions:',
         fence([
           ...timeWindow(24),
-          ...insightsCommands(model, `${REVIEW_FIELDS}, userIdentity.arn | filter userIdentity.type = "Root" | sort @timestamp asc | limit 1000`),
+          ...insightsCommands(model, `${REVIEW_FIELDS}, userIdentity.arn | filter userIdentity.type = "Root" | filter readOnly = 0 | sort @timestamp asc | limit 1000`),
         ]),
       ],
       [

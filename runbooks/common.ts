@@ -22,6 +22,9 @@ export const PLACEHOLDERS: Record<string, string> = {
   'NEW-ROOT-EMAIL': 'the new root email address of the account, as approved in the record',
   'EMAIL-OTP': 'the one-time code AWS sent to the new root email address',
   'ACCOUNT-ID': 'the 12-digit id of the account concerned (from the page or the record)',
+  'NEXT-MFA-CODE': 'the next 6-digit code the same MFA device shows, after the one you gave as MFA-CODE',
+  'SUPPORT-SERVICE-CODE': 'the AWS Support service code that fits the incident, from the describe-services output',
+  'SUPPORT-CATEGORY-CODE': 'a category code of that service, from the describe-services output',
 };
 
 export const PLACEHOLDER_PATTERN = /<([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)>/g;
@@ -181,6 +184,33 @@ export function insightsCommands(model: Model, queryString: string): string[] {
       ['--region', region],
       ['--query-id', raw('"$QUERY_ID"')],
     ]),
+    ...queryCutReport(region),
+  ];
+}
+
+/**
+ * How many log events the query matched against how many rows it returned (QueryStatistics.recordsMatched:
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_QueryStatistics.html), and a line saying
+ * so when the query's `limit` cut the result: a cut is never silent. awk compares, so a non-number never breaks the block.
+ */
+function queryCutReport(region: string): string[] {
+  const statistic = (query: string, into: string) =>
+    aws(
+      'logs',
+      'get-query-results',
+      [
+        ['--region', region],
+        ['--query-id', raw('"$QUERY_ID"')],
+        ['--query', query],
+        ['--output', 'text'],
+      ],
+      into,
+    );
+  return [
+    statistic('statistics.recordsMatched', 'MATCHED'),
+    statistic('length(results)', 'RETURNED'),
+    'echo "records matched: $MATCHED, rows returned: $RETURNED"',
+    `awk -v m="$MATCHED" -v r="$RETURNED" 'BEGIN { if (m + 0 > r + 0) print "CUT: the query matched more records than it returned (its limit); narrow the time window or the filter and run it again" }'`,
   ];
 }
 

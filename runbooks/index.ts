@@ -20,6 +20,7 @@ import { renderWatchPlaybooks } from './watch-playbooks';
 import { renderComplianceMap } from './compliance';
 import { renderQuickCard } from './quick-cards';
 import { renderPreflight } from './preflight';
+import { renderBadCases } from './bad-cases';
 import { renderHtml } from './html';
 import { PREFLIGHT_FILE } from './common';
 import { blockManifest, BLOCKS_FILE } from './common-runs-as';
@@ -52,6 +53,7 @@ function renderIndex(model: Model): string {
         ['Does the live organization still match the configuration (after a deploy, weekly, before an audit)', link('Auditing the live organization', f.audit)],
         ['A drill paged me, or I want to know what a drill sends', link('Drill', f.drill)],
         ['An auditor asks how CIS, Security Hub or Prowler controls are met', link('Compliance map', f.compliance)],
+        ['The security account is compromised, a custodian is out of reach, a break-glass MFA device is lost, a page names an unknown account, the pipeline is silent; AWS Support, evidence, persistence', link('Bad cases', f.badCases)],
         ['One page to print for each role', `${link('responder', f.quickCardResponder)}, ${link('approver', f.quickCardApprover)}, ${link('custodian', f.quickCardCustodian)}`],
       ],
     ),
@@ -85,6 +87,7 @@ export function renderRunbooks(model: Model): Map<string, string> {
     [f.quickCardResponder, renderQuickCard(model, 'responder')],
     [f.quickCardApprover, renderQuickCard(model, 'approver')],
     [f.quickCardCustodian, renderQuickCard(model, 'custodian')],
+    [f.badCases, renderBadCases(model)],
   ]);
   // Accounts the management stack creates have no id yet: ACCOUNT-ID-OF-<name> and a note (config/model-created.ts).
   for (const [name, text] of files) files.set(name, humanizeCreatedAccountRefs(`${GENERATED_MARKER}\n\n${text}`, model.createdAccounts));
