@@ -112,6 +112,17 @@ describe('the deployment role: only the named deploy principals, only with the d
     }
   });
 
+  it('the management account\'s break-glass role may take it for an incident, with the responder\'s own source identity (which pages); no other role of that account may', async () => {
+    const breakGlass = model.management.breakGlassRoleArn;
+    expect(await assumeDeploymentRole({ who: breakGlass, identity: [ADMIN], trust: ORG_ACCESS_ROLE_TRUST, sourceIdentity: 'breakglass-alice' })).toBe('Allowed');
+    // Near misses: another role of the management account with the same source identity, or named like it elsewhere.
+    expect(await assumeDeploymentRole({ who: iamRoleArn(MGMT.id, 'rootlock-break-glass-2'), identity: [ADMIN], trust: ORG_ACCESS_ROLE_TRUST, sourceIdentity: 'breakglass-alice' })).toBe('ExplicitlyDenied');
+    expect(await assumeDeploymentRole({ who: iamRoleArn(PAYMENTS.id, model.breakGlass.roleName), identity: [ADMIN], trust: ORG_ACCESS_ROLE_TRUST, sourceIdentity: 'breakglass-alice' })).toBe('ExplicitlyDenied');
+    // Such a session never carries the deploy source identity, so deployment-role-outside-deploy pages it.
+    const page = model.detections.find((d) => d.id === 'deployment-role-outside-deploy')!;
+    expect(JSON.stringify(page.event!.pattern)).toContain(TRUST.deploySourceIdentity);
+  });
+
   it('federation straight into the deployment role is refused', async () => {
     const r = await simulate({
       principal: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com',

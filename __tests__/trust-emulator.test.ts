@@ -17,6 +17,8 @@ import { loadConfigFile } from '../config/load';
 import { resolveModel, Model } from '../config/model';
 import { synthesize } from '../stacks/app';
 import { planAll } from '../scripts/plan-all';
+import { AttachPolicyCommand, CreatePolicyCommand, EnablePolicyTypeCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SCP_NAMES } from '../config/contract';
 
 const describeTf = describeWithTools(['terraform', 'moto_server'], 'the trust model on the emulator');
 
@@ -48,6 +50,15 @@ describeTf('trust model on the emulator', () => {
     model = resolveModel(loadConfigFile(writeEmulatorOrgConfig(ids, work)));
     synthesize(model, path.join(work, 'cdktf.out'));
     stacksDir = path.join(work, 'cdktf.out', 'stacks');
+    // The organization as a deployed management stack leaves it for the baselines' plans: the root-coverage SCP at the
+    // root (each baseline's coverage guard refuses to plan without it). Its content is not what this test is about.
+    const org = new OrganizationsClient(sdkConfig(emu));
+    await org.send(new EnablePolicyTypeCommand({ RootId: ids.root, PolicyType: 'SERVICE_CONTROL_POLICY' })).catch(() => undefined);
+    const coverage = await org.send(
+      new CreatePolicyCommand({ Name: SCP_NAMES.rootCoverage, Type: 'SERVICE_CONTROL_POLICY', Description: 'root coverage (test stand-in)', Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] }) }),
+    );
+    await org.send(new AttachPolicyCommand({ PolicyId: coverage.Policy!.PolicySummary!.Id!, TargetId: ids.root }));
+    org.destroy();
   });
 
   afterAll(async () => {

@@ -44,11 +44,16 @@ export function deploymentRoleTrustPolicy(model: Model): PolicyDocument {
  * RCP 1: the deployment role, the only principal the monitoring-protection SCPs exempt, is usable only by the named
  * deploy principals setting the deploy source identity, in every member account, whatever its trust policy says
  * (a hand-made OrganizationAccountAccessRole in an invited account, a widened trust, a management administrator).
+ * One other door, for the incident: the management account's break-glass role (named principals, fresh MFA, paged
+ * when taken) may take it to restore what the SCPs let only the deployment role change (re-enable a key, restart the
+ * trail). Its sessions carry the responder's own source identity, which STS never lets it change, so such a use is
+ * always told apart from a deploy and pages again (deployment-role-outside-deploy).
  * Federation straight into it (SAML, web identity) is refused: the deploy reaches it by AssumeRole from its own role.
  */
 export function deploymentRoleRcp(model: Model): PolicyDocument {
   const t = model.trust;
   const role = t.deploymentRoleArnPattern;
+  const responders = model.management.breakGlassRoleArn;
   return policy(
     {
       Sid: 'DeploymentRoleOnlyForDeployPrincipals',
@@ -56,7 +61,7 @@ export function deploymentRoleRcp(model: Model): PolicyDocument {
       Principal: '*',
       Action: 'sts:AssumeRole',
       Resource: role,
-      Condition: { StringNotEquals: { 'aws:PrincipalArn': t.deployPrincipals } },
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': [...t.deployPrincipals, responders] } },
     },
     {
       Sid: 'DeploymentRoleOnlyWithDeploySourceIdentity',
@@ -64,8 +69,9 @@ export function deploymentRoleRcp(model: Model): PolicyDocument {
       Principal: '*',
       Action: 'sts:AssumeRole',
       Resource: role,
-      // A request without the key matches StringNotEquals, so leaving the source identity out is refused too.
-      Condition: { StringNotEquals: { 'sts:SourceIdentity': t.deploySourceIdentity } },
+      // A request without the key matches StringNotEquals, so leaving the source identity out is refused too; the
+      // break-glass role keeps its responder's own (it cannot set another), and its use pages.
+      Condition: { StringNotEquals: { 'sts:SourceIdentity': t.deploySourceIdentity, 'aws:PrincipalArn': responders } },
     },
     { Sid: 'DeploymentRoleNeverFederated', Effect: 'Deny', Principal: '*', Action: ['sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'], Resource: role },
   );

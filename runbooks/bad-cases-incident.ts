@@ -5,7 +5,7 @@
 import type { Model } from '../config/model';
 import { GLOBAL_REGION, insightsCommands, NO_PAGER, ph, timeWindow } from './common';
 import { asManagement, fenceAs } from './common-runs-as';
-import { aws, code, fence, link, raw, sh } from './markdown';
+import { aws, code, fence, link, raw, sh } from '../render/markdown';
 
 export function support(model: Model): Array<string | string[]> {
   return [

@@ -12,7 +12,7 @@ import { asManagement, fenceAs } from './common-runs-as';
 import { recoverKeys, restartTrail } from './common-contain';
 import { deploymentRoleSubshell } from './common-tasks';
 import { evidence, persistence, support } from './bad-cases-incident';
-import { aws, bullets, code, document, fence, heading, link, raw, sh, slug, steps } from './markdown';
+import { aws, bullets, code, document, fence, heading, link, raw, sh, slug, steps } from '../render/markdown';
 
 export const BAD_CASE_HEADINGS = {
   securityCompromised: 'The security account is compromised',
