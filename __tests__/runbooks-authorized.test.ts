@@ -99,7 +99,9 @@ function requestOf(action: string, argv: string[], caller: Caller): Request | un
   const own = caller.account;
   if (action === 'sts:AssumeRole') {
     const roleArn = option(argv, '--role-arn')!;
-    return { resource: roleArn, resourceAccount: roleArn.split(':')[4] };
+    // STS puts the requested source identity in the request context (sts:SourceIdentity) of the AssumeRole itself.
+    const sourceIdentity = option(argv, '--source-identity');
+    return { resource: roleArn, resourceAccount: roleArn.split(':')[4], ...(sourceIdentity ? { context: { 'sts:SourceIdentity': sourceIdentity } } : {}) };
   }
   if (action === 'sts:AssumeRoot') {
     const target = option(argv, '--target-principal')!;
@@ -140,12 +142,21 @@ function requestOf(action: string, argv: string[], caller: Caller): Request | un
 /** SCPs never apply to the management account, nor RCPs to its resources. */
 const levelsFor = (account: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY') => (account === MGMT ? [] : policyLevels(management, account, type));
 
+/**
+ * RCPs bind only S3, STS, KMS, SQS and Secrets Manager (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
+ * iam-simulate would hold every other service's request to them (and find no allow for an IAM resource). AssumeRoot is
+ * left out too: its resource is the target account's root (arn:aws:iam::N:root), which no rootlock RCP names and the
+ * engine cannot match an RCP statement against; the RCPs' own proofs are in policies-trust.test.ts.
+ */
+const RCP_SERVICES = new Set(['s3', 'sts', 'kms', 'sqs', 'secretsmanager']);
+const rcpApplies = (action: string) => RCP_SERVICES.has(action.split(':')[0]) && action !== 'sts:AssumeRoot';
+
 async function decide(caller: Caller, action: string, req: Request): Promise<Decision> {
   const input: SimulateInput = {
     principal: caller.principal,
     identityPolicies: caller.identityPolicies,
     scps: levelsFor(caller.account, 'SERVICE_CONTROL_POLICY'),
-    rcps: levelsFor(req.resourceAccount, 'RESOURCE_CONTROL_POLICY'),
+    rcps: rcpApplies(action) ? levelsFor(req.resourceAccount, 'RESOURCE_CONTROL_POLICY') : [],
     action,
     resource: req.resource,
     resourceAccount: req.resourceAccount,

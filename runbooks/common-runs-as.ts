@@ -32,6 +32,15 @@ export function asManagement(model: Model): RunsAs {
   };
 }
 
+/**
+ * The deploy pipeline's own principal (organization.deploymentRoleTrustedBy), taking the deployment role with the
+ * deploy source identity: the only session the trail bucket's RCP lets change its Object Lock and policy.
+ */
+export function asDeployPrincipal(model: Model): RunsAs {
+  const principal = model.trust.deployPrincipals[0];
+  return { account: model.management.id, principal, who: `${principal} (the deploy pipeline's own role, with source identity ${model.trust.deploySourceIdentity})` };
+}
+
 /** A member account's deployment role: the only principal the monitoring-protection SCP lets change the pipeline. */
 export function asDeploymentRole(account: AccountTarget): RunsAs {
   if (!account.deployRoleArn) throw new Error(`${account.name} has no deployment role: it is the management account`);

@@ -188,7 +188,7 @@ export function breakGlassSubshell(model: Model, roleArn: Arg, scope: { prompt: 
  * SCP lets only that role change the pipeline (keys, queues, the break-glass role) in a member account. Its credentials
  * end at the closing parenthesis.
  */
-export function deploymentRoleSubshell(model: Model, account: AccountTarget, sessionName: string, commands: string[]): string[] {
+export function deploymentRoleSubshell(model: Model, account: AccountTarget, sessionName: string, commands: string[], opts: { sourceIdentity?: string } = {}): string[] {
   if (!account.deployRoleArn) return commands;
   return [
     '(',
@@ -200,6 +200,7 @@ export function deploymentRoleSubshell(model: Model, account: AccountTarget, ses
         ['--region', model.organization.homeRegion],
         ['--role-arn', account.deployRoleArn],
         ['--role-session-name', sessionName],
+        ...(opts.sourceIdentity ? [['--source-identity', opts.sourceIdentity] as [string, string]] : []),
         ['--query', CREDENTIALS_QUERY],
         ['--output', 'text'],
       ],

@@ -7,7 +7,7 @@ import type { Model } from '../config/model';
 import { s3BucketArn } from '../config/arn';
 import { detection, generatedNote, placeholderSection, playbookLink } from './common';
 import { aws, bullets, code, document, fence, heading, link, prose, table } from '../render/markdown';
-import { asBreakGlass, asManagement, fenceAs } from './common-runs-as';
+import { asBreakGlass, asDeployPrincipal, fenceAs } from './common-runs-as';
 import { deploymentRoleSubshell } from './common-tasks';
 
 const SH = 'https://docs.aws.amazon.com/securityhub/latest/userguide';
@@ -352,16 +352,16 @@ function objectLockMigration(model: Model): string {
     `Terraform's ${code('object_lock_enabled')} forces a new bucket, and a bucket holding logs cannot be replaced. S3 can enable Object Lock on an existing versioned bucket (${link(
       'S3 Object Lock',
       SOURCES.s3ObjectLock,
-    )}); enable it there first, as the deployment role in the security account, then plan the security stack and deploy only once the plan no longer replaces the bucket. Or turn it off with compliance.trailObjectLock (enabled: false and a reason).`,
+    )}); enable it there first, once, with the deploy pipeline's own credentials (the trail bucket's resource control policy lets only a deploy session, the deployment role with source identity ${code(model.trust.deploySourceIdentity)}, change its Object Lock), then plan the security stack and deploy only once the plan no longer replaces the bucket. Or turn it off with compliance.trailObjectLock (enabled: false and a reason).`,
     fenceAs(
-      asManagement(model),
+      asDeployPrincipal(model),
       deploymentRoleSubshell(model, model.security, 'enable-trail-object-lock', [
         aws('s3api', 'put-object-lock-configuration', [
           ['--region', model.organization.homeRegion],
           ['--bucket', p.trailBucketName],
           ['--object-lock-configuration', JSON.stringify(configuration)],
         ]),
-      ]),
+      ], { sourceIdentity: model.trust.deploySourceIdentity }),
     ),
   ].join('\n\n');
 }
