@@ -19,6 +19,12 @@ export interface AwsAccess {
   concurrency: number;
   /** Role assumed in every account but the caller's (default JOB_ROLE_NAMES.audit: the audit's own read-only role). */
   roleName?: string;
+  /**
+   * Role of the management account that asks for the AssumeRoot task sessions (the audit: its own job role, whose only
+   * task policy is the read-only IAMAuditRootUserCredentials, so its sessions are told apart and do not page). Unset:
+   * the caller's own credentials.
+   */
+  rootTaskRoleArn?: string;
 }
 
 export function clientConfig(access: AwsAccess, region: string, credentials?: Credentials) {

@@ -99,7 +99,7 @@ const metricFilter: Reader = async (ctx, r) => {
     name: f.filterName,
     log_group_name: f.logGroupName,
     pattern: f.filterPattern,
-    metric_transformation: m ? { name: m.metricName, namespace: m.metricNamespace, value: m.metricValue, default_value: m.defaultValue, unit: m.unit } : undefined,
+    metric_transformation: m ? { name: m.metricName, namespace: m.metricNamespace, value: m.metricValue, default_value: m.defaultValue, unit: m.unit, dimensions: m.dimensions } : undefined,
   };
 };
 

@@ -8,7 +8,7 @@
 import { GetLoginProfileCommand, IAMClient, ListAccessKeysCommand, ListMFADevicesCommand, ListSigningCertificatesCommand } from '@aws-sdk/client-iam';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { taskPolicyArn } from '../config/root-tasks';
-import { AwsAccess, clientConfig, Credentials, errorText } from './aws';
+import { assumeRole, AwsAccess, clientConfig, Credentials, errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 
 export const AUDIT_TASK_POLICY_ARN = taskPolicyArn('IAMAuditRootUserCredentials');
@@ -27,7 +27,8 @@ export interface RootCredentialState {
 }
 
 async function assumeRoot(access: AwsAccess, region: string, accountId: string): Promise<Credentials> {
-  const sts = new STSClient(clientConfig(access, region));
+  const asker = access.rootTaskRoleArn ? await assumeRole(access, region, access.rootTaskRoleArn) : undefined;
+  const sts = new STSClient(clientConfig(access, region, asker));
   try {
     const out = await sts.send(new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: AUDIT_TASK_POLICY_ARN }, DurationSeconds: TASK_SESSION_SECONDS }));
     const c = out.Credentials!;

@@ -4,7 +4,7 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Model } from '../config/model';
-import { AccountSnapshot, credentialsFor, evaluateAccounts, readAccount } from './accounts';
+import { AccountSnapshot, auditRoleArn, credentialsFor, evaluateAccounts, readAccount } from './accounts';
 import { AwsAccess, clientConfig, errorText, mapLimit } from './aws';
 import { Result, sortResults, notChecked, CHECKS } from './checks';
 import { auditDeployed } from './deployed';
@@ -64,8 +64,11 @@ export async function runAudit(model: Model, given: AwsAccess, opts: AuditOption
     progress('accounts', ++done, total);
     return s;
   });
+  // The task sessions are asked for as the audit's own role in the management account (root-task-session excludes
+  // exactly that role's read-only audit sessions from paging), unless the caller is already it.
+  const asker = { ...access, rootTaskRoleArn: access.rootTaskRoleArn ?? auditRoleArn(access, model.management.id) };
   const rootStates: RootCredentialState[] = await mapLimit(members, access.concurrency, async (a) => {
-    const s = await readRootCredentials(access, region, a);
+    const s = await readRootCredentials(asker, region, a);
     progress('accounts', ++done, total);
     return s;
   });
