@@ -155,10 +155,11 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
     if (management.code !== 0) throw new Error(describeResult(management, 30000));
     const parent = (await org.send(new ListParentsCommand({ ChildId: ids.payments }))).Parents![0];
     expect(parent.Id).not.toBe(ids.root);
-    // 3. ROOTLOCK_STACKS=baseline-<new-account> cdktf deploy baseline-<new-account> --auto-approve --ignore-missing-stack-dependencies
+    // 3. ROOTLOCK_STACKS=baseline-<new-account> cdktf deploy security baseline-<new-account> --auto-approve --ignore-missing-stack-dependencies
+    //    (security holds the new account's heartbeat alarms)
     const baseline = await timed(
-      'vend: cdktf deploy baseline-payments-prod',
-      cdktf(['deploy', 'baseline-payments-prod', '--auto-approve', '--ignore-missing-stack-dependencies', ...OFFLINE, '--output', out], { ...env, ROOTLOCK_STACKS: 'baseline-payments-prod' }),
+      'vend: cdktf deploy security baseline-payments-prod',
+      cdktf(['deploy', 'security', 'baseline-payments-prod', '--auto-approve', '--ignore-missing-stack-dependencies', ...OFFLINE, '--output', out], { ...env, ROOTLOCK_STACKS: 'baseline-payments-prod' }),
     );
     if (baseline.code !== 0) throw new Error(describeResult(baseline, 30000));
     const creds = await assumeAccount(emu, ids.payments);
