@@ -139,7 +139,7 @@ describeWithTools(['terraform', 'moto_server'], 'the init --from-organization te
     expect(named()).toEqual(['breakGlass.principals', 'custody.mfaDevice', 'custody.rootPassword']);
     raw.breakGlass.principals = [{ arn: `arn:aws:iam::${ids.mgmt}:user/breakglass-alice`, mfaDeviceArn: `arn:aws:iam::${ids.mgmt}:mfa/breakglass-alice`, custody: 'vault' }];
     raw.custody = { rootPassword: 'vault entry Root', mfaDevice: 'office safe' };
-    expect(named()).toEqual(['alerts', 'responders', 'securityAccount', 'unmanagedAccounts[].reason']);
+    expect(named()).toEqual(['alerts', 'organization.deploymentRoleTrustedBy', 'responders', 'securityAccount', 'unmanagedAccounts[].reason']);
   });
 
   it("filled in, the first management plan imports everything and only adds rootlock's own (no account moved, no OU renamed)", async () => {
@@ -150,6 +150,7 @@ describeWithTools(['terraform', 'moto_server'], 'the init --from-organization te
     raw.responders = example.responders;
     raw.custody = { rootPassword: 'vault entry Root', mfaDevice: 'office safe' };
     raw.alerts.emails = ['security-oncall@example.com'];
+    raw.organization.deploymentRoleTrustedBy = [`arn:aws:iam::${ids.mgmt}:role/rootlock-deployer-ci`];
     raw.unmanagedAccounts[0].reason = 'sandbox of a contractor, closed next month';
     expect(problemsOf(raw)).toEqual([]);
     const model = resolveModel(validateConfig(raw));

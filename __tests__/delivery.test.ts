@@ -129,7 +129,9 @@ describe('the pipeline watches itself (example organization)', () => {
       const d = model.detections.find((x) => x.id === r.detectionId)!;
       const { input_paths: paths, input_template: template } = t.input_transformer;
       expect(Object.keys(paths).sort()).toEqual(['account', 'actor', 'region', 'time']);
-      expect(paths).toMatchObject({ account: '$.account', region: '$.region', time: '$.time' });
+      // A GuardDuty finding names the affected account in detail.accountId (the envelope is the delegated admin's).
+      const accountPath = d.event!.pattern.source && JSON.stringify(d.event!.pattern.source).includes('aws.guardduty') ? '$.detail.accountId' : '$.account';
+      expect(paths).toMatchObject({ account: accountPath, region: '$.region', time: '$.time' });
       const textOf = JSON.parse(template) as string;
       for (const part of ['<account>', '<region>', '<actor>', '<time>', d.title.replace(/[<>]/g, ''), d.severity.toUpperCase(), d.event!.ruleName, model.playbooks.url(d.id)]) {
         expect({ rule: r.ruleName, has: part, ok: textOf.includes(part) }).toEqual({ rule: r.ruleName, has: part, ok: true });
