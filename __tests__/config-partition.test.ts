@@ -3,21 +3,8 @@
  * (GovCloud, China, ISO) is refused with a clear error before anything is synthesized, never deployed with wrong ARNs.
  */
 import { validateConfig } from '../config/load';
-import { ConfigError, formatProblem } from '../config/errors';
 import { resolveModel } from '../config/model';
-import { exampleRaw } from './support/example';
-
-function problemsOf(mutate: (c: any) => void): string[] {
-  const c = exampleRaw();
-  mutate(c);
-  try {
-    validateConfig(c);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems.map(formatProblem);
-  }
-  return [];
-}
+import { exampleRaw, problemsOf } from './support/example';
 
 const REFUSED = /is a GovCloud, China or ISO region: rootlock writes ARNs for the commercial aws partition only/;
 

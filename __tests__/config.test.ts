@@ -4,23 +4,12 @@ import fc from 'fast-check';
 import { DEFAULT_CONFIG, loadConfigFile, validateConfig } from '../config/load';
 import { ConfigError, formatProblem } from '../config/errors';
 import { configJsonSchema } from '../config/json-schema';
-import { exampleRaw } from './support/example';
+import { exampleRaw, problemsOf } from './support/example';
 import { resolveModel } from '../config/model';
 import { spawnSync } from 'child_process';
 
 const example = exampleRaw;
 
-function problemsOf(mutate: (c: any) => void): string[] {
-  const c = example();
-  mutate(c);
-  try {
-    validateConfig(c);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).problems.map(formatProblem);
-  }
-  throw new Error('configuration was accepted');
-}
 
 describe('the bundled example', () => {
   it('validates', () => {

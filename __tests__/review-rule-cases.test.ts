@@ -5,30 +5,15 @@
  */
 import { review } from '../review/analyze';
 import { judgePolicy, parsePolicy } from '../review/policy';
-import { asPlan, ResourceChange } from '../review/plan';
+import { synthetic, type SyntheticChange } from './support/synthetic-plan';
 import { trustPolicy, BREAK_GLASS_ROLE } from './fixtures/plans/scenarios';
 import { RULES } from '../review/rules';
 import { CIS_ROOT_USAGE_PATTERN } from '../detections/compliance';
 
-type Synthetic = { type: string; actions: ResourceChange['change']['actions']; before?: object | null; after?: object | null };
+type Synthetic = SyntheticChange;
 
 function findings(...changes: Synthetic[]): string[] {
-  const plan = asPlan(
-    {
-      format_version: '1.2',
-      terraform_version: '1.11.4',
-      planned_values: { root_module: {} },
-      resource_changes: changes.map((c, i) => ({
-        address: `${c.type}.r${i}`,
-        mode: 'managed',
-        type: c.type,
-        name: `r${i}`,
-        change: { actions: c.actions, before: c.before ?? null, after: c.after ?? null, after_unknown: {} },
-      })),
-    },
-    'synthetic',
-  );
-  return review([{ stack: 'test', file: 'test.json', plan }]).findings.map((f) => `${f.severity}:${f.rule.id}`);
+  return review([{ stack: 'test', file: 'test.json', plan: synthetic(...changes) }]).findings.map((f) => `${f.severity}:${f.rule.id}`);
 }
 
 const role = (policy: object, extra: object = {}) => ({ name: BREAK_GLASS_ROLE, assume_role_policy: JSON.stringify(policy), max_session_duration: 3600, ...extra });

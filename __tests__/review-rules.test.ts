@@ -12,6 +12,7 @@ import { asPlan, ResourceChange, TerraformPlan } from '../review/plan';
 import { RULES } from '../review/rules';
 import { ReviewOptions } from '../review/change';
 import { scenarios } from './fixtures/plans/scenarios';
+import { synthetic } from './support/synthetic-plan';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'plans');
 
@@ -35,25 +36,6 @@ function variant(name: string, type: string, edit: (rc: ResourceChange) => void)
   if (!rc) throw new Error(`${name} has no ${type}`);
   edit(rc);
   return plan;
-}
-
-/** A plan of only synthetic changes, for resource types the emulator cannot deploy. */
-function synthetic(...changes: Array<Partial<ResourceChange> & { type: string; actions: ResourceChange['change']['actions']; before?: object | null; after?: object | null }>): TerraformPlan {
-  return asPlan(
-    {
-      format_version: '1.2',
-      terraform_version: '1.11.4',
-      planned_values: { root_module: {} },
-      resource_changes: changes.map((c, i) => ({
-        address: `${c.type}.r${i}`,
-        mode: 'managed',
-        type: c.type,
-        name: `r${i}`,
-        change: { actions: c.actions, before: c.before ?? null, after: c.after ?? null, after_unknown: {} },
-      })),
-    },
-    'synthetic',
-  );
 }
 
 describe('committed real plans', () => {
