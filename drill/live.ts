@@ -17,6 +17,7 @@
  *
  * A disabled or changed rule, filter or subscription fails its path by name, with the reason.
  */
+import { ruleStateOf } from '../detections/rule-state';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
@@ -87,7 +88,12 @@ async function checkRule(c: LiveCheck, opts: ClientOptions): Promise<string | un
       if ((e as Error).name === 'ResourceNotFoundException') return `rule ${where} does not exist`;
       throw e;
     }
-    if (described.State !== 'ENABLED') return `rule ${where} is ${described.State ?? 'in an unknown state'}: it matches nothing`;
+    // The state the stacks deploy (detections/rule-state.ts): ENABLED would skip the read-only CloudTrail events a
+    // rule matching AssumeRole/AssumeRoot or root reads needs; DISABLED matches nothing.
+    const expected = ruleStateOf(c.detection!.event!);
+    if (described.State !== expected) {
+      return `rule ${where} is ${described.State ?? 'in an unknown state'}, not ${expected}: ${described.State === 'DISABLED' ? 'it matches nothing' : 'it misses the read-only management events its detection needs'}`;
+    }
     const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: rule.name, EventBusName: rule.bus }))).Targets ?? [];
     if (!targets.some((t) => t.Arn === rule.targetArn)) return `rule ${where} does not target ${rule.targetArn} (targets: ${targets.map((t) => t.Arn).join(', ') || 'none'})`;
     const samples = samplesFor(c.detection!.id);
