@@ -5,7 +5,7 @@
 import type { Model } from '../config/model';
 import { policy, PolicyDocument } from './document';
 import { principalOf, sourceConditions } from './service-integrations';
-import { deadLetterReaders, denyDeadLetterReads, denyPublishExceptServices } from './pipeline';
+import { alarmsPublish, deadLetterReaders, denyDeadLetterReads, denyPublishExceptServices, owningAccountManagesTopic } from './pipeline';
 import { denyInsecureTransport, keyAdministration } from './document';
 
 /** Only CloudWatch alarms of the security account use the health key: nothing the alert key's failure can touch. */
@@ -26,21 +26,8 @@ export function healthTopicPolicy(model: Model): PolicyDocument {
   const sec = model.security.id;
   const topicArn = model.health.topicArn;
   return policy(
-    {
-      Sid: 'OwningAccountManagesTopic',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${sec}:root` },
-      Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:SetTopicAttributes', 'sns:Subscribe'],
-      Resource: topicArn,
-    },
-    {
-      Sid: 'AlarmsOfSecurityAccountPublish',
-      Effect: 'Allow',
-      Principal: { Service: principalOf('cloudwatch-to-sns') },
-      Action: 'sns:Publish',
-      Resource: topicArn,
-      Condition: sourceConditions('cloudwatch-to-sns', { account: sec, arns: [model.health.alarmArnPattern] }),
-    },
+    owningAccountManagesTopic(sec, topicArn),
+    alarmsPublish(sec, topicArn, model.health.alarmArnPattern),
     denyPublishExceptServices(model, topicArn),
     denyInsecureTransport('sns:Publish', topicArn),
   );

@@ -126,25 +126,35 @@ export function denyDeadLetterReads(queueArn: string, readers: string[]): Statem
   };
 }
 
+/** The security account manages a paging topic, but never publishes to it: pages come from alarms and rules only. */
+export function owningAccountManagesTopic(securityAccountId: string, topicArn: string): Statement {
+  return {
+    Sid: 'OwningAccountManagesTopic',
+    Effect: 'Allow',
+    Principal: { AWS: accountRoot(securityAccountId) },
+    Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+    Resource: topicArn,
+  };
+}
+
+/** CloudWatch publishes the security account's alarms matching `alarmArnPattern` (aws:SourceArn, service-integrations.json). */
+export function alarmsPublish(securityAccountId: string, topicArn: string, alarmArnPattern: string): Statement {
+  return {
+    Sid: 'AlarmsOfSecurityAccountPublish',
+    Effect: 'Allow',
+    Principal: { Service: principalOf('cloudwatch-to-sns') },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: sourceConditions('cloudwatch-to-sns', { account: securityAccountId, arns: [alarmArnPattern] }),
+  };
+}
+
 export function topicPolicy(model: Model, topicArn: string, orgId: string): PolicyDocument {
   const sec = model.security.id;
   return policy(
-    {
-      Sid: 'OwningAccountManagesTopic',
-      Effect: 'Allow',
-      Principal: { AWS: accountRoot(sec) },
-      // No sns:Publish: pages come from the alarms and central rules only (OnlyServicesAndTheDrillPublish below).
-      Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:SetTopicAttributes', 'sns:Subscribe'],
-      Resource: topicArn,
-    },
-    {
-      Sid: 'AlarmsOfSecurityAccountPublish',
-      Effect: 'Allow',
-      Principal: { Service: principalOf('cloudwatch-to-sns') },
-      Action: 'sns:Publish',
-      Resource: topicArn,
-      Condition: sourceConditions('cloudwatch-to-sns', { account: sec, arns: [alarmArnPattern(model)] }),
-    },
+    // No sns:Publish for the account: pages come from the alarms and central rules only (OnlyServicesAndTheDrillPublish below).
+    owningAccountManagesTopic(sec, topicArn),
+    alarmsPublish(sec, topicArn, alarmArnPattern(model)),
     {
       // Only the central rules: EventBridge sends the rule ARN as aws:SourceArn (see service-integrations.json).
       Sid: 'CentralRulesPublish',
