@@ -106,7 +106,7 @@ const FIXED_IDS: AccountIds = { mgmt: '111111111111', security: '222222222222', 
 function configOf(v: Variation, ids: AccountIds): unknown {
   const { mgmt: MGMT, security: SECURITY, member: MEMBER } = ids;
   const raw = exampleRaw();
-  raw.organization = { managementAccountId: MGMT, homeRegion: v.homeRegion, deploymentRoleName: v.deploymentRoleName };
+  raw.organization = { managementAccountId: MGMT, homeRegion: v.homeRegion, deploymentRoleName: v.deploymentRoleName, deploymentRoleTrustedBy: [`arn:aws:iam::${MGMT}:role/rootlock-deployer-ci`] };
   raw.securityAccount = v.securityName;
   raw.organizationalUnits = [
     { name: v.ouName, parent: 'root' },

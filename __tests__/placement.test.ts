@@ -205,6 +205,7 @@ describeWithTools(['terraform', 'moto_server'], 'the placement and guard tests')
     const moved = configFor((c) => {
       c.accounts.push({ id: ids.stray, name: 'stray-sandbox', ou: 'Dev' });
       c.accounts[1].ou = 'Suspended';
+      c.accounts[1].rootDenyExemptionAcknowledged = true;
     });
     expect(await reviewed(await managementDir('moved-out', moved, deployed))).toEqual([`high:RL-ACCOUNT-MOVED-OUT:${ids.payments}`]);
   });
