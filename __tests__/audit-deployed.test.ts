@@ -11,7 +11,8 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { CloudWatchClient, DisableAlarmActionsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DisableRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { ruleStateOf } from '../detections/rule-state';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CloudTrailClient, RegisterOrganizationDelegatedAdminCommand } from '@aws-sdk/client-cloudtrail';
 import { EnableOrganizationAdminAccountCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
@@ -28,7 +29,7 @@ import { describeResult, REPO_ROOT, runTerraform, scratchDir, terraformApply, te
 import { describeWithTools } from './support/tools';
 import { planLiveChecks, runLiveChecks, LiveResult } from '../drill/live';
 import { sendDrillPage } from '../drill/pager';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 
 const region = EMULATOR_ORG_REGION;
@@ -128,6 +129,9 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     const sqs = secClient(SQSClient);
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'test-pager-stand-in' }))).QueueUrl!;
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    // The queue lets the topic deliver, as a subscribed queue must (service-integrations.json: sns-to-sqs).
+    const Policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': model.pipeline.topicArn } } }] });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy } }));
     await secClient(SNSClient).send(new SubscribeCommand({ TopicArn: model.pipeline.topicArn, Protocol: 'sqs', Endpoint: arn }));
     const id = await sendDrillPage(model, { region, credentials: sec, endpoint: emu.endpoint } as never, 'rootlock-drill-test-run');
     const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }))).Messages ?? [];
@@ -198,7 +202,7 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     // Nothing else differs: each change is found once, where it was made.
     expect(failed).toHaveLength(6);
     const rule = failed.find((r) => r.check === 'deployed-event-rule')!;
-    expect({ expected: rule.expected, actual: rule.actual }).toEqual({ expected: 'ENABLED', actual: 'DISABLED' });
+    expect({ expected: rule.expected, actual: rule.actual }).toEqual({ expected: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', actual: 'DISABLED' });
     const topicPolicy = failed.find((r) => r.check === 'deployed-resource-policy')!;
     // A readable diff: the removed statement's lines, prefixed "-", named by their path in the document.
     expect(topicPolicy.detail).toMatch(/- Statement\[\d+\]\.Principal\.Service ∋ "events\.amazonaws\.com"/);
@@ -207,7 +211,7 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     expect(renderJson(second)).toBe(renderJson(first));
     const sarif = JSON.parse(renderSarif(first, 'rootlock.yaml'));
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'deployed-event-rule');
-    expect(result.properties).toEqual({ attribute: 'state', expected: 'ENABLED', actual: 'DISABLED' });
+    expect(result.properties).toEqual({ attribute: 'state', expected: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', actual: 'DISABLED' });
     expect(result.level).toBe('error');
 
     // The drill fails the affected paths by name: the disabled rule, the changed filter, the alarm that no longer
@@ -235,9 +239,10 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     expect(targets.length).toBeGreaterThan(0);
     const r = await timed('terraform apply -replace', () => runTerraform(['apply', '-no-color', '-input=false', '-auto-approve', ...targets], path.join(outDir, 'stacks', 'security'), env, 600_000));
     if (r.code !== 0) throw new Error(describeResult(r));
-    // A rule without an explicit state is not re-enabled by terraform apply either (the synthesized rule leaves
-    // `state` out): what the deployment role does by hand, as the finding's fix says.
-    await secClient(EventBridgeClient).send(new EnableRuleCommand({ Name: detection('root-usage').event!.ruleName, EventBusName: model.pipeline.busName }));
+    // What the deployment role does by hand, as the finding's fix says: the rule back in the state the stacks deploy
+    // (EnableRule would only make it ENABLED, which skips the read-only root calls).
+    const d = detection('root-usage');
+    await secClient(EventBridgeClient).send(new PutRuleCommand({ Name: d.event!.ruleName, EventBusName: model.pipeline.busName, EventPattern: JSON.stringify(d.event!.pattern), State: ruleStateOf(d.event!) }));
     const outcome = await timed('audit (restored)', audit);
     expect(open(outcome.results)).toEqual([]);
     expect(failedPaths(await drill())).toEqual([]);

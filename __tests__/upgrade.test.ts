@@ -60,7 +60,14 @@ describeWithTools(['terraform', 'moto_server'], 'the upgrade test')(`upgrading f
     fs.mkdirSync(previous);
     execFileSync('sh', ['-c', `git -C "${REPO_ROOT}" archive ${PREVIOUS} | tar -x -C "${previous}"`]);
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(previous, 'node_modules'));
-    await step('previous synth', process.execPath, [path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', 'main.ts'], previous, { ROOTLOCK_STACKS: STACK });
+    // The same organization in the previous release's configuration format: without the fields this release added
+    // (the job roles' principals, the root mailbox owner), which it refuses as unknown.
+    const previousConfig = path.join(work, 'previous-rootlock.yaml');
+    const current = JSON.parse(fs.readFileSync(env.ROOTLOCK_CONFIG!, 'utf8'));
+    delete current.organization.jobRoleTrustedBy;
+    for (const r of current.responders ?? []) r.custody = (r.custody ?? []).filter((c: string) => c !== 'root-mailbox');
+    fs.writeFileSync(previousConfig, JSON.stringify(current, null, 2));
+    await step('previous synth', process.execPath, [path.join(REPO_ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--transpile-only', 'main.ts'], previous, { ROOTLOCK_STACKS: STACK, ROOTLOCK_CONFIG: previousConfig });
     await step('previous init', 'terraform', ['init', '-input=false', '-no-color'], dir());
     await step('previous apply', 'terraform', ['apply', '-input=false', '-no-color', '-auto-approve'], dir());
     expect(fs.existsSync(path.join(dir(), 'terraform.tfstate'))).toBe(true);

@@ -26,7 +26,7 @@ import type { AccountTarget, Model } from '../config/model';
 import { rulesForRegion } from '../detections/regions';
 import type { Detection } from '../detections/catalog';
 import type { ClientOptions } from './aws';
-import { rebase, samplesFor, trailRecords } from './samples';
+import { rebase, SAMPLE_ACCOUNTS, samplesFor, trailRecords, type SampleEvent, type SampleTarget } from './samples';
 
 export type LiveKind = 'rule' | 'forward' | 'filter' | 'subscription';
 
@@ -76,7 +76,8 @@ const describe = (e: unknown) => `${(e as Error).name ?? 'Error'}: ${(e as Error
 
 export type ClientsFor = (account: AccountTarget, region: string) => Promise<ClientOptions>;
 
-async function checkRule(c: LiveCheck, opts: ClientOptions): Promise<string | undefined> {
+async function checkRule(model: Model, c: LiveCheck, opts: ClientOptions): Promise<string | undefined> {
+  const ids = sampleTarget(model);
   const events = new EventBridgeClient(opts);
   const rule = c.rule!;
   const where = `${rule.name}${rule.bus ? ` on ${rule.bus}` : ''} (${c.account.name} ${c.region})`;
@@ -99,7 +100,8 @@ async function checkRule(c: LiveCheck, opts: ClientOptions): Promise<string | un
     const samples = samplesFor(c.detection!.id);
     if (samples.length === 0) return `no recorded event for detection ${c.detection!.id} (detections/samples/${c.detection!.id}.json)`;
     for (const sample of samples) {
-      const event = rebase(sample, c.account.id);
+      // A forwarding rule sees its own account's events; a central rule sees each where it happened.
+      const event = rebase(sample, rule.bus ? naturalAccount(sample, ids) : c.account.id, ids);
       const out = await events.send(new TestEventPatternCommand({ EventPattern: described.EventPattern!, Event: JSON.stringify(event) }));
       if (out.Result !== true) return `the live pattern of ${where} does not match the recorded ${sample['detail-type']} event ${sample.id}: its pattern was changed`;
     }
@@ -118,7 +120,8 @@ async function checkFilter(model: Model, c: LiveCheck, opts: ClientOptions): Pro
     const filters = (await logs.send(new DescribeMetricFiltersCommand({ logGroupName: group, filterNamePrefix: metric.filterName }))).metricFilters ?? [];
     const filter = filters.find((f) => f.filterName === metric.filterName);
     if (!filter) return `metric filter ${metric.filterName} does not exist on ${group}`;
-    const records = trailRecords(samplesFor(c.detection!.id).map((s) => rebase(s, model.security.id)));
+    const ids = sampleTarget(model);
+    const records = trailRecords(samplesFor(c.detection!.id).map((s) => rebase(s, naturalAccount(s, ids), ids)));
     if (records.length === 0) return `no recorded trail record for detection ${c.detection!.id} (detections/samples/${c.detection!.id}.json)`;
     const out = await logs.send(new TestMetricFilterCommand({ filterPattern: filter.filterPattern ?? '', logEventMessages: records.map((r) => JSON.stringify(r)) }));
     const matched = new Set((out.matches ?? []).map((m) => m.eventNumber));
@@ -177,7 +180,7 @@ export async function runLiveChecks(model: Model, checks: LiveCheck[], clientsFo
       let reason: string | undefined;
       try {
         const opts = await clientsFor(c.account, c.region);
-        if (c.kind === 'rule' || c.kind === 'forward') reason = await checkRule(c, opts);
+        if (c.kind === 'rule' || c.kind === 'forward') reason = await checkRule(model, c, opts);
         else if (c.kind === 'filter') reason = await checkFilter(model, c, opts);
         else reason = await checkSubscription(model, c, opts);
       } catch (e) {
@@ -188,4 +191,14 @@ export async function runLiveChecks(model: Model, checks: LiveCheck[], clientsFo
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, checks.length)) }, worker));
   return out;
+}
+
+/** Where a recorded event happens in this organization: the management account's in the management account, others in the security account. */
+function naturalAccount(sample: SampleEvent, ids: SampleTarget): string {
+  return sample.account === SAMPLE_ACCOUNTS.management ? ids.management : ids.security;
+}
+
+/** This organization, as the samples are rebased into it. */
+function sampleTarget(model: Model): SampleTarget {
+  return { management: model.management.id, security: model.security.id, breakGlassUsers: model.people.breakGlassPrincipals.map((p) => p.arn.split('/').pop()!) };
 }

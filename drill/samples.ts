@@ -35,9 +35,45 @@ export function samplesFor(detectionId: string): SampleEvent[] {
   return cache.get(detectionId)!;
 }
 
-/** The sample with its own account id replaced by `account` everywhere (envelope, identity, ARNs, recipient). */
-export function rebase(sample: SampleEvent, account: string): SampleEvent {
-  return JSON.parse(JSON.stringify(sample).split(sample.account).join(account)) as SampleEvent;
+/**
+ * The accounts of the bundled example (examples/example-org.yaml) the samples were recorded in, by role: a sample names
+ * them in ARNs and resource names (the security account's trail bucket, a break-glass user of the management account).
+ */
+export const SAMPLE_ACCOUNTS = { management: '111111111111', security: '222222222222' } as const;
+
+/** The example's break-glass IAM users, which the samples of break-glass user changes name. */
+export const SAMPLE_BREAK_GLASS_USERS = ['breakglass-alice', 'breakglass-bob'] as const;
+
+/** What `rebase` maps a sample into: the organization's management and security account ids, its break-glass users. */
+export interface SampleTarget {
+  management: string;
+  security: string;
+  breakGlassUsers?: string[];
+}
+
+/**
+ * The sample as if it happened in `account` of an organization whose management and security accounts are `ids`: the
+ * example's management and security account ids become those (wherever they are named: resource names, ARNs,
+ * identities); the sample's own account, when it is neither, becomes `account`; the example's break-glass users become
+ * the organization's; the envelope's account and the record's recipient become `account`.
+ */
+export function rebase(sample: SampleEvent, account: string, ids: SampleTarget = { management: SAMPLE_ACCOUNTS.management, security: account }): SampleEvent {
+  const map = new Map<string, string>([
+    [SAMPLE_ACCOUNTS.management, ids.management],
+    [SAMPLE_ACCOUNTS.security, ids.security],
+  ]);
+  if (!map.has(sample.account)) map.set(sample.account, account);
+  // The example's break-glass users become this organization's (the first one for any the organization lacks).
+  const users = ids.breakGlassUsers ?? [];
+  if (users.length) SAMPLE_BREAK_GLASS_USERS.forEach((u, i) => map.set(`user/${u}`, `user/${users[i] ?? users[0]}`).set(`mfa/${u}`, `mfa/${users[i] ?? users[0]}`).set(`"${u}"`, `"${users[i] ?? users[0]}"`));
+  let text = JSON.stringify(sample);
+  // Through placeholders, so a target id that is another example id is not rewritten twice.
+  [...map.keys()].forEach((from, i) => (text = text.split(from).join(`\u0000${i}\u0000`)));
+  [...map.values()].forEach((to, i) => (text = text.split(`\u0000${i}\u0000`).join(to)));
+  const moved = JSON.parse(text) as SampleEvent;
+  moved.account = account;
+  if (moved.detail && typeof moved.detail === 'object' && 'recipientAccountId' in moved.detail) moved.detail.recipientAccountId = account;
+  return moved;
 }
 
 /** The trail records among the samples: the detail of every "... via CloudTrail" event. */
