@@ -2,6 +2,7 @@
  * Each emulator extension (emulator/ext_*.py), called through the AWS SDK v3 as the stacks' tools call AWS: request and
  * response shapes, and the documented errors. See emulator/README.md for the list of gaps.
  */
+import { samplesFor } from '../drill/samples';
 import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, DeregisterOrganizationDelegatedAdminCommand, GetTrailCommand, GetTrailStatusCommand, LookupEventsCommand, RegisterOrganizationDelegatedAdminCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, DeleteOrganizationConfigRuleCommand, DescribeConfigRulesCommand, DescribeOrganizationConfigRulesCommand, DescribeOrganizationConfigRuleStatusesCommand, PutOrganizationConfigRuleCommand } from '@aws-sdk/client-config-service';
@@ -26,6 +27,21 @@ async function awsError(p: Promise<unknown>): Promise<{ name: string; message: s
   }
   throw new Error('expected the call to fail, it succeeded');
 }
+
+
+/** Detections whose catalog proof here is their recorded sample (detections/samples). */
+const RECORDED = ['break-glass-user-credentials-changed', 'deployment-role-outside-deploy', 'member-root-email-changed', 'root-password-recovery-session'];
+/** For each, the nearest record that must not match: a read, another user, the deploy's own session, another task. */
+const NEAR_MISSES: Record<string, Record<string, unknown>> = {
+  'break-glass-user-credentials-changed': { eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', requestParameters: { userName: 'app-user' } },
+  'deployment-role-outside-deploy': {
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    requestParameters: { roleArn: 'arn:aws:iam::444444444444:role/rootlock-break-glass', sourceIdentity: 'breakglass-alice' },
+  },
+  'member-root-email-changed': { eventSource: 'account.amazonaws.com', eventName: 'GetPrimaryEmail' },
+  'root-password-recovery-session': { eventSource: 'sts.amazonaws.com', eventName: 'AssumeRoot', requestParameters: { taskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials' } } },
+};
 
 describeWithTools(['moto_server'], 'the emulator extension tests')('emulator extensions (emulator/ext_*.py)', () => {
   let emu: Emulator;
@@ -253,7 +269,8 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           miss: { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventSource: 'iam.amazonaws.com', eventName: 'DeleteLoginProfile' },
         },
         'root-task-session': {
-          hit: { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventSource: 'iam.amazonaws.com', eventName: 'DeleteLoginProfile' },
+          // A write of a task session (CloudTrail records readOnly false): its reads change nothing and do not page.
+          hit: { userIdentity: { type: 'Root', sessionContext: { assumedRoot: 'true' } }, eventSource: 'iam.amazonaws.com', eventName: 'DeleteLoginProfile', readOnly: false },
           miss: { userIdentity: { type: 'Root' }, eventSource: 'iam.amazonaws.com', eventName: 'CreateUser' },
         },
         'break-glass-assumed': {
@@ -282,6 +299,8 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
           miss: { eventSource: 'organizations.amazonaws.com', eventName: 'AttachPolicy', requestParameters: { policyId: 'p-1', targetId: '444444444444' } },
         },
       };
+      // The trust-model and root hand-back detections: a recorded sample each (detections/samples), against a near miss.
+      for (const id of RECORDED) samples[id] = { hit: samplesFor(id)[0].detail, miss: NEAR_MISSES[id] };
       const metricDetections = model.detections.filter((d) => d.metric);
       expect(metricDetections.map((d) => d.id).sort()).toEqual(Object.keys(samples).sort());
       for (const d of metricDetections) {
@@ -343,6 +362,8 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
         'trail-tampering': event('aws.cloudtrail', { eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }),
         'scp-changed': event('aws.organizations', { eventSource: 'organizations.amazonaws.com', eventName: 'DetachPolicy' }),
         'root-access-disabled': event('aws.iam', { eventSource: 'iam.amazonaws.com', eventName: 'DisableOrganizationsRootSessions' }),
+        // The trust-model and root hand-back detections: their recorded samples (detections/samples).
+        ...Object.fromEntries(RECORDED.map((id) => [id, JSON.stringify(samplesFor(id)[0])])),
       };
       const miss = event('aws.iam', { userIdentity: { type: 'IAMUser' }, eventName: 'CreateUser' });
       // The generated tamper rules are proven one by one in silence-emulator.test.ts.
