@@ -100,8 +100,9 @@ async function checkRule(model: Model, c: LiveCheck, opts: ClientOptions): Promi
     const samples = samplesFor(c.detection!.id);
     if (samples.length === 0) return `no recorded event for detection ${c.detection!.id} (detections/samples/${c.detection!.id}.json)`;
     for (const sample of samples) {
-      // A forwarding rule sees its own account's events; a central rule sees each where it happened.
-      const event = rebase(sample, rule.bus ? naturalAccount(sample, ids) : c.account.id, ids);
+      // Each sample where it happens in this organization (a break-glass user's change in the management account, a
+      // trail bucket's in the security account): the live pattern must match the event as AWS would deliver it.
+      const event = rebase(sample, naturalAccount(sample, ids), ids);
       const out = await events.send(new TestEventPatternCommand({ EventPattern: described.EventPattern!, Event: JSON.stringify(event) }));
       if (out.Result !== true) return `the live pattern of ${where} does not match the recorded ${sample['detail-type']} event ${sample.id}: its pattern was changed`;
     }
