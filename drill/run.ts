@@ -3,7 +3,7 @@
  * the alert topic (or for the event in the central dead-letter queue, which fails the path at once with AWS's reason),
  * and always remove the subscriber.
  */
-import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { JOB_ROLE_NAMES } from '../config/contract';
 import type { Model } from '../config/model';
 import { AccountAccess, ClientOptions, createSubscriber, removeSubscriber, Subscriber } from './aws';
@@ -36,29 +36,73 @@ export interface RunOptions {
 }
 
 /**
- * This run's events in the central dead-letter queue, peeked (never deleted: they are the evidence): path name -> the
- * reason AWS gave. A drill event names its path; a GuardDuty sample finding of the root type counts for `guardduty`
+ * This run's events in the central dead-letter queue, read without deleting them (they are the evidence): path name ->
+ * the reason AWS gave. A drill event names its path; a GuardDuty sample finding of the root type counts for `guardduty`
  * when it was created after `since`.
+ *
+ * Why not a peek with VisibilityTimeout 0: SQS then answers every poll with the same first messages, so with more than
+ * ten messages in the queue (earlier failures, one per path of a broken key) the later paths' refusals are never read
+ * and they fail as a bare timeout. Each poll drains what is visible under a short lease, remembers every message by id
+ * across polls, and `release` hands the leases back (visibility 0) so the evidence is visible at once to whoever looks.
  */
-async function deadLetters(sqs: SQSClient, url: string | undefined, runId: string, since: number): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (!url) return found;
-  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] })).catch(() => undefined);
-  for (const m of out?.Messages ?? []) {
+export class DeadLetterReader {
+  private readonly seen = new Map<string, { path?: string; reason: string }>();
+  private readonly leased = new Map<string, string>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly url: string | undefined,
+    private readonly runId: string,
+    private readonly since: number,
+  ) {}
+
+  /** Reads everything visible now (at most `maxBatches` receives) and answers path -> reason for all seen so far. */
+  async poll(maxBatches = 20): Promise<Map<string, string>> {
+    if (this.url) {
+      for (let i = 0; i < maxBatches; i++) {
+        const out = await this.sqs
+          .send(new ReceiveMessageCommand({ QueueUrl: this.url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }))
+          .catch(() => undefined);
+        const messages = out?.Messages ?? [];
+        if (messages.length === 0) break;
+        for (const m of messages) {
+          if (m.MessageId && m.ReceiptHandle) this.leased.set(m.MessageId, m.ReceiptHandle);
+          if (m.MessageId && !this.seen.has(m.MessageId)) this.seen.set(m.MessageId, this.classify(m));
+        }
+      }
+    }
+    const found = new Map<string, string>();
+    for (const { path, reason } of this.seen.values()) if (path) found.set(path, reason);
+    return found;
+  }
+
+  /** Makes every message this reader leased visible again (they stay in the queue as evidence). */
+  async release(): Promise<void> {
+    if (!this.url) return;
+    const handles = [...this.leased.values()];
+    this.leased.clear();
+    for (let i = 0; i < handles.length; i += 10) {
+      await this.sqs
+        .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.url, Entries: handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h, VisibilityTimeout: 0 })) }))
+        .catch(() => undefined);
+    }
+  }
+
+  private classify(m: { Body?: string; MessageAttributes?: Record<string, { StringValue?: string }> }): { path?: string; reason: string } {
+    const attr = (n: string) => m.MessageAttributes?.[n]?.StringValue ?? '';
+    const reason = `delivery to ${attr('TARGET_ARN') || 'the target'} failed (${attr('ERROR_CODE') || 'unknown error'}): ${attr('ERROR_MESSAGE')}`.trim();
     let event: { source?: string; time?: string; detail?: { runId?: unknown; path?: unknown; type?: unknown; service?: { additionalInfo?: { sample?: unknown } } } } | undefined;
     try {
       event = JSON.parse(m.Body ?? '');
     } catch {
-      continue;
+      return { reason };
     }
     const detail = event?.detail;
-    const attr = (n: string) => m.MessageAttributes?.[n]?.StringValue ?? '';
-    const reason = `delivery to ${attr('TARGET_ARN') || 'the target'} failed (${attr('ERROR_CODE') || 'unknown error'}): ${attr('ERROR_MESSAGE')}`.trim();
-    if (detail?.runId === runId && typeof detail.path === 'string') found.set(detail.path, reason);
+    if (detail?.runId === this.runId && typeof detail.path === 'string') return { path: detail.path, reason };
     const sampleRootFinding = event?.source === 'aws.guardduty' && detail?.type === GUARDDUTY_ROOT_FINDING && detail.service?.additionalInfo?.sample === true;
-    if (sampleRootFinding && Date.parse(event?.time ?? '') >= since - 5000) found.set('guardduty', reason);
+    if (sampleRootFinding && Date.parse(event?.time ?? '') >= this.since - 5000) return { path: 'guardduty', reason };
+    return { reason };
   }
-  return found;
 }
 
 export async function runDrill(model: Model, paths: DrillPath[], opts: RunOptions): Promise<RunReport> {
@@ -70,6 +114,7 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
   let subscriber: Subscriber | undefined;
   const leftBehind: string[] = [];
   const sqs = new SQSClient(security);
+  let deadLetterReader: DeadLetterReader | undefined;
   try {
     if (driven.length > 0) {
       await createSubscriber(model, security, opts.runId, (s) => (subscriber = s));
@@ -95,6 +140,7 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
 
     const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: model.pipeline.deadLetterQueueName })).catch(() => undefined))?.QueueUrl;
     const started = Date.now();
+    deadLetterReader = new DeadLetterReader(sqs, dlqUrl, opts.runId, started);
     const context = { runId: opts.runId, startedAt: started - 5000 };
     let lastProgress = 0;
     for (;;) {
@@ -125,12 +171,13 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
       if (messages.length > 0) {
         await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: subscriber!.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
       }
-      const dead = await deadLetters(sqs, dlqUrl, opts.runId, started);
+      const dead = await deadLetterReader.poll();
       for (const p of waiting.filter((x) => !results.has(x.name) && dead.has(x.name))) {
         fail(p, `the event reached the central dead-letter queue ${model.pipeline.deadLetterQueueName}: ${dead.get(p.name)}`);
       }
     }
   } finally {
+    await deadLetterReader?.release();
     if (subscriber) leftBehind.push(...(await removeSubscriber(security, subscriber)));
     sqs.destroy();
   }
