@@ -10,12 +10,9 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const SWC_VERSION = require('@swc/core/package.json').version;
-const OPTIONS = {
-  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-  module: { type: 'commonjs' },
-  sourceMaps: false,
-};
+const { OPTIONS: SHARED, SWC_VERSION } = require('./swc-options');
+
+const OPTIONS = { ...SHARED, sourceMaps: false };
 const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'rootlock-swc');
 const SALT = `${SWC_VERSION}\n${JSON.stringify(OPTIONS)}\n`;
 

@@ -6,7 +6,7 @@ import { SecurityStack } from './security-stack';
 import { BaselineStack } from './baseline-stack';
 import { ConfigRulesStack } from './config-rules-stack';
 import { StackNode, stackGraph } from './graph';
-import { withoutCrossStackPreparation, withoutSecondResolve, withoutStackTraces } from './fast-synth';
+import { withOnceVersionChecks, withoutCrossStackPreparation, withoutSecondResolve, withoutStackTraces } from './fast-synth';
 
 export { withoutStackTraces } from './fast-synth';
 
@@ -53,5 +53,5 @@ export function deployOrder(model: Model): string[] {
 }
 
 export function synthesize(model: Model, outdir: string, stacks?: StackNode[]): void {
-  withoutStackTraces(() => buildApp(model, outdir, stacks).synth());
+  withoutStackTraces(() => withOnceVersionChecks(() => buildApp(model, outdir, stacks).synth()));
 }

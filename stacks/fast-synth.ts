@@ -6,6 +6,7 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { deepMerge } from 'cdktf/lib/util';
+import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -48,6 +49,30 @@ export function withoutStackTraces<T>(fn: () => T): T {
     if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
     else delete (Error as { stackTraceLimit?: number }).stackTraceLimit;
     Error.prepareStackTrace = prepare;
+  }
+}
+
+/**
+ * cdktf validates the Terraform version once per construct that needs a newer Terraform (every `terraform_data`
+ * guard, every import block): each validation runs `terraform version` as a child process, so a 1,000-account
+ * organization started a thousand processes per synth (most of its time). The answer cannot change within one synth:
+ * while synthesizing, each distinct check (command, constraint, hint) runs once and its answer is reused. The check
+ * itself, and its error when Terraform is too old or missing, stay cdktf's.
+ */
+export function withOnceVersionChecks<T>(fn: () => T): T {
+  assertPatchedCdktf();
+  const proto = ValidateBinaryVersion.prototype as unknown as { validate: () => string[] };
+  const original = proto.validate;
+  const answers = new Map<string, string[]>();
+  proto.validate = function (this: { binary: string; versionCommand: string; versionConstraint: string; hint?: string }) {
+    const key = JSON.stringify([this.binary, this.versionCommand, this.versionConstraint, this.hint ?? '']);
+    if (!answers.has(key)) answers.set(key, original.call(this));
+    return [...answers.get(key)!];
+  };
+  try {
+    return fn();
+  } finally {
+    proto.validate = original;
   }
 }
 
