@@ -348,10 +348,12 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
     );
     await kmsCall(emu, 'PutKeyPolicy', { KeyId: keyId, PolicyName: 'default', Policy: JSON.stringify(broken) }, kmsOpts);
     try {
-      // The alarms of the first run return to OK once their period holds no breaching datapoint.
+      // The metric paths' alarms of the first run return to OK once their period holds no breaching datapoint (only
+      // those: the heartbeat and health alarms have their own life and are not what the second run drives).
       const cw = new CloudWatchClient(sdkConfig(emu, { region, credentials: sec }));
+      const metricAlarms = model.detections.filter((d) => d.metric && d.metric.route !== 'compliance').map((d) => d.metric!.alarmName);
       for (let i = 0; i < 90; i++) {
-        const states = (await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!.map((a) => a.StateValue);
+        const states = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: metricAlarms }))).MetricAlarms!.map((a) => a.StateValue);
         if (states.every((st) => st === 'OK')) break;
         await new Promise((r) => setTimeout(r, 2000));
       }
