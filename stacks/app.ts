@@ -6,7 +6,7 @@ import { SecurityStack } from './security-stack';
 import { BaselineStack } from './baseline-stack';
 import { ConfigRulesStack } from './config-rules-stack';
 import { StackNode, stackGraph } from './graph';
-import { withOnceVersionChecks, withoutCrossStackPreparation, withoutSecondResolve, withoutStackTraces } from './fast-synth';
+import { synthStackByStack, withOnceVersionChecks, withoutCrossStackPreparation, withoutSecondResolve, withoutStackTraces } from './fast-synth';
 
 export { withoutStackTraces } from './fast-synth';
 
@@ -23,14 +23,17 @@ function buildStack(app: App, model: Model, node: StackNode, accounts: Map<strin
   }
 }
 
+/** The app every synth writes through: no stack traces in metadata (the output is for reviewers and must be byte-stable). */
+function newApp(outdir: string): App {
+  return new App({ outdir, stackTraces: false, hclOutput: false });
+}
+
 /**
- * The cdktf app of `stacks` (default: every stack of the graph), each with its graph dependencies as cdktf stack
- * dependencies, so the manifest cdktf reads orders deploys the same way. `stacks` must include its dependencies
+ * Builds the stacks of `stacks` in `app` one at a time, as they are consumed, each with its graph dependencies as cdktf
+ * stack dependencies, so the manifest cdktf reads orders deploys the same way. `stacks` must include its dependencies
  * (see `selectStacks`).
  */
-export function buildApp(model: Model, outdir: string, stacks: StackNode[] = stackGraph(model)): App {
-  // skipValidation off, no stack traces in metadata: the output is for reviewers and must be byte-stable.
-  const app = new App({ outdir, stackTraces: false, hclOutput: false });
+function* buildStacks(app: App, model: Model, stacks: StackNode[]): Generator<TerraformStack> {
   const accounts = new Map(model.allAccounts.map((a) => [a.stackName, a]));
   const built = new Map<string, TerraformStack>();
   for (const node of stacks) {
@@ -43,7 +46,14 @@ export function buildApp(model: Model, outdir: string, stacks: StackNode[] = sta
       stack.addDependency(dependency);
     }
     built.set(node.name, stack);
+    yield stack;
   }
+}
+
+/** The cdktf app of `stacks` (default: every stack of the graph), all built: for tests that synthesize with stock cdktf. */
+export function buildApp(model: Model, outdir: string, stacks: StackNode[] = stackGraph(model)): App {
+  const app = newApp(outdir);
+  Array.from(buildStacks(app, model, stacks));
   return app;
 }
 
@@ -52,6 +62,11 @@ export function deployOrder(model: Model): string[] {
   return stackGraph(model).map((n) => n.name);
 }
 
-export function synthesize(model: Model, outdir: string, stacks?: StackNode[]): void {
-  withoutStackTraces(() => withOnceVersionChecks(() => buildApp(model, outdir, stacks).synth()));
+export function synthesize(model: Model, outdir: string, stacks: StackNode[] = stackGraph(model)): void {
+  withoutStackTraces(() =>
+    withOnceVersionChecks(() => {
+      const app = newApp(outdir);
+      synthStackByStack(app, buildStacks(app, model, stacks));
+    }),
+  );
 }
