@@ -5,7 +5,7 @@
  * resource is the catalogue's fact, not ours.
  */
 import type { Model } from './model';
-import { TAGS } from './contract';
+import { JOB_ROLE_NAMES, TAGS } from './contract';
 import { formatArn, iamRoleArn, s3BucketArn, sqsQueueArn } from './arn';
 
 /**
@@ -92,7 +92,17 @@ export function resolveProtection(i: ProtectionInputs): Protection {
   const arn = (...arns: string[]): ProtectionScope => ({ by: 'arn', arns });
   const h = i.health;
   const guardDutyArn = formatArn({ service: 'guardduty', region: '*', account: '*', resource: 'detector/*' });
-  const roles = [i.breakGlassRoleName, p.forwarderRoleName, p.cloudTrailToLogsRoleName, i.deploymentRoleName, ...(i.monitoring.config ? [p.configRoleName] : [])];
+  // The job roles too: the audit role's AssumeRoot is the one root task the task-session rule lets pass unpaged, and the
+  // drill role may publish to the alert topic and read the dead-letter queues; a trust policy edited in place would
+  // hand either to anyone. Only the deploy changes them; any other write pages as tamper.
+  const roles = [
+    i.breakGlassRoleName,
+    p.forwarderRoleName,
+    p.cloudTrailToLogsRoleName,
+    i.deploymentRoleName,
+    ...(i.monitoring.config ? [p.configRoleName] : []),
+    ...Object.values(JOB_ROLE_NAMES),
+  ];
   const resources: ProtectedResource[] = [
     { id: 'Trail', what: 'the organization trail', service: 'cloudtrail', resourceType: 'trail', scope: arn(formatArn({ service: 'cloudtrail', region: '*', account: '*', resource: `trail/${p.trailName}` })), holder: 'security' },
     {
@@ -162,7 +172,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
       scope: arn(p.deadLetterQueueArn, sqsQueueArn('*', '*', p.forwardingDeadLetterQueueName), ...(h ? [h.subscriptionDeadLetterQueue.arn] : [])),
       holder: 'every-account',
     },
-    { id: 'Roles', what: 'every rootlock role, the deployment role included', service: 'iam', resourceType: 'role', scope: arn(...roles.map((r) => iamRoleArn('*', r))), holder: 'every-account' },
+    { id: 'Roles', what: 'every rootlock role, the deployment and job roles included', service: 'iam', resourceType: 'role', scope: arn(...roles.map((r) => iamRoleArn('*', r))), holder: 'every-account' },
     { id: 'Keys', what: `the rootlock KMS keys (tagged ${KEY_PURPOSE_TAG})`, service: 'kms', resourceType: 'key', scope: { by: 'tag', tagKey: KEY_PURPOSE_TAG }, holder: 'security' },
     { id: 'KeyAliases', what: 'the rootlock key aliases', service: 'kms', resourceType: 'alias', scope: arn(formatArn({ service: 'kms', region: '*', account: '*', resource: `${p.keyAliasPrefix}*` })), holder: 'every-account' },
   ];
