@@ -178,8 +178,20 @@ describe.each(model.protection.resources.map((r) => [r.id, r] as const))('protec
     }
   });
 
+  // The log streams' writes are open to their writers only (statement OnlyDeliveryWritesProtectedLogs): who else can write?
+  const writersOnly = r.id === 'LogStreams';
+  const roleOf = (arn: string) => arn.split(':role/')[1];
   each(d.open.map((o) => [o.action, o.why]))('%s: allow-listed (%s), and really allowed', async (action) => {
-    for (const acct of holders(r)) for (const req of await protectedRequests(r, action, acct)) expect(await decision(acct, 'PlatformAdmin', req)).toBe('Allowed');
+    for (const acct of holders(r)) {
+      for (const req of await protectedRequests(r, action, acct)) {
+        if (!writersOnly) {
+          expect(await decision(acct, 'PlatformAdmin', req)).toBe('Allowed');
+          continue;
+        }
+        expect([req.resource, await decision(acct, 'PlatformAdmin', req)]).toEqual([req.resource, 'ExplicitlyDenied']);
+        for (const writer of [DEPLOYER, ...model.protection.logStreamWriters.map(roleOf)]) expect([req.resource, writer, await decision(acct, writer, req)]).toEqual([req.resource, writer, 'Allowed']);
+      }
+    }
   });
 
   it('keeps every read and list action on it open to an administrator (the wildcards reach no further)', async () => {

@@ -50,6 +50,12 @@ export interface Protection {
   /** Principals the configuration says can assume the deployment role (for the runbooks); empty when not declared. */
   deploymentRoleTrustedBy: string[];
   securityAccountId: string;
+  /**
+   * The roles besides the deployment role that may write the protected log streams (the trail's CloudTrail delivery
+   * role; the drill role, which writes its synthetic trail records): a fake trail record is a fake page, a fake
+   * heartbeat a silenced health alarm. The heartbeat streams are written by EventBridge itself, which no SCP binds.
+   */
+  logStreamWriters: string[];
   resources: ProtectedResource[];
   /** Services whose ARN-less (wildcard-only) actions are classified in policies/protection-classification.ts. */
   services: string[];
@@ -213,6 +219,7 @@ export function resolveProtection(i: ProtectionInputs): Protection {
   return {
     deploymentRoleName: i.deploymentRoleName,
     deploymentRoleArnPattern: iamRoleArn('*', i.deploymentRoleName),
+    logStreamWriters: [iamRoleArn(sec, p.cloudTrailToLogsRoleName), iamRoleArn(sec, JOB_ROLE_NAMES.drill)],
     deploymentRoleTrustedBy: [...i.deploymentRoleTrustedBy].sort(),
     securityAccountId: sec,
     resources,

@@ -19,7 +19,7 @@ export type Classification = { deny: Holder; why: string } | { open: string };
 
 const CRYPTO = 'uses the key without changing it (no disable, delete, policy, grant or tag change): readers of the trail logs need Decrypt';
 const ADDS_ALERTS = 'only adds messages or events: it cannot suppress, reroute or delete an alert';
-const DELIVERY_ROLE = 'the CloudTrail delivery role (a role session, so SCPs apply to it) writes the trail into the log group this way';
+const DELIVERY_ROLE = 'the CloudTrail delivery role (a role session, so SCPs apply to it) writes the trail into the log group this way; open to it and the drill role only (statement OnlyDeliveryWritesProtectedLogs)';
 const OWN_RESOURCE = 'creates or changes a resource of its own kind, which no rootlock resource is';
 const MANAGEMENT_ONLY = 'callable only from the management account, where SCPs never apply';
 const ACCOUNT_SETTING = 'an account setting no part of the pipeline reads';

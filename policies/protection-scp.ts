@@ -114,6 +114,18 @@ export function protectionStatements(model: Model): Statement[] {
       Condition: exceptDeployer,
     });
   }
+  // The log streams' writes left open above, open only to their writers: nobody else forges a trail record (a fake
+  // page) or a heartbeat (a silenced health alarm).
+  const streams = decisions.find((d) => d.resource.id === 'LogStreams');
+  if (streams && streams.resource.scope.by === 'arn' && streams.open.length > 0) {
+    statements.push({
+      Sid: 'OnlyDeliveryWritesProtectedLogs',
+      Effect: 'Deny',
+      Action: streams.open.map((o) => o.action).sort(),
+      Resource: [...streams.resource.scope.arns].sort(),
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [model.protection.deploymentRoleArnPattern, ...model.protection.logStreamWriters] } },
+    });
+  }
   // By tag or condition key: Resource "*", the request must carry the tag or the key.
   for (const d of decisions.filter((x) => x.resource.scope.by !== 'arn')) {
     const scope = d.resource.scope;
