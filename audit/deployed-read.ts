@@ -16,7 +16,7 @@ import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { snsTopicArn } from '../config/arn';
-import { KmsReadClient } from './kms';
+import { kmsKey } from './kms';
 import type { ExpectedResource } from './expected';
 
 export type Live = Record<string, unknown> | null;
@@ -343,33 +343,6 @@ const orgConfigRule: Reader = async (ctx, r) => {
 const topic: Reader = async (ctx, r) => {
   const attrs = await topicAttributes(ctx, r, snsArnOf(r));
   return attrs ? { name: r.attrs.name, kms_master_key_id: attrs.KmsMasterKeyId || undefined } : null;
-};
-
-/**
- * A customer-managed key, found through its synthesized alias (AWS generates the key id): DescribeKey by alias name,
- * then the policy and rotation by the key id. A key that is disabled or pending deletion is not enabled; its state is
- * shown next to the value. A key nothing names cannot be found: `unknown` says why (judged not-checked).
- */
-const kmsKey: Reader = async (ctx, r) => {
-  if (!r.lookup) return { unknown: 'no synthesized alias targets this key, and AWS generates its id: nothing names the live key' };
-  const kms = await ctx.client(KmsReadClient, r);
-  let meta;
-  try {
-    meta = await kms.describeKey(r.lookup.name);
-  } catch (e) {
-    if (notFound(e, 'NotFound')) return null;
-    throw e;
-  }
-  const policy = await kms.getKeyPolicy(meta.KeyId);
-  const rotation = await kms.getKeyRotationStatus(meta.KeyId);
-  return {
-    id: meta.KeyId,
-    key_id: meta.KeyId,
-    arn: meta.Arn,
-    policy,
-    is_enabled: meta.KeyState === 'Enabled' ? true : `false (${meta.KeyState} through ${r.lookup.name})`,
-    enable_key_rotation: rotation,
-  };
 };
 
 /** The topic's ARN from its name, account and region (config/arn.ts), as the synthesized references resolve it. */

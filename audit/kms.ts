@@ -1,5 +1,6 @@
 /**
- * A read-only KMS client for the audit: DescribeKey, GetKeyPolicy and GetKeyRotationStatus, nothing else.
+ * A read-only KMS client for the audit: DescribeKey, GetKeyPolicy and GetKeyRotationStatus, nothing else; and the
+ * deployed-state reader of `aws_kms_key` (READERS in deployed-read.ts) built on it.
  *
  * Why not @aws-sdk/client-kms: it is not among the project's installed dependencies (one shared SDK runtime, see
  * __tests__/dependencies.test.ts), and three read calls do not justify a new client. These are the KMS JSON 1.1 API
@@ -15,6 +16,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Credentials } from './aws';
+import type { ExpectedResource } from './expected';
 
 export interface KeyMetadata {
   KeyId: string;
@@ -137,3 +139,35 @@ export class KmsReadClient {
 }
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(20_000, 100 * 2 ** attempt)));
+
+const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
+
+/**
+ * A customer-managed key, found through its synthesized alias (AWS generates the key id): DescribeKey by alias name,
+ * then the policy and rotation by the key id. A key that is disabled or pending deletion is not enabled; its state is
+ * shown next to the value. A key nothing names cannot be found: `unknown` says why (judged not-checked).
+ */
+export const kmsKey = async (ctx: { client<T>(ctor: new (cfg: object) => T, r: ExpectedResource): Promise<T> }, r: ExpectedResource): Promise<Record<string, unknown> | null> => {
+  if (!r.lookup) return { unknown: 'no synthesized alias targets this key, and AWS generates its id: nothing names the live key' };
+  const kms = await ctx.client(KmsReadClient, r);
+  let meta;
+  try {
+    meta = await kms.describeKey(r.lookup.name);
+  } catch (e) {
+    if (errorName(e).includes('NotFound')) return null;
+    throw e;
+  }
+  // Should a key state refuse these reads (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html), the
+  // key is unusable anyway: is_enabled fails with its state, the refused attributes read as none.
+  const unlessInvalidState = <T>(p: Promise<T>) => p.catch((e) => (errorName(e).includes('KMSInvalidState') ? undefined : Promise.reject(e)));
+  const policy = await unlessInvalidState(kms.getKeyPolicy(meta.KeyId));
+  const rotation = await unlessInvalidState(kms.getKeyRotationStatus(meta.KeyId));
+  return {
+    id: meta.KeyId,
+    key_id: meta.KeyId,
+    arn: meta.Arn,
+    policy,
+    is_enabled: meta.KeyState === 'Enabled' ? true : `false (${meta.KeyState} through ${r.lookup.name})`,
+    enable_key_rotation: rotation,
+  };
+};
