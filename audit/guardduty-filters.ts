@@ -12,6 +12,7 @@
 import { GetFilterCommand, GuardDutyClient, ListFiltersCommand } from '@aws-sdk/client-guardduty';
 import type { Condition, FindingCriteria } from '@aws-sdk/client-guardduty';
 import type { Model } from '../config/model';
+import { errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
 
 export const CHECK = 'pipeline-guardduty-filters';
@@ -91,7 +92,7 @@ export async function readDetectorFilters(gd: GuardDutyClient, detectorIds: stri
       }
       out.push({ detectorId, filters });
     } catch (e) {
-      out.push({ detectorId, filters: { error: (e as Error).name ? `${(e as Error).name}: ${(e as Error).message}` : String(e) } });
+      out.push({ detectorId, filters: { error: errorText(e) } });
     }
   }
   return out;
