@@ -35,7 +35,7 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 
 const region = EMULATOR_ORG_REGION;
 
-describeWithTools(['moto_server', 'terraform', 'aws'], 'the deployed-state audit tests')('audit: the deployed pipeline against the synthesized Terraform', () => {
+describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests')('audit: the deployed pipeline against the synthesized Terraform', () => {
   jest.setTimeout(600_000);
   let emu: Emulator;
   let ids: EmulatorOrg;
@@ -151,18 +151,33 @@ describeWithTools(['moto_server', 'terraform', 'aws'], 'the deployed-state audit
   const detection = (id: string) => model.detections.find((d) => d.id === id)!;
   const secClient = <T>(ctor: new (c: object) => T) => new ctor(sdkConfig(emu, { region, credentials: sec }));
 
-  /** The AWS CLI as the security account (the audit's KMS client is read-only; no SDK KMS client is installed). */
-  const kmsCli = (...args: string[]) => {
+  /**
+   * KMS calls as the security account, in one boto3 process (the audit's KMS client is read-only and no SDK KMS client
+   * is installed; one process instead of an AWS CLI start per call): a KeyId `alias/...` is resolved to its key first.
+   */
+  const kms = (calls: Array<[string, Record<string, unknown>]>): Array<Record<string, unknown>> => {
     const t = Date.now();
-    const r = spawnSync('aws', ['kms', ...args, '--region', region, '--output', 'json'], {
+    const script = [
+      'import boto3, json, sys',
+      'k = boto3.client("kms", region_name=sys.argv[1])',
+      'out = []',
+      'for op, args in json.load(sys.stdin):',
+      '    if str(args.get("KeyId", "")).startswith("alias/"):',
+      '        args["KeyId"] = k.describe_key(KeyId=args["KeyId"])["KeyMetadata"]["KeyId"]',
+      '    r = getattr(k, op)(**args)',
+      '    r.pop("ResponseMetadata", None)',
+      '    out.append(r)',
+      'print(json.dumps(out, default=str))',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', script, region], {
+      input: JSON.stringify(calls),
       env: { ...process.env, ...emu.env, AWS_ACCESS_KEY_ID: sec.accessKeyId, AWS_SECRET_ACCESS_KEY: sec.secretAccessKey, AWS_SESSION_TOKEN: sec.sessionToken ?? '' },
       encoding: 'utf8',
     });
-    timings.push([`aws kms ${args[0]}`, Date.now() - t]);
-    if (r.status !== 0) throw new Error(`aws kms ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
+    timings.push([`kms ${calls.map(([op]) => op).join(', ')}`.slice(0, 40), Date.now() - t]);
+    if (r.status !== 0) throw new Error(`kms ${JSON.stringify(calls)}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
   };
-  const keyIdOf = (alias: string) => kmsCli('describe-key', '--key-id', alias).KeyMetadata.KeyId as string;
   const securityDetector = async () => (await secClient(GuardDutyClient).send(new ListDetectorsCommand({}))).DetectorIds![0];
   const ARCHIVE_FILTER = 'quiet-root';
 
@@ -204,11 +219,13 @@ describeWithTools(['moto_server', 'terraform', 'aws'], 'the deployed-state audit
     policy.Statement = policy.Statement.filter((st: { Principal?: { Service?: string } }) => st.Principal?.Service !== 'events.amazonaws.com');
     await sns.send(new SetTopicAttributesCommand({ TopicArn: p.topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(policy) }));
 
-    const alertKey = keyIdOf(p.alertsKeyAlias);
-    const keyPolicy = JSON.parse(kmsCli('get-key-policy', '--key-id', alertKey, '--policy-name', 'default').Policy);
+    const [{ Policy }] = kms([['get_key_policy', { KeyId: p.alertsKeyAlias, PolicyName: 'default' }]]);
+    const keyPolicy = JSON.parse(Policy as string);
     keyPolicy.Statement = keyPolicy.Statement.filter((st: { Principal?: { Service?: string } }) => st.Principal?.Service !== 'events.amazonaws.com');
-    kmsCli('put-key-policy', '--key-id', alertKey, '--policy-name', 'default', '--policy', JSON.stringify(keyPolicy));
-    kmsCli('schedule-key-deletion', '--key-id', keyIdOf(model.health.keyAlias), '--pending-window-in-days', '30');
+    kms([
+      ['put_key_policy', { KeyId: p.alertsKeyAlias, PolicyName: 'default', Policy: JSON.stringify(keyPolicy) }],
+      ['schedule_key_deletion', { KeyId: model.health.keyAlias, PendingWindowInDays: 30 }],
+    ]);
     await secClient(GuardDutyClient).send(
       new CreateFilterCommand({ DetectorId: await securityDetector(), Name: ARCHIVE_FILTER, Action: 'ARCHIVE', FindingCriteria: { Criterion: { type: { Equals: rootFindingTypes(model) } } } }),
     );
@@ -290,9 +307,10 @@ describeWithTools(['moto_server', 'terraform', 'aws'], 'the deployed-state audit
     await secClient(EventBridgeClient).send(new PutRuleCommand({ Name: d.event!.ruleName, EventBusName: model.pipeline.busName, EventPattern: JSON.stringify(d.event!.pattern), State: ruleStateOf(d.event!) }));
     // What the deployment role does by hand, as those findings' fixes say: the key back from pending deletion and enabled,
     // the archive filter deleted (rootlock creates none; Terraform does not know it). The key policy was restored by the apply.
-    const healthKey = keyIdOf(model.health.keyAlias);
-    kmsCli('cancel-key-deletion', '--key-id', healthKey);
-    kmsCli('enable-key', '--key-id', healthKey);
+    kms([
+      ['cancel_key_deletion', { KeyId: model.health.keyAlias }],
+      ['enable_key', { KeyId: model.health.keyAlias }],
+    ]);
     await secClient(GuardDutyClient).send(new DeleteFilterCommand({ DetectorId: await securityDetector(), FilterName: ARCHIVE_FILTER }));
     const outcome = await timed('audit (restored)', audit);
     expect(open(outcome.results)).toEqual([]);
