@@ -15,7 +15,8 @@ import { DisableRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRul
 import { ruleStateOf } from '../detections/rule-state';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CloudTrailClient, RegisterOrganizationDelegatedAdminCommand } from '@aws-sdk/client-cloudtrail';
-import { EnableOrganizationAdminAccountCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { CreateFilterCommand, DeleteFilterCommand, EnableOrganizationAdminAccountCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { rootFindingTypes } from '../audit/guardduty-filters';
 import { loadConfigFile } from '../config/load';
 import { Model, resolveModel } from '../config/model';
 import type { AwsAccess } from '../audit/aws';
@@ -110,9 +111,14 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     expect(open(outcome.results)).toEqual([]);
     const passed = deployed(outcome.results).map((r) => r.check);
     // Every kind of resource that decides delivery was read and compared, not skipped.
-    for (const check of ['deployed-event-rule', 'deployed-event-target', 'deployed-metric-filter', 'deployed-alarm', 'deployed-subscription', 'deployed-resource-policy', 'deployed-trail', 'deployed-guardduty', 'deployed-role-trust']) {
+    for (const check of ['deployed-event-rule', 'deployed-event-target', 'deployed-metric-filter', 'deployed-alarm', 'deployed-subscription', 'deployed-resource-policy', 'deployed-trail', 'deployed-guardduty', 'deployed-role-trust', 'deployed-kms-key']) {
       expect(passed).toContain(check);
     }
+    // Every synthesized key was found through its alias and compared (policy, enabled, rotation), none skipped.
+    const keys = deployed(outcome.results).filter((r) => r.check === 'deployed-kms-key');
+    expect(keys.map((r) => `${r.status} ${r.resource.replace(/^.* \(/, '(')}`).sort()).toEqual([model.pipeline.alertsKeyAlias, model.health.keyAlias, model.pipeline.trailKeyAlias, model.compliance.configKeyAlias].map((a) => `pass (${a})`).sort());
+    // The security account's detector was read for filters: none.
+    expect(outcome.results.filter((r) => r.check === 'pipeline-guardduty-filters').map((r) => [r.status, r.detail])).toEqual([['pass', 'No filters.']]);
   });
 
   it('drill: every paging rule, metric filter and subscription passes its live check, with no side effect', async () => {
@@ -146,10 +152,41 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
   const secClient = <T>(ctor: new (c: object) => T) => new ctor(sdkConfig(emu, { region, credentials: sec }));
 
   /**
-   * Six quiet changes, none deleting anything, each one call for whoever holds a write permission in the security
+   * KMS calls as the security account, in one boto3 process (the audit's KMS client is read-only and no SDK KMS client
+   * is installed; one process instead of an AWS CLI start per call): a KeyId `alias/...` is resolved to its key first.
+   */
+  const kms = (calls: Array<[string, Record<string, unknown>]>): Array<Record<string, unknown>> => {
+    const t = Date.now();
+    const script = [
+      'import boto3, json, sys',
+      'k = boto3.client("kms", region_name=sys.argv[1])',
+      'out = []',
+      'for op, args in json.load(sys.stdin):',
+      '    if str(args.get("KeyId", "")).startswith("alias/"):',
+      '        args["KeyId"] = k.describe_key(KeyId=args["KeyId"])["KeyMetadata"]["KeyId"]',
+      '    r = getattr(k, op)(**args)',
+      '    r.pop("ResponseMetadata", None)',
+      '    out.append(r)',
+      'print(json.dumps(out, default=str))',
+    ].join('\n');
+    const r = spawnSync('python3', ['-c', script, region], {
+      input: JSON.stringify(calls),
+      env: { ...process.env, ...emu.env, AWS_ACCESS_KEY_ID: sec.accessKeyId, AWS_SECRET_ACCESS_KEY: sec.secretAccessKey, AWS_SESSION_TOKEN: sec.sessionToken ?? '' },
+      encoding: 'utf8',
+    });
+    timings.push([`kms ${calls.map(([op]) => op).join(', ')}`.slice(0, 40), Date.now() - t]);
+    if (r.status !== 0) throw new Error(`kms ${JSON.stringify(calls)}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const securityDetector = async () => (await secClient(GuardDutyClient).send(new ListDetectorsCommand({}))).DetectorIds![0];
+  const ARCHIVE_FILTER = 'quiet-root';
+
+  /**
+   * Nine quiet changes, none deleting anything, each one call for whoever holds a write permission in the security
    * account: a disabled rule, a metric filter that no longer matches, a filter policy on the pager subscription,
-   * disabled alarm actions, a rule target without its dead-letter queue, and a topic policy that no longer lets
-   * EventBridge publish.
+   * disabled alarm actions, a rule target without its dead-letter queue, a topic policy that no longer lets
+   * EventBridge publish, the alert key's policy without EventBridge, the health key scheduled for deletion, and a
+   * GuardDuty filter that archives root findings as they arrive.
    */
   async function tamper(): Promise<void> {
     const p = model.pipeline;
@@ -181,6 +218,17 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     const policy = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn: p.topicArn }))).Attributes!.Policy!);
     policy.Statement = policy.Statement.filter((st: { Principal?: { Service?: string } }) => st.Principal?.Service !== 'events.amazonaws.com');
     await sns.send(new SetTopicAttributesCommand({ TopicArn: p.topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(policy) }));
+
+    const [{ Policy }] = kms([['get_key_policy', { KeyId: p.alertsKeyAlias, PolicyName: 'default' }]]);
+    const keyPolicy = JSON.parse(Policy as string);
+    keyPolicy.Statement = keyPolicy.Statement.filter((st: { Principal?: { Service?: string } }) => st.Principal?.Service !== 'events.amazonaws.com');
+    kms([
+      ['put_key_policy', { KeyId: p.alertsKeyAlias, PolicyName: 'default', Policy: JSON.stringify(keyPolicy) }],
+      ['schedule_key_deletion', { KeyId: model.health.keyAlias, PendingWindowInDays: 30 }],
+    ]);
+    await secClient(GuardDutyClient).send(
+      new CreateFilterCommand({ DetectorId: await securityDetector(), Name: ARCHIVE_FILTER, Action: 'ARCHIVE', FindingCriteria: { Criterion: { type: { Equals: rootFindingTypes(model) } } } }),
+    );
   }
 
   it('names each quiet change by resource and attribute, expected next to actual, exit 2; the same bytes twice; SARIF carries the pair', async () => {
@@ -197,10 +245,24 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
         'deployed-alarm security/aws_cloudwatch_metric_alarm.alarms_break_glass_assumed_alarm actions_enabled',
         expect.stringMatching(/^deployed-subscription security\/aws_sns_topic_subscription\.\S+ filter_policy$/),
         'deployed-resource-policy security/aws_sns_topic_policy.alerts_policy policy',
+        'deployed-kms-key security/aws_kms_key.alerts_key_key policy',
+        'deployed-kms-key security/aws_kms_key.health_key_key is_enabled',
       ]),
     );
     // Nothing else differs: each change is found once, where it was made.
-    expect(failed).toHaveLength(6);
+    expect(failed).toHaveLength(8);
+    const keyPolicy = failed.find((r) => r.check === 'deployed-kms-key' && r.attribute === 'policy')!;
+    expect(keyPolicy.resource).toBe(`security/aws_kms_key.alerts_key_key (${model.pipeline.alertsKeyAlias})`);
+    expect(keyPolicy.detail).toMatch(/- Statement\[\d+\]\.Principal\.Service ∋ "events\.amazonaws\.com"/);
+    expect(JSON.parse(keyPolicy.expected!).Statement.length - JSON.parse(keyPolicy.actual!).Statement.length).toBe(1);
+    const healthKey = failed.find((r) => r.check === 'deployed-kms-key' && r.attribute === 'is_enabled')!;
+    expect({ expected: healthKey.expected, actual: healthKey.actual }).toEqual({ expected: 'true', actual: `false (PendingDeletion through ${model.health.keyAlias})` });
+    // The archive filter: named by detector, filter and criteria, high.
+    const detector = await securityDetector();
+    const filters = first.results.filter((r) => r.check === 'pipeline-guardduty-filters');
+    expect(filters.map((r) => [r.status, r.resource.replace(/^.* detector /, 'detector '), r.actual])).toEqual([
+      ['fail', `detector ${detector} filter ${ARCHIVE_FILTER}`, `ARCHIVE {"type":{"Equals":${JSON.stringify(rootFindingTypes(model))}}}`],
+    ]);
     const rule = failed.find((r) => r.check === 'deployed-event-rule')!;
     expect({ expected: rule.expected, actual: rule.actual }).toEqual({ expected: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', actual: 'DISABLED' });
     const topicPolicy = failed.find((r) => r.check === 'deployed-resource-policy')!;
@@ -243,8 +305,16 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     // (EnableRule would only make it ENABLED, which skips the read-only root calls).
     const d = detection('root-usage');
     await secClient(EventBridgeClient).send(new PutRuleCommand({ Name: d.event!.ruleName, EventBusName: model.pipeline.busName, EventPattern: JSON.stringify(d.event!.pattern), State: ruleStateOf(d.event!) }));
+    // What the deployment role does by hand, as those findings' fixes say: the key back from pending deletion and enabled,
+    // the archive filter deleted (rootlock creates none; Terraform does not know it). The key policy was restored by the apply.
+    kms([
+      ['cancel_key_deletion', { KeyId: model.health.keyAlias }],
+      ['enable_key', { KeyId: model.health.keyAlias }],
+    ]);
+    await secClient(GuardDutyClient).send(new DeleteFilterCommand({ DetectorId: await securityDetector(), FilterName: ARCHIVE_FILTER }));
     const outcome = await timed('audit (restored)', audit);
     expect(open(outcome.results)).toEqual([]);
+    expect(outcome.results.filter((r) => r.check === 'pipeline-guardduty-filters').map((r) => r.status)).toEqual(['pass']);
     expect(failedPaths(await drill())).toEqual([]);
   });
 });

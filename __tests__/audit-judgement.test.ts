@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { documentDiff, normalizeDocument, sameDocument } from '../policies/judgement';
 import { readExpected } from '../audit/expected';
 import { compareResource, judgeResource, SPECS } from '../audit/deployed';
+import { READERS } from '../audit/deployed-read';
 import { exampleModel } from './support/example';
 import { auditJsonSchema, exitCodeFor, renderJson } from '../audit/report';
 import { renderSarif } from '../audit/sarif';
@@ -96,6 +97,40 @@ describe('the expected state from a real synth of the example', () => {
     }
   });
 
+  it('finds each KMS key through the alias that targets it, generically, with its generated ids as placeholders to bind', () => {
+    const expected = readExpected(outdir, model.organization.managementAccountId);
+    const keys = expected.filter((r) => r.type === 'aws_kms_key');
+    const aliases = expected.filter((r) => r.type === 'aws_kms_alias');
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    for (const key of keys) {
+      const alias = aliases.find((a) => a.attrs.target_key_id === `⟨${key.stack}/aws_kms_key.${key.name}.key_id⟩`)!;
+      expect(key.lookup).toEqual({
+        name: alias.attrs.name,
+        via: alias.address,
+        generated: { arn: `⟨${key.stack}/aws_kms_key.${key.name}.arn⟩`, key_id: `⟨${key.stack}/aws_kms_key.${key.name}.key_id⟩`, id: `⟨${key.stack}/aws_kms_key.${key.name}.id⟩` },
+      });
+    }
+    expect(keys.map((k) => k.lookup!.name)).toContain('alias/rootlock-alerts');
+  });
+
+  it('a key no alias names is not checked, saying why, and is never read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-expected-noalias-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'stacks', 's'), { recursive: true });
+      const doc = { provider: { aws: [{ region: 'eu-west-1', allowed_account_ids: ['111111111111'] }] }, resource: { aws_kms_key: { k: { policy: '{}', enable_key_rotation: true } }, aws_kms_alias: { other: { name: 'alias/x', target_key_id: 'not-a-reference' } } } };
+      fs.writeFileSync(path.join(dir, 'stacks', 's', 'cdk.tf.json'), JSON.stringify(doc));
+      const [key] = readExpected(dir, '1').filter((r) => r.type === 'aws_kms_key');
+      expect(key.lookup).toBeUndefined();
+      const ctx = { client: () => Promise.reject(new Error('read')), memo: () => Promise.reject(new Error('read')), targetName: (x: string) => x };
+      const live = await READERS.aws_kms_key(ctx, key);
+      expect(judgeResource(key, live, new Map())).toEqual([
+        expect.objectContaining({ check: 'deployed-kms-key', status: 'not-checked', resource: 's/aws_kms_key.k (no alias)', detail: expect.stringMatching(/no synthesized alias targets this key, and AWS generates its id/) }),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops with a message naming the fix when there is no synth', () => {
     expect(() => readExpected(path.join(outdir, 'nope'), '1')).toThrow(/run `npm run synth`.*--synth-dir/);
   });
@@ -124,6 +159,29 @@ describe('comparing one resource', () => {
     expect(bindings.get('⟨s/aws_kms_key.k.arn⟩')).toBe('arn:aws:kms:eu-west-1:1:key/k1');
     const topic = { name: 'x', kms_key_id: '⟨s/aws_kms_key.k.arn⟩' };
     expect(compareResource({ check: 'c', label: () => '', attrs: [{ attr: 'kms_key_id', kind: 'value' }] }, topic, { kms_key_id: 'arn:aws:kms:eu-west-1:1:key/attacker' }, bindings)).toHaveLength(1);
+  });
+
+  it('a KMS key: a dropped service statement is a readable policy diff; disabled, pending deletion or not rotating is named', () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'AlarmsPublishEncrypted', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+        { Sid: 'RulesPublishEncrypted', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+      ],
+    };
+    const key = { stack: 's', type: 'aws_kms_key', name: 'k', address: 's/aws_kms_key.k', account: '1', region: 'eu-west-1', attrs: { policy: JSON.stringify(policy), enable_key_rotation: true }, lookup: { name: 'alias/rootlock-alerts', via: 's/aws_kms_alias.a', generated: {} } };
+    // As KMS returns it: other key order, single values as they were.
+    const same = { policy: JSON.stringify({ Statement: [...policy.Statement].reverse(), Version: '2012-10-17' }), is_enabled: true, enable_key_rotation: true };
+    expect(judgeResource(key, same, new Map())).toEqual([expect.objectContaining({ status: 'pass', resource: 's/aws_kms_key.k (alias/rootlock-alerts)' })]);
+    const tampered = { policy: JSON.stringify({ ...policy, Statement: policy.Statement.slice(0, 1) }), is_enabled: 'false (PendingDeletion through alias/rootlock-alerts)', enable_key_rotation: false };
+    const results = judgeResource(key, tampered, new Map());
+    expect(results.map((r) => [r.status, r.attribute, r.expected, r.attribute === 'policy' ? '(document)' : r.actual])).toEqual([
+      ['fail', 'policy', JSON.stringify(policy), '(document)'],
+      ['fail', 'is_enabled', 'true', 'false (PendingDeletion through alias/rootlock-alerts)'],
+      ['fail', 'enable_key_rotation', 'true', 'false'],
+    ]);
+    expect(results[0].detail).toMatch(/- Statement\[\d+\]\.Principal\.Service ∋ "events\.amazonaws\.com"/);
+    expect(results.every((r) => r.check === 'deployed-kms-key')).toBe(true);
   });
 
   it('a missing resource is a failure with expected "exists"; an unreadable one is not checked, never a pass', () => {

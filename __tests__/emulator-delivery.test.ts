@@ -4,12 +4,13 @@
  * targets with InputTransformer as AWS documents it, cross-account forwarding that keeps the sender's account, the
  * dead-letter queue with AWS's error attributes, a key policy that requires a condition key EventBridge does not send
  * refusing the delivery, a bus policy refusing an account, log events raising an alarm that pages once per OK->ALARM
- * change, GuardDuty sample findings on the bus, and the drill's synthetic record for every metric detection.
+ * change, GuardDuty sample findings on the bus (none when an ARCHIVE filter suppresses them), and the drill's synthetic
+ * record for every metric detection.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand, PutMetricFilterCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, Target } from '@aws-sdk/client-eventbridge';
-import { CreateDetectorCommand, CreateSampleFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { Condition, CreateDetectorCommand, CreateFilterCommand, CreateSampleFindingsCommand, DeleteFilterCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -173,7 +174,7 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
     expect(pages).toEqual([expect.objectContaining({ AlarmName: `a${n}`, NewStateValue: 'ALARM', OldStateValue: 'OK', Trigger: expect.objectContaining({ MetricName: `M${n}`, Statistic: 'SUM', Period: 60 }) })]);
   });
 
-  it('publishes a GuardDuty sample finding to the default bus of the detector account', async () => {
+  it('publishes a GuardDuty sample finding to the default bus of the detector account, unless a suppression rule archives it', async () => {
     const gd = new GuardDutyClient(cfg());
     const detectorId = (await gd.send(new CreateDetectorCommand({ Enable: true }))).DetectorId!;
     const inbox = await queue();
@@ -181,6 +182,22 @@ describeWithTools(['moto_server'], 'the emulator delivery tests')('emulator deli
     await gd.send(new CreateSampleFindingsCommand({ DetectorId: detectorId, FindingTypes: ['Policy:IAMUser/RootCredentialUsage'] }));
     const got = (await drain(inbox.url)).map((m) => JSON.parse(m.Body!));
     expect(got).toEqual([expect.objectContaining({ account: mgmt, detail: expect.objectContaining({ type: 'Policy:IAMUser/RootCredentialUsage', service: expect.objectContaining({ additionalInfo: expect.objectContaining({ sample: true }) }) }) })]);
+
+    // A suppression rule: an ARCHIVE filter matching the finding keeps it off the bus; NOOP filters (saved views) and
+    // ARCHIVE filters whose criteria exclude it do not.
+    const findings = async () => {
+      await gd.send(new CreateSampleFindingsCommand({ DetectorId: detectorId, FindingTypes: ['Policy:IAMUser/RootCredentialUsage'] }));
+      return (await drain(inbox.url)).length;
+    };
+    const filter = (Name: string, Action: 'ARCHIVE' | 'NOOP', Criterion: Record<string, Condition>) => gd.send(new CreateFilterCommand({ DetectorId: detectorId, Name, Action, FindingCriteria: { Criterion } }));
+    await filter('saved-view', 'NOOP', { type: { Equals: ['Policy:IAMUser/RootCredentialUsage'] } });
+    await filter('other-types', 'ARCHIVE', { type: { NotEquals: ['Policy:IAMUser/RootCredentialUsage'] } });
+    await filter('high-only', 'ARCHIVE', { severity: { GreaterThanOrEqual: 7 } });
+    expect(await findings()).toBe(1);
+    await filter('low-noise', 'ARCHIVE', { severity: { LessThan: 4 }, type: { Matches: ['Policy:*'] } });
+    expect(await findings()).toBe(0);
+    await gd.send(new DeleteFilterCommand({ DetectorId: detectorId, FilterName: 'low-noise' }));
+    expect(await findings()).toBe(1);
   });
 
   it("the drill's synthetic record matches every metric detection's filter (the service's TestMetricFilter)", async () => {

@@ -7,7 +7,7 @@ import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, DeregisterOrg
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, DeleteOrganizationConfigRuleCommand, DescribeConfigRulesCommand, DescribeOrganizationConfigRulesCommand, DescribeOrganizationConfigRuleStatusesCommand, PutOrganizationConfigRuleCommand } from '@aws-sdk/client-config-service';
 import { CreateEventBusCommand, EventBridgeClient, ListTagsForResourceCommand, PutRuleCommand, TagResourceCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { CreateDetectorCommand, DescribeOrganizationConfigurationCommand, DisableOrganizationAdminAccountCommand, EnableOrganizationAdminAccountCommand, GuardDutyClient, ListOrganizationAdminAccountsCommand, UpdateOrganizationConfigurationCommand } from '@aws-sdk/client-guardduty';
+import { CreateDetectorCommand, CreateFilterCommand, DescribeOrganizationConfigurationCommand, ListFiltersCommand, paginateListFilters, DisableOrganizationAdminAccountCommand, EnableOrganizationAdminAccountCommand, GuardDutyClient, ListOrganizationAdminAccountsCommand, UpdateOrganizationConfigurationCommand } from '@aws-sdk/client-guardduty';
 import { DisableOrganizationsRootSessionsCommand, EnableOrganizationsRootCredentialsManagementCommand, EnableOrganizationsRootSessionsCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, EnableAWSServiceAccessCommand, ListAWSServiceAccessForOrganizationCommand, ListDelegatedAdministratorsCommand, OrganizationsClient, RegisterDelegatedAdministratorCommand } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -182,6 +182,22 @@ describeWithTools(['moto_server'], 'the emulator extension tests')('emulator ext
       const memberGd = new GuardDutyClient(sdkConfig(emu, { region, credentials: member }));
       const memberDetector = (await memberGd.send(new CreateDetectorCommand({ Enable: true }))).DetectorId;
       expect((await awsError(memberGd.send(new DescribeOrganizationConfigurationCommand({ DetectorId: memberDetector })))).name).toBe('BadRequestException');
+    });
+
+    it('lists a detector\'s filters a page at a time (ListFilters), and refuses an unknown detector', async () => {
+      const gd = new GuardDutyClient(sdkConfig(emu, { region, credentials: security }));
+      const { DetectorId } = await gd.send(new CreateDetectorCommand({ Enable: true }));
+      expect((await gd.send(new ListFiltersCommand({ DetectorId }))).FilterNames).toEqual([]);
+      for (const Name of ['third', 'first', 'second']) {
+        await gd.send(new CreateFilterCommand({ DetectorId, Name, Action: 'ARCHIVE', FindingCriteria: { Criterion: { type: { Equals: ['Recon:EC2/PortProbeUnprotectedPort'] } } } }));
+      }
+      const first = await gd.send(new ListFiltersCommand({ DetectorId, MaxResults: 2 }));
+      expect(first).toMatchObject({ FilterNames: ['first', 'second'], NextToken: expect.any(String) });
+      const pages = [];
+      for await (const page of paginateListFilters({ client: gd, pageSize: 1 }, { DetectorId })) pages.push(page.FilterNames);
+      expect(pages).toEqual([['first'], ['second'], ['third']]);
+      expect((await awsError(gd.send(new ListFiltersCommand({ DetectorId: 'not-a-detector' })))).name).toBe('BadRequestException');
+      expect((await awsError(gd.send(new ListFiltersCommand({ DetectorId, MaxResults: 51 })))).name).toBe('BadRequestException');
     });
 
     it('disables the admin', async () => {

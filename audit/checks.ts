@@ -60,6 +60,7 @@ export const CHECKS: CheckDef[] = [
   { id: 'pipeline-subscriptions', family: 'pipeline', severity: 'high', title: 'Every alert destination is subscribed and confirmed', fix: 'Confirm the subscription from the destination (the email link or the pager\'s confirmation), or deploy the security stack.' },
   { id: 'pipeline-dead-letter-queue', family: 'pipeline', severity: 'medium', title: 'The alert dead-letter queues are empty', fix: 'Read the messages (undelivered alerts), fix the delivery, then purge the queue.' },
   { id: 'pipeline-guardduty', family: 'pipeline', severity: 'high', title: 'GuardDuty is enabled in the security account', fix: 'Deploy the security stack.' },
+  { id: 'pipeline-guardduty-filters', family: 'pipeline', severity: 'high', title: 'No GuardDuty filter archives root findings (a suppression rule keeps them from EventBridge)', fix: 'Delete the filter (`aws guardduty delete-filter`), or make its `type` criterion exclude the root finding type, and find out who created it.' },
   { id: 'pipeline-config-recorder', family: 'pipeline', severity: 'medium', title: 'AWS Config records in every account', fix: 'Deploy the account\'s baseline stack (`aws configservice start-configuration-recorder` if it was stopped).' },
   // Deployed state against the synthesized Terraform (audit/deployed.ts): one check per resource type, severity by its
   // effect on delivery. The fix is always a deploy of the named stack; a difference nobody deployed is tampering.
@@ -75,6 +76,7 @@ export const CHECKS: CheckDef[] = [
   { id: 'deployed-guardduty', family: 'deployed', severity: 'high', title: 'GuardDuty is enabled with the synthesized publishing frequency', fix: 'Deploy the security stack.' },
   { id: 'deployed-role-trust', family: 'deployed', severity: 'high', title: 'Every rootlock role (break-glass, forwarding, trail, Config) has the synthesized trust policy', fix: 'Deploy the stack named in the resource; a widened trust policy lets someone else in.' },
   { id: 'deployed-config-rule', family: 'deployed', severity: 'medium', title: 'Every AWS Config organization rule on the root user checks what the synthesized rule checks, in every account', fix: 'Deploy the config-rules stack; an excluded account or a changed identifier leaves root credentials unchecked there.' },
+  { id: 'deployed-kms-key', family: 'deployed', severity: 'high', title: 'Every rootlock KMS key (alert, health, trail, Config) is enabled, rotates, and has the synthesized key policy', fix: 'Deploy the stack named in the resource; `aws kms cancel-key-deletion` and `aws kms enable-key` as the deployment role for a key pending deletion or disabled. A key policy without the publishing service stops every page it encrypts.' },
   { id: 'deployed-config-recorder', family: 'deployed', severity: 'medium', title: 'Every AWS Config recorder records, as synthesized', fix: 'Deploy the account\'s baseline stack.' },
 ];
 

@@ -16,6 +16,7 @@ import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { snsTopicArn } from '../config/arn';
+import { kmsKey } from './kms';
 import type { ExpectedResource } from './expected';
 
 export type Live = Record<string, unknown> | null;
@@ -348,6 +349,7 @@ const topic: Reader = async (ctx, r) => {
 const snsArnOf = (r: ExpectedResource) => snsTopicArn(r.region, r.account, str(r.attrs.name)!);
 
 export const READERS: Record<string, Reader> = {
+  aws_kms_key: kmsKey,
   aws_config_organization_managed_rule: orgConfigRule,
   aws_sns_topic: topic,
   aws_cloudwatch_event_rule: eventRule,

@@ -104,6 +104,13 @@ export const SPECS: Record<string, TypeSpec> = {
   // The key a topic encrypts with: a key the publishing services cannot use stops every page.
   aws_sns_topic: { check: 'deployed-resource-policy', label: nameOf('name'), attrs: [v('kms_master_key_id', { absentMeansNone: true })] },
   aws_config_configuration_recorder_status: { check: 'deployed-config-recorder', label: nameOf('name'), attrs: [v('is_enabled')] },
+  // A key the publishing services may no longer use, or a disabled one, stops every page it encrypts. Found through
+  // its alias (expected.ts FOUND_THROUGH); the provider's defaults: enabled, rotation off.
+  aws_kms_key: {
+    check: 'deployed-kms-key',
+    label: (r) => r.lookup?.name ?? 'no alias',
+    attrs: [{ attr: 'policy', kind: 'policy' }, v('is_enabled', { default: true }), v('enable_key_rotation', { default: false })],
+  },
 };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -201,6 +208,8 @@ export function judgeResource(r: ExpectedResource, live: Record<string, unknown>
   const who = resourceLabel(r, spec);
   if (live && 'error' in live && typeof live.error === 'string') return [notChecked(spec.check, who, `cannot read it in ${r.account}/${r.region}: ${live.error}`)];
   if (live === null) return [{ ...fail(spec.check, who, `Missing in ${r.account}/${r.region}: synthesized, not deployed (or deleted).`), attribute: '(resource)', expected: 'exists', actual: 'missing' }];
+  const unknown = (live as Record<string, unknown>).unknown;
+  if (typeof unknown === 'string') return [notChecked(spec.check, who, `cannot be found in ${r.account}/${r.region}: ${unknown}`)];
   if ((live as Record<string, unknown>).pending === true) return [notChecked(spec.check, who, 'pending confirmation: its attributes cannot be read until it is confirmed (see pipeline-subscriptions)')];
   const diffs = compareResource(spec, r.attrs, live as Record<string, unknown>, bindings);
   if (diffs.length === 0) return [pass(spec.check, who, `As synthesized in ${r.account}/${r.region}.`)];
@@ -231,7 +240,9 @@ export async function auditDeployed(
     .map((r) => notChecked(SPECS[r.type].check, resourceLabel(r, SPECS[r.type]), `account ${r.account} is not an ACTIVE member of the organization`));
   const audited = auditable.filter((r) => opts.activeAccounts.has(r.account));
   const byAccount = new Map<string, ExpectedResource[]>();
-  for (const r of audited) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
+  // A resource found by a name (a key through its alias) first: its live read binds its generated ids, so every other
+  // resource that references it (a topic's key, the trail's key) must name that same resource.
+  for (const r of [...audited.filter((x) => x.lookup), ...audited.filter((x) => !x.lookup)]) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
   const accounts = [...byAccount.keys()].sort();
   let done = 0;
   const perAccount = await mapLimit(accounts, access.concurrency, async (account) => {
@@ -267,6 +278,7 @@ export async function auditDeployed(
           live = { error: errorText(e) };
         }
         results.push(...judgeResource(r, live, bindings));
+        if (live && r.lookup) for (const [attr, ph] of Object.entries(r.lookup.generated)) if (typeof (live as Record<string, unknown>)[attr] === 'string' && !bindings.has(ph)) bindings.set(ph, (live as Record<string, string>)[attr]);
       }
     } finally {
       for (const c of clients) c.destroy();

@@ -25,7 +25,21 @@ export interface ExpectedResource {
   region: string;
   /** The resource's configuration with references resolved (metadata and meta-arguments removed). */
   attrs: Record<string, unknown>;
+  /**
+   * How the live resource is found when AWS generates its id (a KMS key): the name another synthesized resource gives
+   * it (its alias), that resource's address, and the placeholders of its generated attributes, which the live read
+   * binds so every reference to the resource must name the one found. Absent on such a type: nothing names it.
+   */
+  lookup?: { name: string; via: string; generated: Record<string, string> };
 }
+
+/**
+ * Types whose id AWS generates, and the synthesized type that names them: the resource of `via` whose `ref` argument
+ * references one of them gives it the name in its `name` argument.
+ */
+export const FOUND_THROUGH: Record<string, { via: string; ref: string; name: string; generated: string[] }> = {
+  aws_kms_key: { via: 'aws_kms_alias', ref: 'target_key_id', name: 'name', generated: ['arn', 'key_id', 'id'] },
+};
 
 export const PLACEHOLDER = /⟨[^⟩]+⟩/;
 
@@ -124,6 +138,24 @@ export function readExpected(synthDir: string, defaultAccount: string): Expected
         out.push({ stack, type, name, address: `${stack}/${type}.${name}`, account, region, attrs });
       }
     }
+    attachLookups(stack, doc, out, providerOf);
   }
   return out;
+}
+
+/** Gives each resource of a FOUND_THROUGH type the first name (sorted) a resource of its `via` type gives it there. */
+function attachLookups(stack: string, doc: TfJson, out: ExpectedResource[], providerOf: (r: Record<string, unknown>) => Provider): void {
+  for (const [type, how] of Object.entries(FOUND_THROUGH)) {
+    const namers = doc.resource?.[how.via] ?? {};
+    for (const viaName of Object.keys(namers).sort()) {
+      const namer = namers[viaName];
+      const m = new RegExp(`^\\$\\{${type}\\.([^.}]+)\\.[^.}]+\\}$`).exec(String(namer[how.ref] ?? ''));
+      const target = m && out.find((r) => r.stack === stack && r.type === type && r.name === m[1]);
+      if (!target || target.lookup || typeof namer[how.name] !== 'string') continue;
+      const where = providerOf(namer);
+      if (where.account !== target.account || where.region !== target.region) continue;
+      const generated = Object.fromEntries(how.generated.map((a) => [a, `⟨${stack}/${type}.${target.name}.${a}⟩`]));
+      target.lookup = { name: namer[how.name] as string, via: `${stack}/${how.via}.${viaName}`, generated };
+    }
+  }
 }

@@ -14,6 +14,7 @@ import type { AccountSnapshot } from './accounts';
 import { label } from './accounts';
 import { AwsAccess, clientConfig, Credentials, errorText } from './aws';
 import { fail, notChecked, pass, Result } from './checks';
+import { DetectorFilters, evaluateDetectorFilters, readDetectorFilters, rootFindingTypes } from './guardduty-filters';
 
 /** A trail that has not delivered to CloudWatch Logs for this long leaves the metric alarms blind. */
 export const MAX_DELIVERY_AGE_MS = 24 * 3600 * 1000;
@@ -28,6 +29,8 @@ export interface PipelineState {
   /** Dead-letter queues: name -> messages waiting (visible + in flight), or why unreadable, or null when absent. */
   deadLetterQueues: Array<{ name: string; depth: Read<number | null> }>;
   guardDuty?: Read<string[]>;
+  /** Every filter of every detector in the security account's home region (an ARCHIVE filter can hide root findings). */
+  guardDutyFilters?: Read<DetectorFilters[]>;
 }
 
 /** The dead-letter queues the audit watches, by name, from the model. */
@@ -95,15 +98,18 @@ export async function readPipeline(access: AwsAccess, model: Model, creds: Crede
       });
       deadLetterQueues.push({ name, depth });
     }
+    const detectorIds = model.monitoring.guardDuty ? await read(async () => (await gd.send(new ListDetectorsCommand({}))).DetectorIds ?? []) : undefined;
     const guardDuty = model.monitoring.guardDuty
       ? await read(async () => {
-          const ids = (await gd.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
+          if (isError(detectorIds!)) throw new Error(detectorIds.error);
+          const ids = detectorIds!;
           const statuses: string[] = [];
           for (const id of ids) statuses.push((await gd.send(new GetDetectorCommand({ DetectorId: id }))).Status ?? 'UNKNOWN');
           return statuses;
         })
       : undefined;
-    return { trail, alarms, subscriptions, deadLetterQueues, guardDuty };
+    const guardDutyFilters = detectorIds && (isError(detectorIds) ? detectorIds : await read(() => readDetectorFilters(gd, [...detectorIds].sort())));
+    return { trail, alarms, subscriptions, deadLetterQueues, guardDuty, guardDutyFilters };
   } finally {
     for (const c of [trailClient, cw, sns, sqs, gd]) c.destroy();
   }
@@ -168,6 +174,12 @@ export function evaluatePipeline(model: Model, state: PipelineState, now: Date):
     const g = state.guardDuty;
     if (isError(g)) results.push(notChecked('pipeline-guardduty', who, g.error));
     else results.push(g.includes('ENABLED') ? pass('pipeline-guardduty', who, 'A detector is enabled.') : fail('pipeline-guardduty', who, g.length ? `Detector status ${g.join(', ')}.` : 'No detector.'));
+  }
+  const filters = state.guardDutyFilters;
+  if (filters !== undefined) {
+    const who = label(model.security.id, model.security.name);
+    if (isError(filters)) results.push(notChecked('pipeline-guardduty-filters', who, filters.error));
+    else results.push(...evaluateDetectorFilters(`${who} ${model.organization.homeRegion}`, filters, rootFindingTypes(model)));
   }
   return results;
 }

@@ -8,6 +8,10 @@
 3. EnableOrganizationAdminAccount does not validate its caller or register the account in Organizations. In AWS only
    the management account may call it, the account must be a member, and it becomes the delegated administrator for
    guardduty.amazonaws.com (trusted access enabled on the way); a second call for the same account is accepted.
+4. ListFilters (GET /detector/{detectorId}/filter?maxResults&nextToken) is missing (moto has CreateFilter, GetFilter,
+   UpdateFilter, DeleteFilter). As the API reference: the detector's filter names, at most maxResults (1-50, default 50)
+   a page with a nextToken for the rest; an unknown detector is BadRequestException
+   (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ListFilters.html).
 """
 import json
 
@@ -118,7 +122,27 @@ def update_organization_configuration(self):
     return ActionResult({})
 
 
+def list_filters(self):
+    detector_id = self.path.split("/")[-2]
+    detector = self.guardduty_backend.detectors.get(detector_id)
+    if detector is None:
+        raise BadRequestException("The request is rejected because the input detectorId is not owned by the current account.")
+    try:
+        size = int(self._get_param("maxResults") or 50)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= 50:
+        raise BadRequestException("The request is rejected because maxResults must be between 1 and 50.")
+    names = sorted(detector.filters)
+    token = self._get_param("nextToken")
+    start = names.index(token) if token in names else 0
+    page = names[start:start + size]
+    rest = names[start + size:]
+    return json.dumps({"filterNames": page, **({"nextToken": rest[0]} if rest else {})})
+
+
 def install() -> None:
+    GuardDutyResponse.list_filters = list_filters
     GuardDutyResponse.enable_organization_admin_account = enable_organization_admin_account
     GuardDutyResponse.disable_organization_admin_account = disable_organization_admin_account
     GuardDutyResponse.describe_organization_configuration = describe_organization_configuration

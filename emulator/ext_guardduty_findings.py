@@ -7,8 +7,17 @@ type becomes a sample finding of the detector's account and region, published at
 minutes) as an event with source `aws.guardduty` and detail-type `GuardDuty Finding` on that account's default bus,
 where the rules of that bus see it. The finding detail carries `service.additionalInfo.sample: true` and a title
 starting with the finding type, as AWS sample findings do. An unknown detector is BadRequestException.
+
+A finding that an ARCHIVE filter (a suppression rule) of the detector matches is archived at once and not published:
+suppressed findings "are not sent to any of the AWS services with which you may integrate"
+(https://docs.aws.amazon.com/guardduty/latest/ug/create-suppression-rules-guardduty.html). Criteria are ANDed; each
+field is the finding's JSON path (`type`, `severity`, `service.additionalInfo.sample`); the conditions are those of
+the API reference (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Condition.html): equals / notEquals
+(and the older eq / neq), the numeric comparisons, matches / notMatches with `*` and `?` wildcards.
 """
+import fnmatch
 import json
+import re
 import uuid
 from datetime import datetime, timezone
 
@@ -49,6 +58,54 @@ def _finding(account: str, region: str, detector_id: str, finding_type: str) -> 
     }
 
 
+def _field(finding: dict, path: str):
+    value = finding
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _condition_holds(value, condition: dict) -> bool:
+    text = None if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+    number = _number(value)
+    for op, operand in condition.items():
+        if op in ("eq", "equals"):
+            if text is None or text not in [str(v) for v in operand]:
+                return False
+        elif op in ("neq", "notEquals"):
+            if text is not None and text in [str(v) for v in operand]:
+                return False
+        elif op in ("matches", "notMatches"):
+            hit = text is not None and any(re.fullmatch(fnmatch.translate(p), text) for p in operand)
+            if hit != (op == "matches"):
+                return False
+        else:
+            limit = _number(operand)
+            compare = {"gt": float.__gt__, "greaterThan": float.__gt__, "gte": float.__ge__, "greaterThanOrEqual": float.__ge__,
+                       "lt": float.__lt__, "lessThan": float.__lt__, "lte": float.__le__, "lessThanOrEqual": float.__le__}.get(op)
+            if compare is None or number is None or limit is None or not compare(number, limit):
+                return False
+    return True
+
+
+def suppressed_by(detector, finding: dict):
+    """The first (by rank, then name) ARCHIVE filter of the detector whose criteria all hold for the finding, or None."""
+    for f in sorted(detector.filters.values(), key=lambda f: (f.rank or 0, f.name)):
+        criteria = (f.finding_criteria or {}).get("criterion", {})
+        if f.action == "ARCHIVE" and all(_condition_holds(_field(finding, path), cond) for path, cond in criteria.items()):
+            return f
+    return None
+
+
 def create_sample_findings(self):
     detector_id = self.path.rstrip("/").split("/")[-3]
     if detector_id not in self.guardduty_backend.detectors:
@@ -57,6 +114,9 @@ def create_sample_findings(self):
     types = body.get("findingTypes") or ["Policy:IAMUser/RootCredentialUsage"]
     for finding_type in types:
         detail = _finding(self.current_account, self.region, detector_id, finding_type)
+        if suppressed_by(self.guardduty_backend.detectors[detector_id], detail) is not None:
+            detail["service"]["archived"] = True
+            continue
         # As the service itself: PutEvents refuses the reserved aws.* sources to callers (ext_cloudtrail_events.py).
         to_default_bus(self.current_account, self.region, service_event(self.current_account, self.region, "aws.guardduty", "GuardDuty Finding", detail))
     return "{}"
