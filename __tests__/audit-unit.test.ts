@@ -111,7 +111,8 @@ describe('command line', () => {
     expect(() => parseArgs(['--json', '--sarif'])).toThrow(/choose one/);
     expect(() => parseArgs(['--out'])).toThrow(/--out needs a value/);
     expect(() => parseArgs(['--concurrency', '0'])).toThrow(/from 1 to 64/);
-    expect(() => parseArgs(['x'])).toThrow(/unknown argument "x"/);
+    expect(() => parseArgs(['x'])).toThrow(/unexpected argument x/);
+    expect(() => parseArgs(['--bogus'])).toThrow(/unknown option --bogus/);
   });
 });
 

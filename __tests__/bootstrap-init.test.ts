@@ -102,7 +102,7 @@ describeWithTools(['terraform', 'moto_server'], 'the init --from-organization te
     expect(help.stdout).toMatch(/--from-organization/);
     const bad = await init(['--from-organisation']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^rootlock init: Unknown option '--from-organisation'/);
+    expect(bad.stderr).toMatch(/^rootlock init: unknown option --from-organisation\n/);
     const none = await init([]);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/--from-organization/);

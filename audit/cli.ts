@@ -14,7 +14,7 @@ import { errorText } from './aws';
 import { exitCodeFor, renderJson, renderMarkdown } from './report';
 import { runAudit } from './run';
 import { synthesizeFor } from './synth';
-import { parseArgs as parseNodeArgs } from 'node:util';
+import { CliOutcome, helpOutcome, OptionSpec, parseCli, UsageError, usageOutcome } from '../cli/args';
 import { JOB_ROLE_NAMES } from '../config/contract';
 import { renderSarif } from './sarif';
 
@@ -38,38 +38,26 @@ export interface CliOptions {
   help?: boolean;
 }
 
-/** A mistake in the command line: printed with the usage on stderr, exit 1. */
-export class UsageError extends Error {}
+/** A mistake in the command line: printed with the usage on stderr, exit 1 (the convention of every CLI, cli/args.ts). */
+export { UsageError };
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  sarif: { type: 'boolean' },
+  out: { type: 'string' },
+  'markdown-file': { type: 'string', multiple: true },
+  'json-file': { type: 'string', multiple: true },
+  'sarif-file': { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  'synth-dir': { type: 'string' },
+  role: { type: 'string' },
+} as const satisfies OptionSpec;
 
 export function parseArgs(argv: string[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseNodeArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean' },
-        sarif: { type: 'boolean' },
-        out: { type: 'string' },
-        'markdown-file': { type: 'string', multiple: true },
-        'json-file': { type: 'string', multiple: true },
-        'sarif-file': { type: 'string', multiple: true },
-        concurrency: { type: 'string' },
-        'synth-dir': { type: 'string' },
-        role: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    const unknown = /Unknown option '([^']+)'|Unexpected argument '([^']+)'/.exec(msg);
-    const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(msg);
-    throw new UsageError(unknown ? `unknown argument "${unknown[1] ?? unknown[2]}"` : missing ? `${missing[1]} needs a value` : msg);
-  }
-  const v = parsed.values;
+  const parsed = parseCli(argv, OPTIONS);
   const opts: CliOptions = { format: 'markdown', files: [], concurrency: DEFAULT_CONCURRENCY };
-  if (v.help) return { ...opts, help: true };
+  if (parsed.help) return { ...opts, help: true };
+  const v = parsed.values;
   if (v.json && v.sarif) throw new UsageError('choose one of --json and --sarif');
   if (v.json) opts.format = 'json';
   if (v.sarif) opts.format = 'sarif';
@@ -104,6 +92,13 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
   };
 }
 
+/** Writes a help or usage outcome and answers its exit code. */
+function emit(o: CliOutcome): number {
+  process.stdout.write(o.stdout);
+  process.stderr.write(o.stderr);
+  return o.code;
+}
+
 export async function main(argv: string[], access: Partial<AwsAccess> = {}): Promise<number> {
   let tempSynth: string | undefined;
   try {
@@ -111,13 +106,10 @@ export async function main(argv: string[], access: Partial<AwsAccess> = {}): Pro
     try {
       opts = parseArgs(argv);
     } catch (e) {
-      process.stderr.write(`rootlock audit: ${(e as Error).message}\n${USAGE}\n`);
-      return 1;
+      if (!(e instanceof UsageError)) throw e;
+      return emit(usageOutcome('rootlock audit', e, USAGE));
     }
-    if (opts.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    if (opts.help) return emit(helpOutcome(USAGE));
     const configPath = configPathFromEnv();
     const model = resolveModel(loadConfigFile(configPath));
     const configLabel = path.relative(process.cwd(), configPath) || configPath;

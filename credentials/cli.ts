@@ -8,7 +8,7 @@
  * Exit codes: 0 no root credential (left), 2 credentials exist (remain), 1 usage, configuration or access error.
  * Progress on stderr; the report on stdout.
  */
-import { parseArgs as parseNodeArgs } from 'node:util';
+import { helpOutcome, OptionSpec, parseCli, UsageError, usageOutcome } from '../cli/args';
 import { configPathFromEnv, loadConfigFile } from '../config/load';
 import { resolveModel } from '../config/model';
 import { AwsAccess, errorText } from '../audit/aws';
@@ -39,38 +39,30 @@ export interface CliOptions {
   concurrency: number;
 }
 
-class UsageError extends Error {}
+const OPTIONS = {
+  json: { type: 'boolean' },
+  delete: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  accounts: { type: 'string' },
+  concurrency: { type: 'string' },
+} as const satisfies OptionSpec;
 
+/** The options, or a UsageError (the problem alone; main adds the usage, as every CLI does: cli/args.ts). */
 export function parseArgs(argv: string[]): CliOptions {
-  let values;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        json: { type: 'boolean' },
-        delete: { type: 'boolean' },
-        yes: { type: 'boolean' },
-        accounts: { type: 'string' },
-        concurrency: { type: 'string' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]}\n${USAGE}`);
-  }
-  const opts: CliOptions = { help: !!values.help, json: !!values.json, delete: !!values.delete, yes: !!values.yes, concurrency: DEFAULT_CONCURRENCY };
-  if (opts.yes && !opts.delete) throw new UsageError(`--yes confirms --delete and means nothing alone: add --delete, or drop --yes.\n${USAGE}`);
+  const parsed = parseCli(argv, OPTIONS);
+  if (parsed.help) return { help: true, json: false, delete: false, yes: false, concurrency: DEFAULT_CONCURRENCY };
+  const values = parsed.values;
+  const opts: CliOptions = { help: false, json: !!values.json, delete: !!values.delete, yes: !!values.yes, concurrency: DEFAULT_CONCURRENCY };
+  if (opts.yes && !opts.delete) throw new UsageError(`--yes confirms --delete and means nothing alone: add --delete, or drop --yes.`);
   if (values.accounts !== undefined) {
     const ids = values.accounts.split(',').map((s) => s.trim()).filter(Boolean);
     const bad = ids.filter((id) => !/^\d{12}$/.test(id));
-    if (ids.length === 0 || bad.length > 0) throw new UsageError(`--accounts: ${bad.length ? bad.map((b) => JSON.stringify(b)).join(', ') : 'empty list'}: give 12-digit account ids, comma-separated.\n${USAGE}`);
+    if (ids.length === 0 || bad.length > 0) throw new UsageError(`--accounts: ${bad.length ? bad.map((b) => JSON.stringify(b)).join(', ') : 'empty list'}: give 12-digit account ids, comma-separated.`);
     opts.accounts = ids;
   }
   if (values.concurrency !== undefined) {
     const n = Number(values.concurrency);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency: ${JSON.stringify(values.concurrency)}: give an integer from 1 to 64.\n${USAGE}`);
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency: ${JSON.stringify(values.concurrency)}: give an integer from 1 to 64.`);
     opts.concurrency = n;
   }
   return opts;
@@ -89,12 +81,20 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): P
 }
 
 export async function main(argv: string[], access: Partial<AwsAccess> = {}, out: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let opts: CliOptions;
   try {
-    const opts = parseArgs(argv);
-    if (opts.help) {
-      out.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const o = usageOutcome('rootlock root-credentials', e, USAGE);
+    out.stderr.write(o.stderr);
+    return o.code;
+  }
+  if (opts.help) {
+    out.stdout.write(helpOutcome(USAGE).stdout);
+    return 0;
+  }
+  try {
     const model = resolveModel(loadConfigFile(configPathFromEnv()));
     const region = model.organization.homeRegion;
     const aws: AwsAccess = { base: access.base ?? {}, concurrency: opts.concurrency };
@@ -110,8 +110,8 @@ export async function main(argv: string[], access: Partial<AwsAccess> = {}, out:
     out.stdout.write(opts.json ? renderJson(report) : renderMarkdown(report));
     return exitCode(report);
   } catch (e) {
-    // Our own errors (usage, selection, configuration) carry a complete message; anything else is one line of its code.
-    const own = e instanceof Error && (e instanceof UsageError || e.name === 'Error' || e.name === 'ConfigError');
+    // Our own errors (selection, configuration) carry a complete message; anything else is one line of its code.
+    const own = e instanceof Error && (e.name === 'Error' || e.name === 'ConfigError');
     out.stderr.write(`rootlock root-credentials: ${own ? (e as Error).message : `cannot list the organization's accounts: ${errorText(e)} (use the management account's or IAM's delegated administrator's credentials)`}\n`);
     return 1;
   }

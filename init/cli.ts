@@ -3,7 +3,7 @@
  * init/render-config.ts), read with the standard AWS credentials of the management account. Read-only.
  * Exit codes: 0 written, 1 usage or access problem (one line on stderr).
  */
-import { parseArgs } from 'node:util';
+import { helpOutcome, OptionSpec, parseCli, UsageError, usageOutcome } from '../cli/args';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { readOrganization } from './read-organization';
 import { renderConfig } from './render-config';
@@ -25,17 +25,23 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+const OPTIONS = { 'from-organization': { type: 'boolean' }, region: { type: 'string' } } as const satisfies OptionSpec;
+
 async function main(argv: string[]): Promise<void> {
-  let values: { 'from-organization'?: boolean; region?: string; help?: boolean };
+  let parsed;
   try {
-    ({ values } = parseArgs({ args: argv, options: { 'from-organization': { type: 'boolean' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+    parsed = parseCli(argv, OPTIONS);
   } catch (e) {
-    fail(`${(e as Error).message}\n${USAGE}`);
+    if (!(e instanceof UsageError)) throw e;
+    const o = usageOutcome('rootlock init', e, USAGE);
+    process.stderr.write(o.stderr);
+    process.exit(o.code);
   }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  if (parsed.help) {
+    process.stdout.write(helpOutcome(USAGE).stdout);
     return;
   }
+  const values = parsed.values;
   if (!values['from-organization']) fail(`say where to start: --from-organization (adopt the live organization)\n${USAGE}`);
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) fail('no home region: pass --region REGION (or set AWS_REGION)');
