@@ -11,6 +11,7 @@ import { KEY_PURPOSE_TAG } from '../config/model-protection';
 import { canonical, PolicyDocument } from '../policies/document';
 import { ADMIN, Decision, parsePolicy, ScpLevel, simulate, SimulateInput } from './support/iam';
 import { ouChainOf, scpLevels } from './support/scp-levels';
+import { TASK_POLICIES } from './support/task-policies';
 
 const model: Model = resolveModel(loadConfigFile(path.join(__dirname, '..', 'examples', 'example-org.yaml')));
 const specs: ScpSpec[] = scpSpecs(model);
@@ -54,35 +55,6 @@ const rootUser = (acct: string) => ({
   context: callerContext(acct, rootArn(acct), { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '30' }),
 });
 
-/**
- * Abridged copies of the AWS-managed task policies (arn:aws:iam::aws:policy/root-task/...) that scope a privileged
- * sts:AssumeRoot session. The SCP never names them; they are here so the proof is the session's real decision.
- */
-const TASK_POLICIES: Record<string, PolicyDocument> = {
-  IAMDeleteRootUserCredentials: {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DeleteRootUserCredentials',
-        Effect: 'Allow',
-        Action: ['iam:DeactivateMFADevice', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile', 'iam:DeleteSigningCertificate', 'iam:GetLoginProfile', 'iam:ListAccessKeys', 'iam:ListMFADevices'],
-        Resource: 'arn:aws:iam::*:root',
-      },
-    ],
-  },
-  IAMCreateRootUserPassword: {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'CreateRootUserPassword', Effect: 'Allow', Action: ['iam:CreateLoginProfile', 'iam:GetLoginProfile'], Resource: 'arn:aws:iam::*:root' }],
-  },
-  S3UnlockBucketPolicy: {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'UnlockBucketPolicy', Effect: 'Allow', Action: ['s3:DeleteBucketPolicy', 's3:GetBucketPolicy', 's3:ListAllMyBuckets'], Resource: '*' }],
-  },
-  SQSUnlockQueuePolicy: {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'UnlockQueuePolicy', Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:ListQueues', 'sqs:SetQueueAttributes'], Resource: '*' }],
-  },
-};
 
 /** A privileged sts:AssumeRoot task session: also presents as the account root, with aws:AssumedRoot = "true". */
 const taskSession = (acct: string, task: keyof typeof TASK_POLICIES) => ({
