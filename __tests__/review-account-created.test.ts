@@ -1,26 +1,12 @@
 /** The review rule for an account the management stack creates (RL-ACCOUNT-CREATED), on plan-shaped changes. */
-import { review } from '../review/analyze';
-import { asPlan, ResourceChange } from '../review/plan';
+import type { ResourceChange } from '../review/plan';
+import { accountChangeFindings } from './support/account-plan';
 import { placementRules } from '../review/rules/placement';
 
 const created = { name: 'payments-prod', email: 'aws-payments-prod@example.com', parent_id: 'ou-ex12-prod0001', close_on_deletion: false };
 
 function findings(actions: ResourceChange['change']['actions'], before: object | null, after: object | null, afterUnknown: object = {}) {
-  const plan = asPlan(
-    {
-      format_version: '1.2',
-      terraform_version: '1.11.4',
-      planned_values: { root_module: {} },
-      prior_state: { values: { root_module: { resources: [{ address: 'aws_organizations_organizational_unit.prod', mode: 'managed', type: 'aws_organizations_organizational_unit', name: 'prod', values: { id: 'ou-ex12-prod0001', name: 'Prod' } }] } } },
-      resource_changes: [
-        { address: 'aws_organizations_account.placement_account_by_email_x', mode: 'managed', type: 'aws_organizations_account', name: 'placement_account_by_email_x', change: { actions, before, after, after_unknown: afterUnknown } },
-      ],
-    },
-    'synthetic',
-  );
-  return review([{ stack: 'management', file: 'management.json', plan }])
-    .findings.filter((f) => f.rule.id.startsWith('RL-ACCOUNT'))
-    .map((f) => ({ rule: f.rule.id, severity: f.severity, message: f.message }));
+  return accountChangeFindings('placement_account_by_email_x', actions, before, after, afterUnknown).filter((f) => f.rule.startsWith('RL-ACCOUNT'));
 }
 
 describe('RL-ACCOUNT-CREATED', () => {

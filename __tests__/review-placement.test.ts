@@ -3,27 +3,15 @@
  * moves are also reviewed on real plans against the emulator in placement.test.ts; removal, replacement and forget are
  * what a rootlock deploy never plans on its own (prevent_destroy, ignore_changes, removed blocks), so they are built here.
  */
-import { review } from '../review/analyze';
-import { asPlan, ResourceChange } from '../review/plan';
+import type { ResourceChange } from '../review/plan';
+import { accountChangeFindings } from './support/account-plan';
 import { placementRules } from '../review/rules/placement';
 import { RULES } from '../review/rules';
 
 const account = (parent: string) => ({ id: '444444444444', name: 'payments-prod', parent_id: parent, close_on_deletion: false, status: 'ACTIVE' });
 
 function findings(actions: ResourceChange['change']['actions'], before: object | null, after: object | null, afterUnknown: object = {}) {
-  const plan = asPlan(
-    {
-      format_version: '1.2',
-      terraform_version: '1.11.4',
-      planned_values: { root_module: {} },
-      prior_state: { values: { root_module: { resources: [{ address: 'aws_organizations_organizational_unit.prod', mode: 'managed', type: 'aws_organizations_organizational_unit', name: 'prod', values: { id: 'ou-ex12-prod0001', name: 'Prod' } }] } } },
-      resource_changes: [
-        { address: 'aws_organizations_account.placement_account_444444444444', mode: 'managed', type: 'aws_organizations_account', name: 'placement_account_444444444444', change: { actions, before, after, after_unknown: afterUnknown } },
-      ],
-    },
-    'synthetic',
-  );
-  return review([{ stack: 'management', file: 'management.json', plan }]).findings.map((f) => ({ rule: f.rule.id, severity: f.severity, message: f.message }));
+  return accountChangeFindings('placement_account_444444444444', actions, before, after, afterUnknown);
 }
 
 describe('placement review rules', () => {

@@ -14,6 +14,7 @@ import { renderRunbooks, PLACEHOLDERS } from '../runbooks';
 import { selectPrincipal } from '../runbooks/common';
 import { startEmulator, Emulator } from './support/emulator';
 import { describeWithTools } from './support/tools';
+import { RESPONDER_VALUES } from './fixtures/runbooks/shells';
 import { argvOf, awsCliBatch, awsInvocations, CLI_REJECTION, fencedBlocks, mapLimit, runScript, variablesOf, AwsCall } from './fixtures/runbooks/support';
 
 // Each AWS CLI v1 process takes seconds on a loaded 2-core machine; the emulator runs are slow but bounded.
@@ -22,22 +23,8 @@ jest.setTimeout(900_000);
 const model = resolveModel(validateConfig(parse(fs.readFileSync(DEFAULT_CONFIG, 'utf8'))));
 const files = renderRunbooks(model);
 
-/** Realistic values for what only a human has: valid for the CLI's client-side checks. */
-const HUMAN_VALUES: Record<string, string> = {
-  'TICKET-ID': 'SEC-1234',
-  'YOUR-USERNAME': 'alice',
-  'MFA-CODE': '123456',
-  'SOURCE-IDENTITY': 'alice',
-  'BUCKET-NAME': 'payments-locked-bucket',
-  'QUEUE-URL': 'https://sqs.eu-west-1.amazonaws.com/444444444444/payments-locked-queue',
-  'NEW-ACCOUNT-NAME': 'payments-prod-eu',
-  'NEW-ROOT-EMAIL': 'aws-payments-prod@example.com',
-  'EMAIL-OTP': '123456',
-  'ACCOUNT-ID': '444444444444',
-  'NEXT-MFA-CODE': '654321',
-  'SUPPORT-SERVICE-CODE': 'customer-account',
-  'SUPPORT-CATEGORY-CODE': 'security',
-};
+/** Realistic values for what only a human has: valid for the CLI's client-side checks (one table for every runbook test). */
+const HUMAN_VALUES = RESPONDER_VALUES;
 
 /** Values for shell variables a command reads when it runs alone (set earlier in its block by the responder's shell). */
 const VARIABLE_VALUES: Record<string, string> = {
