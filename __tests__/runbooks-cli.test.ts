@@ -241,8 +241,9 @@ describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI
         .map((b) => ({ file, ...b })),
     );
     expect(queries.length).toBeGreaterThanOrEqual(model.detections.length);
-    for (const q of queries) {
-      const run = await runScript(fillIn(q.body), asSecurity);
+    // Two at a time: each query is its own shell and its own CLI processes; the emulator answers them independently.
+    const runs = await mapLimit(queries, 2, async (q) => ({ q, run: await runScript(fillIn(q.body), asSecurity) }));
+    for (const { q, run } of runs) {
       const logs = run.calls.filter((c) => / logs /.test(` ${c.args} `) || c.args.startsWith('logs '));
       // start-query, the status poll (once the emulator says Complete), the results, records matched and rows returned.
       expect({ where: `${q.file}:${q.line}`, rcs: logs.map((c) => c.rc), err: logs.map((c) => c.stderr).join('') }).toEqual({
