@@ -21,7 +21,9 @@ export function renderDrill(model: Model): string {
     generatedNote(model),
     `A drill proves that a root event reaches the pager: for every delivery path it injects a harmless, clearly marked synthetic event at the path's start and waits for the page at the alert topic ${code(
       p.topicArn,
-    )} through a temporary SQS subscriber that it removes afterwards. It runs weekly and after each deploy (see README, "Drill").`,
+    )} through a temporary SQS subscriber that it removes afterwards (the ${code('health')} path: at the health topic ${code(
+      model.health.topicArn,
+    )}, through its own temporary subscriber). It runs weekly and after each deploy (see README, "Drill").`,
     heading(2, 'What it sends'),
     table(
       ['Path', 'Injected in', 'What'],
