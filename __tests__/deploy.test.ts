@@ -162,7 +162,7 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
       }
       // The pipeline's own watch alarms are checked in their own test below.
       const alarms = (await new CloudWatchClient(sdkConfig(emu, { region, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!.filter(
-        (a) => a.Namespace === model.pipeline.metricNamespace && a.MetricName !== model.health.heartbeat.metricName,
+        (a) => a.Namespace === model.pipeline.metricNamespace && ![model.health.heartbeat.metricName, model.health.drillAlarm.metricName].includes(a.MetricName!),
       );
       expect(alarms.map((a) => a.AlarmName).sort()).toEqual(metricDetections.map((d) => d.metric!.alarmName).sort());
       const topicOf = (name: string) => (metricDetections.find((d) => d.metric!.alarmName === name)!.metric!.route === 'compliance' ? model.compliance.topicArn : model.pipeline.topicArn);
