@@ -9,8 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { CloudWatchClient, DisableAlarmActionsCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, DescribeMetricFiltersCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, CreateLogStreamCommand, DescribeMetricFiltersCommand, PutLogEventsCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DisableRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ruleStateOf } from '../detections/rule-state';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -62,7 +62,8 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     timed('drill live checks', () =>
       runLiveChecks(
         model,
-        planLiveChecks(model).filter((c) => c.kind !== 'forward'),
+        // No baseline is deployed here, so no account sends heartbeats: the heartbeat checks have their own test below.
+        planLiveChecks(model).filter((c) => c.kind !== 'forward' && c.kind !== 'heartbeat'),
         async (_account, r) => ({ region: r, credentials: sec, endpoint: emu.endpoint }) as never,
       ),
     );
@@ -316,5 +317,36 @@ describeWithTools(['moto_server', 'terraform'], 'the deployed-state audit tests'
     expect(open(outcome.results)).toEqual([]);
     expect(outcome.results.filter((r) => r.check === 'pipeline-guardduty-filters').map((r) => r.status)).toEqual(['pass']);
     expect(failedPaths(await drill())).toEqual([]);
+  });
+
+  it('drill heartbeat checks: every silent account and region fails by name; a stored heartbeat passes; a heartbeat alarm that cannot page fails', async () => {
+    const heartbeats = () =>
+      timed('drill heartbeat checks', () =>
+        runLiveChecks(model, planLiveChecks(model).filter((c) => c.kind === 'heartbeat'), async (_account, r) => ({ region: r, credentials: sec, endpoint: emu.endpoint }) as never),
+      );
+    const h = model.health.heartbeat;
+    // Only the security stack is applied: no account's scheduled heartbeat rule exists, so every one is silent.
+    const silent = await heartbeats();
+    expect(silent.map((r) => r.path)).toEqual(h.alarms.map((a) => `heartbeat:${a.accountName}:${a.region}`));
+    for (const r of silent) expect(r).toEqual({ path: r.path, result: 'FAIL', reason: expect.stringMatching(/^no heartbeat from \S+ \(\d{12}\) in [a-z0-9-]+ in the last 15 minutes .*: .*redeploy baseline-\S+ and the security stack$/) });
+    // One heartbeat of payments-prod in the home region, stored as the central heartbeat rule's log target stores it:
+    // the metric filter (as applied) counts it into the metric the alarm reads.
+    const logs = secClient(CloudWatchLogsClient);
+    await logs.send(new CreateLogStreamCommand({ logGroupName: h.logGroupName, logStreamName: 'heartbeats' }));
+    const beat = { version: '0', id: 'hb-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ids.payments, time: new Date().toISOString(), region, resources: [`arn:aws:events:${region}:${ids.payments}:rule/${h.ruleName}`], detail: {} };
+    await logs.send(new PutLogEventsCommand({ logGroupName: h.logGroupName, logStreamName: 'heartbeats', logEvents: [{ timestamp: Date.now(), message: JSON.stringify(beat) }] }));
+    const beating = `heartbeat:payments-prod:${region}`;
+    const after = await heartbeats();
+    expect(after.filter((r) => r.result === 'PASS').map((r) => r.path)).toEqual([beating]);
+    // The quiet change that silences it for good: missing data no longer breaching. The heartbeat still arrives; the check fails.
+    const spec = h.alarms.find((a) => a.accountId === ids.payments && a.region === region)!;
+    const cw = secClient(CloudWatchClient);
+    const [live] = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [spec.alarmName] }))).MetricAlarms!;
+    const { AlarmName, AlarmDescription, Namespace, MetricName, Dimensions, Statistic, Period, EvaluationPeriods, DatapointsToAlarm, Threshold, ComparisonOperator, AlarmActions, OKActions } = live;
+    await cw.send(
+      new PutMetricAlarmCommand({ AlarmName, AlarmDescription, Namespace, MetricName, Dimensions, Statistic, Period, EvaluationPeriods, DatapointsToAlarm, Threshold, ComparisonOperator, AlarmActions, OKActions, TreatMissingData: 'notBreaching' }),
+    );
+    const tampered = (await heartbeats()).find((r) => r.path === beating)!;
+    expect(tampered).toEqual({ path: beating, result: 'FAIL', reason: expect.stringMatching(/treats missing data as notBreaching, not breaching: a silent payments-prod/) });
   });
 });

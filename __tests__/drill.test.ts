@@ -16,6 +16,7 @@ import { messageProves, parseEnvelope, Envelope } from '../drill/match';
 import { PatternNotSynthesizable, recordMatching } from '../drill/pattern-record';
 import { planPaths, selectPaths, UsageError } from '../drill/plan';
 import { subscriberQueuePolicy } from '../drill/aws';
+import { healthDrillReason } from '../drill/inject';
 
 const config = loadConfigFile(DEFAULT_CONFIG);
 const model = resolveModel(config);
@@ -29,7 +30,8 @@ describe('path planning', () => {
   it('plans an event path per account and event region, a metric path per metric detection, GuardDuty, and lists Config undriven', () => {
     const events = model.allAccounts.flatMap((a) => model.eventRegions.map((r) => `event:${a.name}:${r}`));
     const metrics = model.detections.filter((d) => d.metric && d.metric.route !== 'compliance').map((d) => `metric:${d.id}`);
-    expect(paths.map((p) => p.name)).toEqual([...events, ...metrics, 'guardduty', 'config']);
+    expect(paths.map((p) => p.name)).toEqual([...events, ...metrics, 'guardduty', 'health', 'config']);
+    expect(byName('health')).toMatchObject({ kind: 'health', account: model.security, region: model.organization.homeRegion, alarmName: model.health.drillAlarm.alarmName });
     expect(byName('config').notDriven).toMatch(/not driven/);
     expect(paths.filter((p) => p.kind !== 'config').every((p) => !p.notDriven && p.timeoutSeconds > 0)).toBe(true);
     expect(byName(`metric:root-usage`).account.id).toBe(model.security.id);
@@ -116,6 +118,18 @@ describe('matching a message at the topic to a path', () => {
     expect(messageProves(p, env(JSON.stringify({ ...alarm, NewStateValue: 'OK' })), ctx)).toBe(false);
     expect(messageProves(p, env(JSON.stringify({ ...alarm, StateChangeTime: '2026-11-30T17:00:00.000+0000' })), ctx)).toBe(false);
     expect(messageProves(byName('metric:scp-changed'), env(JSON.stringify(alarm)), ctx)).toBe(false);
+  });
+
+  it("matches the drill alarm's ALARM notification carrying this run's reason, nothing else", () => {
+    const p = byName('health');
+    const alarm = { AlarmName: model.health.drillAlarm.alarmName, NewStateValue: 'ALARM', NewStateReason: healthDrillReason(runId) };
+    expect(messageProves(p, env(JSON.stringify(alarm)), ctx)).toBe(true);
+    expect(messageProves(p, env(JSON.stringify({ ...alarm, NewStateReason: healthDrillReason('rootlock-drill-20261130T000000Z-zzzz') })), ctx)).toBe(false);
+    expect(messageProves(p, env(JSON.stringify({ ...alarm, NewStateValue: 'OK' })), ctx)).toBe(false);
+    // A heartbeat alarm paging the health topic is an incident, not this drill.
+    expect(messageProves(p, env(JSON.stringify({ ...alarm, AlarmName: model.health.heartbeat.alarms[0].alarmName })), ctx)).toBe(false);
+    expect(healthDrillReason(runId)).toMatch(/^DRILL, NOT AN INCIDENT/);
+    expect(healthDrillReason(runId).length).toBeLessThanOrEqual(1023);
   });
 
   it('matches a GuardDuty sample finding of the root-credential type, not a real one', () => {

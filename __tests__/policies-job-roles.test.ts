@@ -32,6 +32,7 @@ const DECLARED_CHANGES: Record<Job, string[]> = {
   plan: [],
   audit: [],
   drill: [
+    'cloudwatch:SetAlarmState',
     'events:PutEvents',
     'guardduty:CreateSampleFindings',
     'logs:CreateLogStream',
@@ -82,7 +83,7 @@ function concrete(pattern: string, account: string): string {
 
 /** The drill's changes that reach a protected resource under the SCPs: they only add (a subscription, log lines). */
 const DRILL_REACHES: Record<string, string> = {
-  'sns:Subscribe': 'adds its temporary queue to the alert topic: one more copy of each alert, none fewer',
+  'sns:Subscribe': 'adds its temporary queue to the alert or health topic: one more copy of each alert, none fewer',
   'logs:CreateLogStream': 'a new stream in the trail log group for the drill record: adds a line, hides none',
   'logs:PutLogEvents': 'the drill record itself, so the metric filters can be proven',
 };
@@ -127,5 +128,34 @@ describe('job roles against the IAM engine, under the monitoring-protection SCPs
     expect(asked).toBeGreaterThan(100);
     const unexpected = allowed.filter((a) => !(job === 'drill' && DRILL_REACHES[a.split(' ')[0]]));
     expect(unexpected).toEqual([]);
+  });
+});
+
+describe("the drill's health alarm: the drill role may set exactly that alarm's state, and the SCPs still hold it", () => {
+  const drill = model.health.drillAlarm;
+  const ask = async (resource: string, scps: boolean) =>
+    (
+      await simulate({
+        principal: `arn:aws:sts::${SECURITY.id}:assumed-role/${model.trust.jobRoles.drill.name}/ci`,
+        identityPolicies: [policyOf('drill')],
+        scps: scps ? scpLevels(model, specs, SECURITY.id, SECURITY.ou!) : undefined,
+        action: 'cloudwatch:SetAlarmState',
+        resource,
+        resourceAccount: SECURITY.id,
+        context: { 'aws:PrincipalArn': iamRoleArn(SECURITY.id, model.trust.jobRoles.drill.name), 'aws:PrincipalAccount': SECURITY.id, 'aws:PrincipalOrgID': ORG_ID, 'aws:SecureTransport': 'true' },
+      })
+    ).decision;
+  const heartbeat = model.health.heartbeat.alarms[0];
+  const alarmArnOf = (name: string) => drill.alarmArn.replace(drill.alarmName, name);
+
+  it('its own policy allows SetAlarmState on the drill alarm only: never a heartbeat, root or watch alarm', async () => {
+    expect(await ask(drill.alarmArn, false)).toBe('Allowed');
+    for (const other of [heartbeat.alarmName, model.detections.find((d) => d.id === 'root-usage')!.metric!.alarmName, model.health.subscriptionDeadLetterQueue.alarmName]) {
+      expect({ other, decision: await ask(alarmArnOf(other), false) }).toEqual({ other, decision: 'ImplicitlyDenied' });
+    }
+  });
+
+  it('the monitoring-protection SCP still denies it (alarm:rootlock-*): the health path runs where the injection may run', async () => {
+    expect(await ask(drill.alarmArn, true)).toBe('ExplicitlyDenied');
   });
 });

@@ -8,15 +8,19 @@
  * - each tamper write (one per generated tamper rule) pages per event; the same write by the deploy does not;
  * - a refused break-glass attempt raises no critical page (its own low-urgency page only);
  * - a burst of benign events holding a metric alarm in ALARM does not hide a later real event (the rule pages per event);
+ * - the drill's health path: its alarm set to ALARM pages the health topic's subscribers (not the alert topic); with
+ *   the health key disabled the path fails with the failed action's reason;
  * - with the alert key disabled and the central bus policy removed, the heartbeat alarm of the silent account still
- *   pages, through the health topic and its own key, within the heartbeat window.
+ *   pages, through the health topic and its own key, within the heartbeat window, and the drill's heartbeat check
+ *   names the silent account (setup as the deploy's session, so no tamper page; only the alarm's ALARM page counts).
  *
  * Emulator: ext_clock.py fires the scheduled heartbeat rule (300 times faster) and evaluates missing-data-breaching
  * alarms on a timer, and refuses a publish with a disabled key; rule states are ext_events_delivery.py's. The heartbeat
  * alarm's period is shortened to 10 seconds here (one period); its shape is the product's.
  */
 import { ruleStateOf } from '../detections/rule-state';
-import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { putAlarm } from './support/alarm-props';
 import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand, PutLogEventsCommand, CreateLogStreamCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -32,6 +36,10 @@ import type { Detection } from '../detections/catalog';
 import { pageTransformer } from '../detections/page-format';
 import { rulesForRegion } from '../detections/regions';
 import { heartbeatAlarmProps } from '../modules/heartbeat-watch';
+import { runHeartbeatChecks } from '../drill/heartbeat';
+import { planPaths } from '../drill/plan';
+import { runDrill } from '../drill/run';
+import { drillAlarmProps } from '../modules/health-topic';
 import { policyJson } from '../policies/document';
 import { alertsKeyPolicy, busPolicy, forwarderRolePolicy, forwarderRoleTrust, topicPolicy } from '../policies/pipeline';
 import { healthKeyPolicy, healthTopicPolicy } from '../policies/health';
@@ -52,6 +60,7 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
   let member: AwsCredentials;
   let pager: { url: string; arn: string };
   let alertKeyId: string;
+  let healthKeyId: string;
   let orgId: string;
   const home = 'eu-west-1';
   const cfg = (credentials: AwsCredentials | undefined, region = home) => sdkConfig(emu, { region, credentials });
@@ -76,14 +85,15 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
     expect(out.FailedEntryCount).toBe(0);
   }
 
-  /** Every page the pager received since the last call (SNS envelopes unwrapped). */
-  async function pages(waitMs = 1500): Promise<string[]> {
+  /** Every page the pager received since the last call (SNS envelopes unwrapped); only those of `topicArn` when given. */
+  async function pages(waitMs = 1500, topicArn?: string): Promise<string[]> {
     const out: string[] = [];
     const deadline = Date.now() + waitMs;
     do {
       const got: Message[] = (await new SQSClient(cfg(sec)).send(new ReceiveMessageCommand({ QueueUrl: pager.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))).Messages ?? [];
       // EventBridge delivers a quoted template as a JSON string; an alarm publishes its notification JSON.
-      out.push(...got.map((m) => JSON.parse(m.Body!).Message as string).map((t) => (t.startsWith('"') ? (JSON.parse(t) as string) : t)));
+      const envelopes = got.map((m) => JSON.parse(m.Body!) as { TopicArn: string; Message: string }).filter((e) => !topicArn || e.TopicArn === topicArn);
+      out.push(...envelopes.map((e) => e.Message).map((t) => (t.startsWith('"') ? (JSON.parse(t) as string) : t)));
       if (got.length === 0) await sleep(200);
     } while (Date.now() < deadline);
     return out;
@@ -164,7 +174,7 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
     await eb.send(new CreateEventBusCommand({ Name: model.pipeline.busName }));
     await eb.send(new PutPermissionCommand({ EventBusName: model.pipeline.busName, Policy: policyJson(busPolicy(model, orgId)) }));
     alertKeyId = (await encryptedTopic(model.pipeline.topicName, alertsKeyPolicy(model), (arn) => topicPolicy(model, arn, orgId))).keyId;
-    await encryptedTopic(model.health.topicName, healthKeyPolicy(model), () => healthTopicPolicy(model));
+    healthKeyId = (await encryptedTopic(model.health.topicName, healthKeyPolicy(model), () => healthTopicPolicy(model))).keyId;
 
     // Member: the forwarder role.
     const iam = new IAMClient(cfg(member, 'us-east-1'));
@@ -319,16 +329,47 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
     expect(later.filter((t) => t.includes('(detection trail-tampering)') && t.includes(`assumed-role/Admin/mallory`))).toHaveLength(1);
   });
 
-  // Skipped at integration (2026-12-07): since the emulator records every call as CloudTrail, this test's own setup
-  // writes page as tamper (correctly), and its 10 s heartbeat alarm fires before the first period fills; both need the
-  // setup to run as a deploy session and the alarm to start after a full period. Open in issue 24; the heartbeat's
-  // shape is proven in silence-health.test.ts.
-  it.skip('with the alert key disabled and the central bus policy removed, the silent account still pages through the health path within the heartbeat window', async () => {
+  it("drill --inject, path health: the drill alarm's page reaches the health topic's subscribers by the watch alarms' path (never the alert topic); with the health key disabled it fails with the reason", async () => {
+    const secDeploy = await deploySession(secId);
+    const a = drillAlarmProps(model, model.health.topicArn);
+    await putAlarm(new CloudWatchClient(cfg(secDeploy)), a);
+    await pages(300); // drain
+    const [health] = planPaths(model).filter((p) => p.kind === 'health');
+    // The drill's calls as the drill makes them, in the security account (its job role there is the test's session).
+    const access = { client: async () => ({ region: home, credentials: sec, endpoint: emu.endpoint }) } as never;
+    const drill = (runId: string) => runDrill(model, [health], { runId, timeoutSeconds: 20, progress: () => undefined, access });
+    const alarmState = async () => (await new CloudWatchClient(cfg(sec)).send(new DescribeAlarmsCommand({ AlarmNames: [a.alarmName] }))).MetricAlarms![0].StateValue;
+
+    const ok = await drill('rootlock-drill-20261207T000000Z-hlth');
+    expect(ok).toMatchObject({ results: [{ path: 'health', result: 'PASS' }], leftBehind: [] });
+    // The real subscriber of the health topic (the pager here) got the same page: the alarm going to ALARM, marked as a drill.
+    const got = (await pages(1000, model.health.topicArn)).filter((t) => alarmNamed(t, a.alarmName)).map((t) => JSON.parse(t) as { NewStateValue: string; NewStateReason: string; AlarmDescription: string });
+    expect(got).toEqual([expect.objectContaining({ NewStateValue: 'ALARM', NewStateReason: expect.stringContaining('rootlock-drill-20261207T000000Z-hlth'), AlarmDescription: expect.stringMatching(/^DRILL, NOT AN INCIDENT/) })]);
+    expect(await alarmState()).toBe('OK'); // set back, and no OK action: nothing more was sent
+
+    await kmsCall(emu, 'DisableKey', { KeyId: healthKeyId }, { region: home, credentials: sec });
+    try {
+      const broken = await drill('rootlock-drill-20261207T000100Z-hlth');
+      expect(broken.results).toEqual([{ path: 'health', result: 'FAIL', reason: expect.stringMatching(/^the alarm's action failed: .*KMS.*Disabled.*\(health topic .*rootlock-health, key alias\/rootlock-health\)$/) }]);
+      expect(broken.leftBehind).toEqual([]);
+      expect((await pages(500)).filter((t) => alarmNamed(t, a.alarmName))).toEqual([]);
+    } finally {
+      await kmsCall(emu, 'EnableKey', { KeyId: healthKeyId }, { region: home, credentials: sec });
+    }
+  }, 90_000);
+
+  /** The deploy's own session (so the emulator's CloudTrail records of setup writes are the deploy's, which no tamper rule pages). */
+  const deploySession = (accountId: string) => assumeAccount(emu, accountId, model.organization.deploymentRoleName, DEPLOY_SOURCE_IDENTITY);
+
+  it('with the alert key disabled and the central bus policy removed, the silent account still pages through the health path within the heartbeat window', async () => {
     const h = model.health.heartbeat;
+    // Installed as the deploy installs it: the setup writes are no tamper page (and, if they were, no heartbeat page).
+    const secDeploy = await deploySession(secId);
+    const memberDeploy = await deploySession(memberId);
     // Security account: the heartbeat log group, the central heartbeat rule, the metric filter (dimensions: account, region).
-    const logs = new CloudWatchLogsClient(cfg(sec));
+    const logs = new CloudWatchLogsClient(cfg(secDeploy));
     await logs.send(new CreateLogGroupCommand({ logGroupName: h.logGroupName }));
-    const eb = new EventBridgeClient(cfg(sec));
+    const eb = new EventBridgeClient(cfg(secDeploy));
     await eb.send(new PutRuleCommand({ Name: h.centralRuleName, EventBusName: model.pipeline.busName, EventPattern: JSON.stringify(heartbeatPattern(h)) }));
     await eb.send(new PutTargetsCommand({ Rule: h.centralRuleName, EventBusName: model.pipeline.busName, Targets: [{ Id: 'heartbeat-log-group', Arn: `arn:aws:logs:${home}:${secId}:log-group:${h.logGroupName}` }] }));
     await logs.send(
@@ -340,7 +381,7 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
       }),
     );
     // Member: the scheduled heartbeat rule of the home region, through the forwarder role to the central bus.
-    const mb = new EventBridgeClient(cfg(member));
+    const mb = new EventBridgeClient(cfg(memberDeploy));
     await mb.send(new PutRuleCommand({ Name: h.ruleName, ScheduleExpression: h.scheduleExpression }));
     await mb.send(new PutTargetsCommand({ Rule: h.ruleName, Targets: [{ Id: 'central-bus', Arn: model.pipeline.busArn, RoleArn: `arn:aws:iam::${memberId}:role/${model.pipeline.forwarderRoleName}` }] }));
     // Heartbeats arrive, stored per account and region.
@@ -355,38 +396,34 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
     const spec = h.alarms.find((a) => a.accountId === memberId && a.region === home)!;
     const props = heartbeatAlarmProps(model, spec, model.health.topicArn);
     expect(props).toMatchObject({ treatMissingData: 'breaching', comparisonOperator: 'LessThanThreshold', alarmActions: [model.health.topicArn] });
-    await new CloudWatchClient(cfg(sec)).send(
-      new PutMetricAlarmCommand({
-        AlarmName: props.alarmName,
-        AlarmDescription: props.alarmDescription,
-        Namespace: props.namespace,
-        MetricName: props.metricName,
-        Dimensions: Object.entries(props.dimensions).map(([Name, Value]) => ({ Name, Value })),
-        Statistic: 'Sum',
-        Period: 10,
-        EvaluationPeriods: 1,
-        Threshold: props.threshold,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-        AlarmActions: props.alarmActions,
-        OKActions: props.okActions,
-      }),
-    );
+    await putAlarm(new CloudWatchClient(cfg(secDeploy)), props, { Period: 10, EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+    // The drill's heartbeat check, on the window of this shortened alarm (the model's window, shortened alike).
+    const short: Model = { ...model, health: { ...model.health, heartbeat: { ...h, periodSeconds: 10, missedPeriods: 1 } } };
+    const beatCheck = async () => (await runHeartbeatChecks(short, [spec], async () => ({ region: home, credentials: sec, endpoint: emu.endpoint }) as never))[0];
     await sleep(12_000);
-    expect(await pages(500)).toEqual([]); // heartbeats flowing: no page
+    // Heartbeats flowing: no health page but the alarm's own first evaluation to OK (its OK action), and the drill sees them.
+    const isAlarmPage = (t: string, state: string) => alarmNamed(t, props.alarmName) && (JSON.parse(t) as { NewStateValue?: string }).NewStateValue === state;
+    expect((await pages(500, model.health.topicArn)).filter((t) => !isAlarmPage(t, 'OK'))).toEqual([]);
+    expect(await beatCheck()).toEqual({ path: `heartbeat:${spec.accountName}:${home}`, result: 'PASS' });
 
     // The attack: the alert key disabled (the alert topic can page nobody), then the central bus policy removed.
+    await pages(500); // what earlier scenarios paged on the alert topic
     await kmsCall(emu, 'DisableKey', { KeyId: alertKeyId }, { region: home, credentials: sec });
     await emitServiceEvent(member, home, { source: 'rootlock.drill', detailType: 'rootlock drill', detail: { runId: 'control' } });
-    expect(await pages(1000)).toEqual([]); // the control: the alert path is really down
+    expect((await pages(1000)).filter((t) => t.includes('(detection drill)'))).toEqual([]); // the control: the alert path is really down
     await eb.send(new RemovePermissionCommand({ EventBusName: model.pipeline.busName, RemoveAllPermissions: true }));
 
     const started = Date.now();
     let page: string | undefined;
-    while (!page && Date.now() - started < 25_000) page = (await pages(500)).find((t) => alarmNamed(t, props.alarmName));
+    // Only the heartbeat alarm's ALARM notification counts: a tamper page of the attack (on the dead alert topic) cannot.
+    while (!page && Date.now() - started < 25_000) page = (await pages(500, model.health.topicArn)).find((t) => isAlarmPage(t, 'ALARM'));
     expect(page).toBeDefined();
     expect(JSON.parse(page!)).toMatchObject({ NewStateValue: 'ALARM', AlarmName: props.alarmName });
     expect(JSON.parse(page!).AlarmDescription).toContain(memberId);
     expect(Date.now() - started).toBeLessThan(25_000);
+    // And the drill names the silent account and region, with the fix, once its window holds no heartbeat.
+    let verdict = await beatCheck();
+    while (verdict.result === 'PASS' && Date.now() - started < 45_000) verdict = (await sleep(1000), await beatCheck());
+    expect(verdict).toEqual({ path: `heartbeat:${spec.accountName}:${home}`, result: 'FAIL', reason: expect.stringMatching(new RegExp(`^no heartbeat from ${spec.accountName} \\(${memberId}\\) in ${home} in the last 10 s .*redeploy ${model.members.find((a) => a.id === memberId)!.stackName} and the security stack$`)) });
   }, 90_000);
 });

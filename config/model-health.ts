@@ -56,6 +56,12 @@ export interface HealthModel {
   notificationFailures: Array<{ topicName: string; alarmName: string; pagesThrough: 'health' | 'alerts' }>;
   /** Dead-letter queue of every subscription of the alert, compliance and health topics. */
   subscriptionDeadLetterQueue: { name: string; arn: string; alarmName: string };
+  /**
+   * The drill's own health alarm: never fed by a metric (so it stays OK), its only action the health topic. `npm run
+   * drill -- --inject` sets it to ALARM (SetAlarmState) to prove a health page reaches the health topic's subscribers
+   * by the path every watch alarm uses (alarm action, health topic, health key), as the `drill` rule does for events.
+   */
+  drillAlarm: { alarmName: string; alarmArn: string; metricName: string };
 }
 
 export interface HealthInput {
@@ -97,6 +103,7 @@ export function resolveHealth(i: HealthInput): HealthModel {
       { topicName, alarmName: prefixed('pipeline-health-notifications-failed'), pagesThrough: 'alerts' },
     ],
     subscriptionDeadLetterQueue: { name: dlqName, arn: sqsQueueArn(i.homeRegion, i.securityId, dlqName), alarmName: prefixed('pipeline-subscription-dlq-not-empty') },
+    drillAlarm: { alarmName: prefixed('drill-health'), alarmArn: alarmArn(i.homeRegion, i.securityId, prefixed('drill-health')), metricName: 'HealthDrill' },
   };
 }
 

@@ -71,7 +71,7 @@ export interface Subscriber {
   subscriptionArn?: string;
 }
 
-/** Only the alert topic may send to the queue (aws:SourceArn), and only sqs:SendMessage. */
+/** Only the subscribed topic (the alert topic, or the health topic for `health`) may send to the queue (aws:SourceArn), and only sqs:SendMessage. */
 export function subscriberQueuePolicy(queueArn: string, topicArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
@@ -88,9 +88,11 @@ export function subscriberQueuePolicy(queueArn: string, topicArn: string): strin
   });
 }
 
-/** Creates the queue, then subscribes it; `onCreated` learns each piece as soon as it exists, so removal never misses one. */
-export async function createSubscriber(model: Model, opts: ClientOptions, queueName: string, onCreated: (s: Subscriber) => void): Promise<Subscriber> {
-  const p = model.pipeline;
+/**
+ * Creates the queue, then subscribes it to `topicArn` (default: the alert topic); `onCreated` learns each piece as soon
+ * as it exists, so removal never misses one.
+ */
+export async function createSubscriber(model: Model, opts: ClientOptions, queueName: string, onCreated: (s: Subscriber) => void, topicArn = model.pipeline.topicArn): Promise<Subscriber> {
   const queueArn = sqsQueueArn(model.organization.homeRegion, model.security.id, queueName);
   const sqs = new SQSClient(opts);
   const sns = new SNSClient(opts);
@@ -98,7 +100,7 @@ export async function createSubscriber(model: Model, opts: ClientOptions, queueN
     const created = await sqs.send(
       new CreateQueueCommand({
         QueueName: queueName,
-        Attributes: { Policy: subscriberQueuePolicy(queueArn, p.topicArn), SqsManagedSseEnabled: 'true', MessageRetentionPeriod: '3600' },
+        Attributes: { Policy: subscriberQueuePolicy(queueArn, topicArn), SqsManagedSseEnabled: 'true', MessageRetentionPeriod: '3600' },
         tags: { purpose: 'rootlock-drill' },
       }),
     );
@@ -106,7 +108,7 @@ export async function createSubscriber(model: Model, opts: ClientOptions, queueN
     onCreated(subscriber);
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriber.queueUrl, AttributeNames: ['QueueArn'] }));
     subscriber.queueArn = attrs.Attributes?.QueueArn ?? queueArn;
-    const sub = await sns.send(new SubscribeCommand({ TopicArn: p.topicArn, Protocol: 'sqs', Endpoint: subscriber.queueArn, ReturnSubscriptionArn: true }));
+    const sub = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: subscriber.queueArn, ReturnSubscriptionArn: true }));
     subscriber.subscriptionArn = sub.SubscriptionArn;
     onCreated(subscriber);
     return subscriber;

@@ -1,7 +1,7 @@
 /**
  * `npm run drill [-- --json] [--list] [--path NAME | --path PREFIX:] [--to-pager] [--inject [--timeout SECONDS]] [--role NAME]`:
  * prove that a root event reaches the pager, path by path. By default with no side effect: the live rules, metric
- * filters, alarms and subscriptions under test (drill/live.ts). `--to-pager` then sends one marked drill page through
+ * filters, alarms, subscriptions and every account's heartbeat under test (drill/live.ts, drill/heartbeat.ts). `--to-pager` then sends one marked drill page through
  * the real subscriptions. `--inject` drives the synthetic events end to end instead (drill/plan.ts: a temporary
  * subscriber; for test organizations). Reads ROOTLOCK_CONFIG like synth; AWS credentials, region and endpoint from the
  * standard environment; assumes `--role` (default JOB_ROLE_NAMES.drill) in every other account. Prints
@@ -33,7 +33,7 @@ export interface CliArgs {
 export const USAGE = [
   'usage: npm run drill -- [--json] [--list] [--path NAME | --path PREFIX:] [--to-pager] [--role NAME] [--help]',
   '       npm run drill -- --inject [--json] [--path NAME | --path PREFIX:] [--timeout SECONDS] [--role NAME]',
-  '  (default)   the live rules, filters, alarms and subscriptions under test, no side effect',
+  '  (default)   the live rules, filters, alarms, subscriptions and heartbeats under test, no side effect',
   '  --to-pager  then send one marked drill page through the real subscriptions',
   '  --inject    drive synthetic events end to end through a temporary subscriber (test organizations)',
   `  --role      role assumed in every other account (default ${JOB_ROLE_NAMES.drill})`,

@@ -1,5 +1,5 @@
 /** Puts each path's synthetic input at the path's start. Each function returns a failure reason, or undefined. */
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSampleFindingsCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
@@ -98,5 +98,71 @@ export async function injectGuardDutyFinding(model: Model, access: AccountAccess
     return `CreateSampleFindings failed: ${describe(e)}`;
   } finally {
     guardduty.destroy();
+  }
+}
+
+/** The reason the drill alarm carries: marked, with the run id the page is matched by (StateReason: at most 1,023 characters). */
+export function healthDrillReason(runId: string): string {
+  return `DRILL, NOT AN INCIDENT: ${runId} sets this alarm to ALARM to prove that a health page reaches the health topic's subscribers.`;
+}
+
+/**
+ * `health`: the drill's own alarm set to ALARM (SetAlarmState invokes the action of the new state when it differs:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html). Fails first when the alarm
+ * could not page the health topic: absent, actions disabled, or not to the health topic. An alarm left in ALARM is set
+ * to OK first (it has no OK action: nothing is sent), so the ALARM change pages.
+ */
+export async function injectHealthAlarm(model: Model, access: AccountAccess, runId: string): Promise<string | undefined> {
+  const cw = new CloudWatchClient(await access.client(model.security, model.organization.homeRegion));
+  const drill = model.health.drillAlarm;
+  try {
+    const alarm = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [drill.alarmName] }))).MetricAlarms?.[0];
+    if (!alarm) return `alarm ${drill.alarmName} does not exist in the security account: deploy the ${model.stackNames.security} stack`;
+    if (alarm.ActionsEnabled !== true) return `alarm ${drill.alarmName} has its actions disabled: it cannot page; redeploy the ${model.stackNames.security} stack`;
+    if (!(alarm.AlarmActions ?? []).includes(model.health.topicArn)) return `alarm ${drill.alarmName} does not notify the health topic ${model.health.topicArn}; redeploy the ${model.stackNames.security} stack`;
+    if (alarm.StateValue === 'ALARM') await cw.send(new SetAlarmStateCommand({ AlarmName: drill.alarmName, StateValue: 'OK', StateReason: `rootlock drill ${runId}: reset before the drill` }));
+    await cw.send(new SetAlarmStateCommand({ AlarmName: drill.alarmName, StateValue: 'ALARM', StateReason: healthDrillReason(runId) }));
+    return undefined;
+  } catch (e) {
+    return `SetAlarmState on ${drill.alarmName} failed: ${describe(e)}`;
+  } finally {
+    cw.destroy();
+  }
+}
+
+/**
+ * Why the drill alarm's action failed since `since` (its history's failed Action items: a disabled or unusable health
+ * key, a topic policy refusing CloudWatch), or undefined. AWS keeps failed actions in the alarm history.
+ */
+export async function healthActionFailure(model: Model, access: AccountAccess, since: Date): Promise<string | undefined> {
+  const cw = new CloudWatchClient(await access.client(model.security, model.organization.homeRegion));
+  try {
+    const items = (await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: model.health.drillAlarm.alarmName, HistoryItemType: 'Action', StartDate: since }))).AlarmHistoryItems ?? [];
+    const failed = items.find((i) => /fail/i.test(`${i.HistorySummary ?? ''} ${i.HistoryData ?? ''}`));
+    if (!failed) return undefined;
+    let error = '';
+    try {
+      error = String((JSON.parse(failed.HistoryData ?? '{}') as { error?: unknown }).error ?? '');
+    } catch {
+      error = failed.HistoryData ?? '';
+    }
+    return `the alarm's action failed: ${failed.HistorySummary}${error ? `: ${error}` : ''}`;
+  } catch {
+    return undefined; // a history that cannot be read leaves the wait to decide
+  } finally {
+    cw.destroy();
+  }
+}
+
+/** Puts the drill alarm back to OK (no OK action: nothing is sent). Returns what could not be done. */
+export async function resetHealthAlarm(model: Model, access: AccountAccess, runId: string): Promise<string | undefined> {
+  const cw = new CloudWatchClient(await access.client(model.security, model.organization.homeRegion));
+  try {
+    await cw.send(new SetAlarmStateCommand({ AlarmName: model.health.drillAlarm.alarmName, StateValue: 'OK', StateReason: `rootlock drill ${runId}: done` }));
+    return undefined;
+  } catch (e) {
+    return `alarm ${model.health.drillAlarm.alarmName} left in ALARM: ${describe(e)}`;
+  } finally {
+    cw.destroy();
   }
 }

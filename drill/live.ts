@@ -13,7 +13,10 @@
  *   its alarm's metric, and the alarm has its actions enabled and notifies its topic;
  * - `subscription:<protocol>:<endpoint>`: each alert destination is subscribed, confirmed, and has no filter policy
  *   (rootlock's pages carry no message attributes, so any filter policy drops them:
- *   https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html).
+ *   https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html);
+ * - `heartbeat:<account>:<region>`: a heartbeat of that account and region reached the security account within its
+ *   alarm's window, and the alarm is there, armed and notifies the health topic (drill/heartbeat.ts: all of them
+ *   read in a few batched calls, not one per account).
  *
  * A disabled or changed rule, filter or subscription fails its path by name, with the reason.
  */
@@ -26,9 +29,11 @@ import type { AccountTarget, Model } from '../config/model';
 import { rulesForRegion } from '../detections/regions';
 import type { Detection } from '../detections/catalog';
 import type { ClientOptions } from './aws';
+import type { HeartbeatAlarm } from '../config/model-health';
+import { heartbeatCheckName, runHeartbeatChecks } from './heartbeat';
 import { rebase, SAMPLE_ACCOUNTS, samplesFor, trailRecords, type SampleEvent, type SampleTarget } from './samples';
 
-export type LiveKind = 'rule' | 'forward' | 'filter' | 'subscription';
+export type LiveKind = 'rule' | 'forward' | 'filter' | 'subscription' | 'heartbeat';
 
 export interface LiveCheck {
   name: string;
@@ -39,6 +44,8 @@ export interface LiveCheck {
   /** rule / forward: the rule, its bus (undefined: default) and where it must deliver. */
   rule?: { name: string; bus?: string; targetArn: string };
   subscription?: { protocol: string; endpoint: string };
+  /** heartbeat: the account and region whose heartbeat, and whose alarm, is checked. */
+  heartbeat?: HeartbeatAlarm;
 }
 
 export interface LiveResult {
@@ -68,6 +75,9 @@ export function planLiveChecks(model: Model): LiveCheck[] {
   }
   for (const s of p.subscriptions) {
     checks.push({ name: `subscription:${s.protocol}:${s.endpoint}`, kind: 'subscription', account: model.security, region: home, subscription: s });
+  }
+  for (const a of model.health.heartbeat.alarms) {
+    checks.push({ name: heartbeatCheckName(a), kind: 'heartbeat', account: model.security, region: home, heartbeat: a });
   }
   return checks;
 }
@@ -170,13 +180,16 @@ async function checkSubscription(model: Model, c: LiveCheck, opts: ClientOptions
   }
 }
 
-/** Runs the checks, `concurrency` at a time; results in the checks' order. */
+/** Runs the checks, `concurrency` at a time (the heartbeat checks together, in batched reads); results in the checks' order. */
 export async function runLiveChecks(model: Model, checks: LiveCheck[], clientsFor: ClientsFor, concurrency = 8): Promise<LiveResult[]> {
   const out: LiveResult[] = new Array(checks.length);
+  const heartbeats = checks.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === 'heartbeat');
+  const beats = runHeartbeatChecks(model, heartbeats.map(({ c }) => c.heartbeat!), clientsFor);
+  const others = checks.map((_, i) => i).filter((i) => checks[i].kind !== 'heartbeat');
   let next = 0;
   const worker = async () => {
-    while (next < checks.length) {
-      const i = next++;
+    while (next < others.length) {
+      const i = others[next++];
       const c = checks[i];
       let reason: string | undefined;
       try {
@@ -190,7 +203,8 @@ export async function runLiveChecks(model: Model, checks: LiveCheck[], clientsFo
       out[i] = reason ? { path: c.name, result: 'FAIL', reason } : { path: c.name, result: 'PASS' };
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, checks.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, others.length)) }, worker));
+  (await beats).forEach((r, j) => (out[heartbeats[j].i] = r));
   return out;
 }
 

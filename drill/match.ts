@@ -7,6 +7,7 @@
  * - `metric:<id>`: an alarm notification for the detection's alarm going to ALARM, stamped after the drill started;
  * - `event:<account>:<region>`: the run id appears in the message (the event's detail carries it), or, when a
  *   transformer keeps only envelope fields, the drill marker (source or rule name) with that account and region;
+ * - `health`: the drill alarm's notification going to ALARM with this run's reason (it arrives at the health topic);
  * - `guardduty`: the root-credential finding type with the GuardDuty source or rule, marked as a sample finding when
  *   the message shows the detail.
  */
@@ -61,6 +62,10 @@ export function messageProves(path: DrillPath, env: Envelope, ctx: MatchContext)
     if (text.includes(ctx.runId)) return text.includes(path.account.id) && text.includes(path.region);
     const marked = text.includes(DRILL_SOURCE) || text.includes(DRILL_MARKER) || text.includes(path.detection.event?.ruleName ?? DRILL_SOURCE);
     return marked && text.includes(path.account.id) && text.includes(path.region);
+  }
+  if (path.kind === 'health') {
+    const alarm = json(text);
+    return !!alarm && path.alarmName !== undefined && alarm.AlarmName === path.alarmName && alarm.NewStateValue === 'ALARM' && String(alarm.NewStateReason ?? '').includes(ctx.runId);
   }
   if (path.kind === 'guardduty') {
     const type = 'Policy:IAMUser/RootCredentialUsage';

@@ -7,13 +7,16 @@
  * - `metric:<detection>`: a synthetic trail record in the trail's log group, counted by the detection's metric
  *   filter, raising its alarm (one per metric detection that pages; compliance-topic alarms are not pages);
  * - `guardduty`: a GuardDuty sample finding of the root-credential type in the delegated admin (GuardDuty on);
+ * - `health`: the drill's own health alarm (config/model-health.ts drillAlarm) set to ALARM, paged through the health
+ *   topic and its own key, the path every watch alarm (heartbeats, dead-letter queues, rule failures) pages by,
+ *   awaited at a temporary subscriber of the health topic, never the alert topic;
  * - `config`: listed, never driven: a Config rule turns NON_COMPLIANT only when a root user really loses MFA or gains
  *   an access key, which a drill must not do. Its EventBridge leg is the same forwarding every `event:` path proves.
  */
 import type { AccountTarget, Model } from '../config/model';
 import type { Detection } from '../detections/catalog';
 
-export type PathKind = 'event' | 'metric' | 'guardduty' | 'config';
+export type PathKind = 'event' | 'metric' | 'guardduty' | 'health' | 'config';
 
 export interface DrillPath {
   /** Stable, shell-friendly name: what `--path` selects and the output prints. */
@@ -22,8 +25,10 @@ export interface DrillPath {
   /** Account the synthetic event is injected in. */
   account: AccountTarget;
   region: string;
-  /** The detection whose page proves the path. */
+  /** The detection whose page proves the path (`health`: the drill's own detection; its page is the drill alarm's). */
   detection: Detection;
+  /** `health`: the alarm the drill sets to ALARM (its notification is the page). */
+  alarmName?: string;
   /** Seconds to wait for the page before the path fails. */
   timeoutSeconds: number;
   /** Set when the path is listed but cannot be driven safely: why. */
@@ -36,7 +41,7 @@ export interface DrillPath {
  * EventBridge within about five minutes and a repeated one only at the detector's publishing frequency (15 minutes).
  */
 export function defaultTimeoutSeconds(kind: PathKind, alarmPeriodSeconds: number): number {
-  if (kind === 'event') return 120;
+  if (kind === 'event' || kind === 'health') return 120;
   if (kind === 'metric') return Math.max(300, alarmPeriodSeconds * 3 + 120);
   return 1200;
 }
@@ -61,6 +66,9 @@ export function planPaths(model: Model): DrillPath[] {
   const guardDuty = byId('guardduty-root-credential-usage');
   if (model.monitoring.guardDuty && guardDuty) {
     paths.push({ name: 'guardduty', kind: 'guardduty', account: model.security, region: home, detection: guardDuty, timeoutSeconds: defaultTimeoutSeconds('guardduty', period) });
+  }
+  if (drill) {
+    paths.push({ name: 'health', kind: 'health', account: model.security, region: home, detection: drill, alarmName: model.health.drillAlarm.alarmName, timeoutSeconds: defaultTimeoutSeconds('health', period) });
   }
   const config = byId('config-root-rule-noncompliant');
   if (model.monitoring.config && config) {

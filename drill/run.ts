@@ -1,13 +1,14 @@
 /**
  * One drill run: create the temporary subscriber, inject every selected path's synthetic input, wait for each page at
  * the alert topic (or for the event in the central dead-letter queue, which fails the path at once with AWS's reason),
- * and always remove the subscriber.
+ * and always remove the subscriber. The `health` path has its own temporary subscriber on the health topic (its page
+ * must never ride the alert topic); a failed alarm action in the drill alarm's history fails it at once with the reason.
  */
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { JOB_ROLE_NAMES } from '../config/contract';
 import type { Model } from '../config/model';
 import { AccountAccess, ClientOptions, createSubscriber, removeSubscriber, Subscriber } from './aws';
-import { GUARDDUTY_ROOT_FINDING, injectEvent, injectGuardDutyFinding, injectTrailRecords } from './inject';
+import { GUARDDUTY_ROOT_FINDING, healthActionFailure, injectEvent, injectGuardDutyFinding, injectHealthAlarm, injectTrailRecords, resetHealthAlarm } from './inject';
 import { messageProves, parseEnvelope } from './match';
 import type { DrillPath } from './plan';
 
@@ -112,13 +113,18 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
   const driven = paths.filter((p) => !p.notDriven);
   const security: ClientOptions = await access.client(model.security, model.organization.homeRegion);
   let subscriber: Subscriber | undefined;
+  let healthSubscriber: Subscriber | undefined;
+  let healthInjected = false;
   const leftBehind: string[] = [];
   const sqs = new SQSClient(security);
   let deadLetterReader: DeadLetterReader | undefined;
   try {
-    if (driven.length > 0) {
+    if (driven.some((p) => p.kind !== 'health')) {
       await createSubscriber(model, security, opts.runId, (s) => (subscriber = s));
       // Subscribing an SQS queue in the topic's account is confirmed at once; nothing to wait for.
+    }
+    if (driven.some((p) => p.kind === 'health')) {
+      await createSubscriber(model, security, `${opts.runId}-health`, (s) => (healthSubscriber = s), model.health.topicArn);
     }
     const injectedAt = new Map<string, number>();
     const fail = (p: DrillPath, reason: string) => results.set(p.name, { path: p.name, result: 'FAIL', reason });
@@ -138,6 +144,14 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
       if (failure) fail(p, failure);
     }
 
+    const healthStart = new Date();
+    for (const p of driven.filter((x) => x.kind === 'health')) {
+      injectedAt.set(p.name, healthStart.getTime());
+      const failure = await injectHealthAlarm(model, access, opts.runId);
+      if (failure) fail(p, failure);
+      else healthInjected = true;
+    }
+
     const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: model.pipeline.deadLetterQueueName })).catch(() => undefined))?.QueueUrl;
     const started = Date.now();
     deadLetterReader = new DeadLetterReader(sqs, dlqUrl, opts.runId, started);
@@ -149,7 +163,7 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
       const now = Date.now();
       for (const p of pending) {
         const limit = (opts.timeoutSeconds ?? p.timeoutSeconds) * 1000;
-        if (now - injectedAt.get(p.name)! > limit) fail(p, `no page at the alert topic within ${Math.round(limit / 1000)} s`);
+        if (now - injectedAt.get(p.name)! > limit) fail(p, `no page at the ${p.kind === 'health' ? 'health' : 'alert'} topic within ${Math.round(limit / 1000)} s`);
       }
       const waiting = driven.filter((p) => !results.has(p.name));
       if (waiting.length === 0) break;
@@ -157,19 +171,28 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
         opts.progress(`waiting for ${waiting.length} of ${driven.length} path(s) (${Math.round((now - started) / 1000)} s): ${waiting.map((p) => p.name).join(', ')}`);
         lastProgress = now;
       }
-      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: subscriber!.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
-      const messages = received.Messages ?? [];
-      for (const m of messages) {
-        const env = parseEnvelope(m.Body ?? '');
-        if (!env) continue;
-        for (const p of waiting) {
-          if (!results.has(p.name) && messageProves(p, env, context)) {
-            results.set(p.name, { path: p.name, result: 'PASS', seconds: Math.round((Date.now() - injectedAt.get(p.name)!) / 100) / 10 });
+      for (const queue of [subscriber, healthSubscriber]) {
+        if (!queue) continue;
+        const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: healthSubscriber ? 1 : 2 }));
+        const messages = received.Messages ?? [];
+        for (const m of messages) {
+          const env = parseEnvelope(m.Body ?? '');
+          if (!env) continue;
+          for (const p of waiting) {
+            // A page proves its path only at the topic the path pages: the health drill never through the alert topic.
+            const topic = p.kind === 'health' ? model.health.topicArn : model.pipeline.topicArn;
+            if (!results.has(p.name) && env.topicArn === topic && messageProves(p, env, context)) {
+              results.set(p.name, { path: p.name, result: 'PASS', seconds: Math.round((Date.now() - injectedAt.get(p.name)!) / 100) / 10 });
+            }
           }
         }
+        if (messages.length > 0) {
+          await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        }
       }
-      if (messages.length > 0) {
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: subscriber!.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      for (const p of waiting.filter((x) => x.kind === 'health' && !results.has(x.name))) {
+        const failure = await healthActionFailure(model, access, healthStart);
+        if (failure) fail(p, `${failure} (health topic ${model.health.topicArn}, key ${model.health.keyAlias})`);
       }
       const dead = await deadLetterReader.poll();
       for (const p of waiting.filter((x) => !results.has(x.name) && dead.has(x.name))) {
@@ -178,7 +201,12 @@ export async function runDrill(model: Model, paths: DrillPath[], opts: RunOption
     }
   } finally {
     await deadLetterReader?.release();
+    if (healthInjected) {
+      const stuck = await resetHealthAlarm(model, access, opts.runId);
+      if (stuck) leftBehind.push(stuck);
+    }
     if (subscriber) leftBehind.push(...(await removeSubscriber(security, subscriber)));
+    if (healthSubscriber) leftBehind.push(...(await removeSubscriber(security, healthSubscriber)));
     sqs.destroy();
   }
   return { runId: opts.runId, results: paths.map((p) => results.get(p.name)!), leftBehind };

@@ -25,6 +25,9 @@ that metric (namespace, name, same dimensions), modelled on "Using Amazon CloudW
   cloudwatch.amazonaws.com, so the topic policy and its KMS key policy are checked where the facts cover them
   (ext_events_delivery.publish_checked). `Region` holds the region code, not its long name. A refused publish is
   recorded in the alarm history as a failed action, as AWS does, and in FAILURES.
+* GetMetricData over metric data of both kinds: moto stores API datapoints with naive UTC times and compares them with
+  the request's times, while metric filters and service metrics here are stamped timezone-aware; moto then fails
+  ("can't compare offset-naive and offset-aware datetimes"). Both are UTC, so the query compares them as aware.
 """
 import json
 from datetime import datetime, timedelta, timezone
@@ -190,7 +193,26 @@ def describe_alarms(self):
     return _original_describe_alarms(self)
 
 
+_original_get_metric_data = cw_models.CloudWatchBackend.get_metric_data
+
+
+def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscending"):
+    # Service metrics (aws_metric_data) are made afresh on every read: read them once, and let the query see that list.
+    data = self.get_all_metrics()
+    stamps = [(d, d.timestamp) for d in data]
+    try:
+        for d in data:
+            d.timestamp = _aware(d.timestamp)
+        self.get_all_metrics = lambda: data
+        return _original_get_metric_data(self, queries, _aware(start_time), _aware(end_time), scan_by)
+    finally:
+        del self.get_all_metrics
+        for d, stamp in stamps:
+            d.timestamp = stamp
+
+
 def install() -> None:
+    cw_models.CloudWatchBackend.get_metric_data = get_metric_data
     cw_models.CloudWatchBackend.put_metric_data = put_metric_data
     CloudWatchResponse.describe_alarms = describe_alarms
     install_alarm_lifecycle()

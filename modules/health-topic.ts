@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -24,6 +25,28 @@ export interface HealthTopicProps {
 /** The redrive policy of a subscription (SNS dead-letter queues: https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html). */
 export function redrivePolicy(queueArn: string): string {
   return JSON.stringify({ deadLetterTargetArn: queueArn });
+}
+
+/**
+ * The drill's health alarm, as data (the emulator test builds the same alarm from it): a metric nothing publishes (in
+ * the protected namespace), missing data not breaching, so it is OK until the drill sets it to ALARM (SetAlarmState)
+ * and its action pages the health topic. No OK action: setting it back pages nobody.
+ */
+export function drillAlarmProps(model: Model, healthTopicArn: string) {
+  const h = model.health;
+  return {
+    alarmName: h.drillAlarm.alarmName,
+    alarmDescription: `DRILL, NOT AN INCIDENT: only \`npm run drill -- --inject\` sets this alarm to ALARM, to prove that a health page reaches the subscribers of ${h.topicName}. Nothing to contain.`,
+    namespace: model.pipeline.metricNamespace,
+    metricName: h.drillAlarm.metricName,
+    statistic: 'Sum',
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: [healthTopicArn],
+  };
 }
 
 export class HealthTopic extends Construct {
@@ -63,6 +86,7 @@ export class HealthTopic extends Construct {
       queueName: dlq.name,
       actions: [this.topic.arn],
     });
+    new CloudwatchMetricAlarm(this, 'drill_alarm', drillAlarmProps(model, this.topic.arn));
     new TerraformOutput(this, 'topic_arn', { value: this.topic.arn, description: 'Health topic: every alarm watching delivery pages here.' });
   }
 }

@@ -136,11 +136,15 @@ export function drillRolePolicy(model: Model): PolicyDocument {
       Resource: drillQueuePattern(model),
     },
     { Sid: 'PeekDeadLetterQueue', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Resource: p.deadLetterQueueArn },
-    { Sid: 'SubscribeTemporaryQueue', Effect: 'Allow', Action: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:ListSubscriptionsByTopic'], Resource: p.topicArn },
+    { Sid: 'SubscribeTemporaryQueue', Effect: 'Allow', Action: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:ListSubscriptionsByTopic'], Resource: [p.topicArn, model.health.topicArn] },
+    // The `health` path: only the drill's own alarm, which pages nothing but the health topic. The monitoring-protection
+    // SCP still denies it (alarm:rootlock-*), as it denies the Unsubscribe every injection needs; and each use pages
+    // as tamper, so nobody flips it unseen.
+    { Sid: 'DrillHealthAlarm', Effect: 'Allow', Action: 'cloudwatch:SetAlarmState', Resource: model.health.drillAlarm.alarmArn },
     {
       Sid: 'ReadAlarmsAndTestPatterns',
       Effect: 'Allow',
-      Action: ['cloudwatch:DescribeAlarms', 'logs:TestMetricFilter', 'guardduty:ListDetectors', 'guardduty:GetDetector', 'sts:GetCallerIdentity'],
+      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:GetMetricData', 'logs:TestMetricFilter', 'guardduty:ListDetectors', 'guardduty:GetDetector', 'sts:GetCallerIdentity'],
       Resource: '*',
     },
     { Sid: 'SampleFindings', Effect: 'Allow', Action: 'guardduty:CreateSampleFindings', Resource: formatArn({ service: 'guardduty', region: '*', account: model.security.id, resource: 'detector/*' }) },

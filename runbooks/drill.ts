@@ -13,6 +13,7 @@ export function renderDrill(model: Model): string {
     event: `a custom event (source ${code(DRILL_SOURCE)}, detail-type ${code(DRILL_DETAIL_TYPE)}) on the account's default event bus`,
     metric: `a synthetic trail record in ${code(p.logGroupName)} (log stream ${code(`${DRILL_MARKER}/<run id>`)}) that the metric filter counts`,
     guardduty: 'a GuardDuty sample finding of type `Policy:IAMUser/RootCredentialUsage` in the security account',
+    health: `the drill's own alarm ${code(model.health.drillAlarm.alarmName)} set to ALARM (SetAlarmState); its action pages the health topic ${code(model.health.topicArn)}, then it is set back to OK`,
     config: 'nothing: see the reason',
   };
   return document([
@@ -20,7 +21,9 @@ export function renderDrill(model: Model): string {
     generatedNote(model),
     `A drill proves that a root event reaches the pager: for every delivery path it injects a harmless, clearly marked synthetic event at the path's start and waits for the page at the alert topic ${code(
       p.topicArn,
-    )} through a temporary SQS subscriber that it removes afterwards. It runs weekly and after each deploy (see README, "Drill").`,
+    )} through a temporary SQS subscriber that it removes afterwards (the ${code('health')} path: at the health topic ${code(
+      model.health.topicArn,
+    )}, through its own temporary subscriber). It runs weekly and after each deploy (see README, "Drill").`,
     heading(2, 'What it sends'),
     table(
       ['Path', 'Injected in', 'What'],
@@ -32,6 +35,7 @@ export function renderDrill(model: Model): string {
         'runId',
       )} starting with ${code(DRILL_MARKER)}; its note says "DRILL ... Not an incident".${drill ? ` Playbook: ${playbookLink(model, drill)}.` : ''}`,
       `${code('metric:')} paths: the real alarms (one notification each, state ALARM), because the alarm cannot know why its metric rose. These look exactly like an incident: check the drill schedule first, then the trail records below.`,
+      `${code('health')}: one notification of the alarm ${code(model.health.drillAlarm.alarmName)} (state ALARM, its description and reason say DRILL and the run id) on the health topic's subscriptions; setting it back to OK sends nothing.`,
       `${code('guardduty')}: a GuardDuty finding whose title ends with "(sample finding)" and whose ${code('service.additionalInfo.sample')} is true.`,
     ]),
     heading(2, 'Drill or incident?'),

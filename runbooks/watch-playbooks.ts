@@ -45,6 +45,7 @@ export function watchAlarmsTable(model: Model): string {
       `${topic}; fires when the heartbeat rule ${code(h.heartbeat.ruleName)} of ${a.accountName} (${code(a.accountId)}) in ${code(a.region)} stops reaching ${code(model.pipeline.busName)} for ${h.heartbeat.missedPeriods} periods of ${h.heartbeat.periodSeconds / 60} minutes`,
       pl(d.watch.forwarding.id),
     ]),
+    [code(h.drillAlarm.alarmName), here, `${topic}; fires only when ${code('npm run drill -- --inject')} sets it to ALARM (path ${code('health')}): a drill, not an incident`, pl(d.watch.alertDelivery.id)],
     [code(d.watch.forwarding.queueAlarmName), `every account, in ${model.eventRegions.map(code).join(' and ')}`, forwarded, pl(d.watch.forwarding.id)],
     ...model.detections.filter((x) => x.event?.scope === 'forwarded' && x.event.watchFailures !== false).map(({ id }) => [
       code(d.watch.forwarding.ruleFailureAlarmName(id)),

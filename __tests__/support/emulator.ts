@@ -108,11 +108,11 @@ export interface AwsCredentials {
  * Credentials for `accountId` the way the deploy gets them: sts:AssumeRole on the member account's deployment role.
  * moto answers with keys that belong to that account, so later calls land there.
  */
-export async function assumeAccount(emu: Emulator, accountId: string, roleName = 'OrganizationAccountAccessRole'): Promise<AwsCredentials> {
+export async function assumeAccount(emu: Emulator, accountId: string, roleName = 'OrganizationAccountAccessRole', sourceIdentity?: string): Promise<AwsCredentials> {
   // Loaded lazily so that test files without multi-account checks do not pay for the STS client.
   const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   const sts = new STSClient(sdkConfig(emu));
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: 'rootlock-test' }));
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: sourceIdentity ? 'deploy' : 'rootlock-test', SourceIdentity: sourceIdentity }));
   sts.destroy();
   const c = out.Credentials!;
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };

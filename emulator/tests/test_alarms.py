@@ -83,6 +83,42 @@ class Alarms(unittest.TestCase):
         self.assertEqual(sum(p["Sum"] for p in sent["Datapoints"]), 1)
         self.assertIn(("dlq-not-empty", "OK", "ALARM"), self.changes())
 
+    def test_set_alarm_state_runs_the_action_of_the_new_state_once_and_returns_at_the_next_evaluation(self):
+        # SetAlarmState: "When the updated state differs from the previous value, the action configured for the
+        # appropriate state is invoked" (CloudWatch API reference).
+        sns = EMU.client("sns")
+        topic = sns.create_topic(Name="health")["TopicArn"]
+        pager_url, pager_arn = queue_with_open_policy(EMU, "pager")
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=pager_arn)
+        self.cw.put_metric_alarm(AlarmName="drill", Namespace="Test", MetricName="Never", Statistic="Sum", Period=300, EvaluationPeriods=1,
+                                 Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching", AlarmActions=[topic])
+        self.assertEqual(self.state("drill"), "OK")
+        self.cw.set_alarm_state(AlarmName="drill", StateValue="ALARM", StateReason="drill run-1")
+        self.cw.set_alarm_state(AlarmName="drill", StateValue="ALARM", StateReason="drill run-1 again")  # same state: no action
+        sent = [json.loads(json.loads(m["Body"])["Message"]) for m in drain(EMU, pager_url)]
+        self.assertEqual([(n["AlarmName"], n["NewStateValue"], n["NewStateReason"]) for n in sent], [("drill", "ALARM", "drill run-1")])
+        self.assertEqual(self.state("drill"), "OK")  # back to its actual state (no OK action: nothing sent)
+        self.assertEqual(drain(EMU, pager_url), [])
+        with self.assertRaises(self.cw.exceptions.ResourceNotFound):
+            self.cw.set_alarm_state(AlarmName="absent", StateValue="ALARM", StateReason="x")
+
+    def test_get_metric_data_reads_api_and_log_filter_datapoints_together(self):
+        logs = EMU.client("logs")
+        logs.create_log_group(logGroupName="beats")
+        logs.put_metric_filter(logGroupName="beats", filterName="f", filterPattern='{ $.source = "aws.events" }',
+                               metricTransformations=[{"metricName": "Beat", "metricNamespace": "Test", "metricValue": "1", "dimensions": {"Account": "$.account"}}])
+        logs.create_log_stream(logGroupName="beats", logStreamName="s")
+        import time
+        logs.put_log_events(logGroupName="beats", logStreamName="s", logEvents=[{"timestamp": int(time.time() * 1000), "message": json.dumps({"source": "aws.events", "account": "111111111111"})}])
+        self.cw.put_metric_data(Namespace="Test", MetricData=[{"MetricName": "Beat", "Value": 1, "Dimensions": [{"Name": "Account", "Value": "222222222222"}]}])
+        queue_url, _ = queue_with_open_policy(EMU, "with-metrics")
+        EMU.client("sqs").send_message(QueueUrl=queue_url, MessageBody="x")  # AWS/SQS service metrics, read alongside
+        q = lambda account: {"Id": f"a{account}", "MetricStat": {"Metric": {"Namespace": "Test", "MetricName": "Beat", "Dimensions": [{"Name": "Account", "Value": account}]}, "Period": 60, "Stat": "Sum"}}
+        now = int(time.time())
+        out = self.cw.get_metric_data(MetricDataQueries=[q("111111111111"), q("222222222222"), q("333333333333")],
+                                      StartTime=now - 600, EndTime=now + 60)["MetricDataResults"]
+        self.assertEqual({r["Id"]: sum(r["Values"]) for r in out}, {"a111111111111": 1.0, "a222222222222": 1.0, "a333333333333": 0})
+
 
 if __name__ == "__main__":
     unittest.main()
