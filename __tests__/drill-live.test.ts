@@ -81,7 +81,7 @@ describe('command line', () => {
     const err2 = capture();
     expect(await main(['--bogus'], out2.stream, err2.stream)).toBe(1);
     expect(out2.text()).toBe('');
-    expect(err2.text()).toBe(`rootlock drill: unknown argument --bogus\n${USAGE}\n`);
+    expect(err2.text()).toBe(`rootlock drill: unknown option --bogus\n\n${USAGE}\n`);
   });
 
   it('--list names every live check without calling AWS', async () => {

@@ -144,7 +144,7 @@ describe('command line', () => {
     expect(parseArgs(['--inject', '--json', '--path', 'guardduty', '--timeout=30'])).toEqual({ json: true, list: false, path: 'guardduty', timeoutSeconds: 30, inject: true });
     expect(parseArgs(['--to-pager', '--role', 'custom-drill'])).toEqual({ json: false, list: false, toPager: true, role: 'custom-drill' });
     expect(parseArgs(['--help'])).toEqual({ json: false, list: false, help: true });
-    expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown argument --frobnicate/);
+    expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option --frobnicate/);
     expect(() => parseArgs(['--timeout', '30'])).toThrow(/--inject only/);
     expect(() => parseArgs(['--inject', '--to-pager'])).toThrow(/choose one/);
     expect(() => parseArgs(['--timeout', '0'])).toThrow(/--timeout must be/);

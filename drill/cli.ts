@@ -8,7 +8,7 @@
  * `PASS <path>` / `FAIL <path> <why>` per path and `N passed, M failed`; exit 0 only when every path passed.
  * `--help` prints the usage (exit 0); a usage error prints the problem and the usage on stderr (exit 1).
  */
-import { parseArgs as parseNodeArgs } from 'node:util';
+import { helpOutcome, OptionSpec, parseCli, usageOutcome } from '../cli/args';
 import { configPathFromEnv, loadConfigFile } from '../config/load';
 import { JOB_ROLE_NAMES } from '../config/contract';
 import { resolveModel } from '../config/model';
@@ -39,32 +39,21 @@ export const USAGE = [
   `  --role      role assumed in every other account (default ${JOB_ROLE_NAMES.drill})`,
 ].join('\n');
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  list: { type: 'boolean' },
+  path: { type: 'string' },
+  timeout: { type: 'string' },
+  inject: { type: 'boolean' },
+  'to-pager': { type: 'boolean' },
+  role: { type: 'string' },
+} as const satisfies OptionSpec;
+
 export function parseArgs(argv: string[]): CliArgs {
-  let v;
-  try {
-    v = parseNodeArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean' },
-        list: { type: 'boolean' },
-        path: { type: 'string' },
-        timeout: { type: 'string' },
-        inject: { type: 'boolean' },
-        'to-pager': { type: 'boolean' },
-        role: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    const unknown = /Unknown option '([^']+)'|Unexpected argument '([^']+)'/.exec(msg);
-    const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(msg);
-    throw new UsageError(unknown ? `unknown argument ${unknown[1] ?? unknown[2]}` : missing ? `${missing[1]} needs a value` : msg);
-  }
+  const parsed = parseCli(argv, OPTIONS);
+  if (parsed.help) return { json: false, list: false, help: true };
+  const v = parsed.values;
   const args: CliArgs = { json: v.json === true, list: v.list === true };
-  if (v.help) return { ...args, help: true };
   if (v.path !== undefined) {
     if (v.path === '') throw new UsageError('--path needs a value');
     args.path = v.path;
@@ -121,11 +110,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   try {
     args = parseArgs(argv);
   } catch (e) {
-    err.write(`rootlock drill: ${(e as Error).message}\n${USAGE}\n`);
+    if (!(e instanceof UsageError)) throw e;
+    err.write(usageOutcome('rootlock drill', e, USAGE).stderr);
     return 1;
   }
   if (args.help) {
-    out.write(`${USAGE}\n`);
+    out.write(helpOutcome(USAGE).stdout);
     return 0;
   }
   try {

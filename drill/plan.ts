@@ -15,6 +15,7 @@
  */
 import type { AccountTarget, Model } from '../config/model';
 import type { Detection } from '../detections/catalog';
+import { UsageError } from '../cli/args';
 
 export type PathKind = 'event' | 'metric' | 'guardduty' | 'health' | 'config';
 
@@ -93,10 +94,5 @@ export function selectPaths(paths: DrillPath[], selector?: string): DrillPath[] 
   return selected;
 }
 
-/** A mistake in how the drill was called or what it may do: one line, exit 1, no stack trace. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/** A mistake in how the drill was called or what it may do: one line, exit 1, no stack trace (cli/args.ts). */
+export { UsageError };
