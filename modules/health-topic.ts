@@ -16,7 +16,7 @@ import { snake } from '../config/model';
 import { policyJson } from '../policies/document';
 import { healthKeyPolicy, healthTopicPolicy, subscriptionDeadLetterQueuePolicy } from '../policies/health';
 import { EncryptionKey } from './encryption-key';
-import { queueNotEmptyAlarm } from './watch-alarms';
+import { ANY_ONE_IN_A_PERIOD, queueNotEmptyAlarm } from './watch-alarms';
 
 export interface HealthTopicProps {
   readonly model: Model;
@@ -41,10 +41,7 @@ export function drillAlarmProps(model: Model, healthTopicArn: string) {
     metricName: h.drillAlarm.metricName,
     statistic: 'Sum',
     period: 300,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
+    ...ANY_ONE_IN_A_PERIOD,
     alarmActions: [healthTopicArn],
   };
 }

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { Model } from '../config/model';
-import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
+import { ANY_ONE_IN_A_PERIOD, queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
 
 export interface PipelineWatchProps {
   model: Model;
@@ -76,10 +76,7 @@ export class PipelineWatch extends Construct {
         dimensions: { TopicName: f.topicName },
         statistic: 'Sum',
         period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
+        ...ANY_ONE_IN_A_PERIOD,
         alarmActions: [f.pagesThrough === 'health' ? props.healthTopicArn : props.topicArn],
       });
       names.push(f.alarmName);

@@ -16,6 +16,17 @@ interface WatchAlarmProps {
 }
 
 /**
+ * The shape of every watch alarm: one breaching datapoint in one period pages, and no data is healthy (SQS and
+ * EventBridge publish these metrics only when something happened).
+ */
+export const ANY_ONE_IN_A_PERIOD = {
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: 'GreaterThanOrEqualToThreshold',
+  treatMissingData: 'notBreaching',
+} as const;
+
+/**
  * Any message visible in a dead-letter queue. SQS stops publishing metrics of a queue that stays empty for a while, so
  * missing data is "not breaching": an empty, idle queue is healthy.
  */
@@ -29,10 +40,7 @@ export function queueNotEmptyAlarm(scope: Construct, id: string, props: WatchAla
     dimensions: { QueueName: props.queueName },
     statistic: 'Maximum',
     period: 300,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
+    ...ANY_ONE_IN_A_PERIOD,
     alarmActions: props.actions,
   });
 }
@@ -52,10 +60,7 @@ export function ruleFailureAlarm(scope: Construct, id: string, props: WatchAlarm
     dimensions: { ...(props.eventBusName ? { EventBusName: props.eventBusName } : {}), RuleName: props.ruleName },
     statistic: 'Sum',
     period: props.periodSeconds,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
+    ...ANY_ONE_IN_A_PERIOD,
     alarmActions: props.actions,
   });
 }

@@ -292,22 +292,18 @@ export function renderBadCases(model: Model): string {
   const body = document([
     `When the normal path is gone. Open a record first (${code(ph('TICKET-ID'))}); every block says who runs it. Commands need AWS CLI v2 and run as pasted in bash or zsh.`,
     bullets(Object.values(h).map((t) => link(t, `#${slug(t)}`))),
-    heading(2, h.securityCompromised),
-    steps(securityCompromised(model)),
-    heading(2, h.custodianUnreachable),
-    steps(custodianUnreachable(model)),
-    heading(2, h.mfaLost),
-    steps(mfaLost(model)),
-    heading(2, h.undeclaredAccount),
-    steps(undeclaredAccount(model)),
-    heading(2, h.pipelineDown),
-    steps(pipelineDown(model)),
-    heading(2, h.support),
-    steps(support(model)),
-    heading(2, h.evidence),
-    steps(evidence(model)),
-    heading(2, h.persistence),
-    steps(persistence(model)),
+    ...(
+      [
+        [h.securityCompromised, securityCompromised],
+        [h.custodianUnreachable, custodianUnreachable],
+        [h.mfaLost, mfaLost],
+        [h.undeclaredAccount, undeclaredAccount],
+        [h.pipelineDown, pipelineDown],
+        [h.support, support],
+        [h.evidence, evidence],
+        [h.persistence, persistence],
+      ] as const
+    ).flatMap(([title, procedure]) => [heading(2, title), steps(procedure(model))]),
   ]);
   return document([heading(1, 'Bad cases'), generatedNote(model), placeholderSection(body), body.trimEnd()]);
 }
