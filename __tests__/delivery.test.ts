@@ -76,17 +76,22 @@ describe('the pipeline watches itself (example organization)', () => {
     const stackOf = (accountId: string, purpose: string) =>
       purpose === 'alert-delivery' ? model.stackNames.security : model.allAccounts.find((a) => a.id === accountId)!.stackName;
     expect(model.delivery.deadLetterQueues.map((q) => `${stackOf(q.accountId, q.purpose)}:${q.region}:${q.name}`).sort()).toEqual(queues.sort());
+    const sec = stacks[model.stackNames.security];
     for (const q of model.delivery.deadLetterQueues) {
-      const s = stacks[stackOf(q.accountId, q.purpose)];
-      const alarm = all(s, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === q.alarmName && regionOf(s, a) === q.region && a.dimensions?.QueueName === q.name);
-      expect({ queue: q.arn, alarm: alarm && { ns: alarm.namespace, metric: alarm.metric_name, threshold: alarm.threshold, op: alarm.comparison_operator } }).toEqual({
+      // Every queue is watched from the security stack: the forwarding queues across accounts, in their own region.
+      const alarm = all(sec, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === q.alarmName && regionOf(sec, a) === q.region);
+      const query = alarm?.metric_query?.[0];
+      const watched = query ? { ...query.metric, account: query.account_id } : { namespace: alarm?.namespace, metric_name: alarm?.metric_name, dimensions: alarm?.dimensions, account: undefined };
+      const cross = q.accountId !== model.security.id;
+      expect({ queue: q.arn, alarm: alarm && { ns: watched.namespace, metric: watched.metric_name, queue: watched.dimensions?.QueueName, account: watched.account, threshold: alarm.threshold, op: alarm.comparison_operator } }).toEqual({
         queue: q.arn,
-        alarm: { ns: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', threshold: 1, op: 'GreaterThanOrEqualToThreshold' },
+        alarm: { ns: 'AWS/SQS', metric: 'ApproximateNumberOfMessagesVisible', queue: q.name, account: cross ? q.accountId : undefined, threshold: 1, op: 'GreaterThanOrEqualToThreshold' },
       });
-      // Central: the topic directly. Accounts: no action; the state change is forwarded (next test).
-      if (q.purpose === 'alert-delivery') expect(healthRef(alarm!.alarm_actions)).toBe(true);
+      // The home region pages the health topic; another region's alarm has no topic there: its state change is forwarded (next test).
+      if (q.region === model.organization.homeRegion) expect(healthRef(alarm!.alarm_actions)).toBe(true);
       else expect(alarm!.alarm_actions).toEqual([]);
     }
+    for (const a of model.allAccounts) expect({ stack: a.stackName, alarms: all(stacks[a.stackName], 'aws_cloudwatch_metric_alarm').length }).toEqual({ stack: a.stackName, alarms: 0 });
   });
 
   it('pages a member account\'s watch alarms through the forwarding: a forwarded rule for their state change in every region, a central rule to the topic', () => {
@@ -97,25 +102,29 @@ describe('the pipeline watches itself (example organization)', () => {
       const s = stacks[a.stackName];
       const rules = all(s, 'aws_cloudwatch_event_rule').filter((r) => r.name === fwd.event!.ruleName).map((r) => regionOf(s, r));
       expect({ account: a.name, regions: rules.sort() }).toEqual({ account: a.name, regions: [...model.eventRegions].sort() });
-      const names = all(s, 'aws_cloudwatch_metric_alarm').map((x) => x.alarm_name as string);
-      expect(names.every((n) => n.startsWith('rootlock-forwarding-'))).toBe(true);
+    }
+    // The security account's alarms outside the home region are the ones that rely on it: their names carry the prefix,
+    // and the home region's (paging the health topic directly) do not, so nothing pages twice.
+    for (const a of model.health.forwardingWatch.alarms) {
+      expect({ alarm: a.alarmName, forwarded: a.alarmName.startsWith('rootlock-forwarding-') }).toEqual({ alarm: a.alarmName, forwarded: a.region !== model.organization.homeRegion });
     }
     expect(model.delivery.centralRules.map((r) => r.ruleName)).toContain(fwd.event!.ruleName);
   });
 
-  it('alarms on FailedInvocations of every rule: central rules page the topic, forwarding rules are forwarded', () => {
-    for (const [name, s] of Object.entries(stacks)) {
-      const rules = all(s, 'aws_cloudwatch_event_rule');
-      const failures = all(s, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'FailedInvocations');
-      for (const r of rules) {
-        // In the accounts, rules sharing the forwarding target, role and queue (tamper, refused break-glass) and the
-        // heartbeat are watched by the queue alarm and the heartbeat alarms of the security account instead.
-        const unwatched = model.detections.some((d) => d.event?.ruleName === r.name && d.event?.watchFailures === false) || r.name === model.health.heartbeat.ruleName;
-        if ((name !== model.stackNames.security && unwatched) || r.name === model.health.heartbeat.ruleName) continue;
-        const alarm = failures.find((a) => regionOf(s, a) === regionOf(s, r) && a.dimensions.RuleName === r.name && (a.dimensions.EventBusName !== undefined) === (r.event_bus_name !== undefined));
-        expect({ stack: name, rule: r.name, alarmed: Boolean(alarm) }).toEqual({ stack: name, rule: r.name, alarmed: true });
-        expect(alarm!.namespace).toBe('AWS/Events');
-        if (name === model.stackNames.security) expect(healthRef(alarm!.alarm_actions)).toBe(true);
+  it('alarms on FailedInvocations of every central rule, paging the health topic; forwarding rules fail into their watched queue', () => {
+    const sec = stacks[model.stackNames.security];
+    const failures = all(sec, 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'FailedInvocations');
+    for (const r of all(sec, 'aws_cloudwatch_event_rule').filter((x) => x.name !== model.health.heartbeat.ruleName)) {
+      const alarm = failures.find((a) => regionOf(sec, a) === regionOf(sec, r) && a.dimensions.RuleName === r.name && (a.dimensions.EventBusName !== undefined) === (r.event_bus_name !== undefined));
+      expect({ rule: r.name, alarmed: Boolean(alarm) }).toEqual({ rule: r.name, alarmed: true });
+      expect(alarm!.namespace).toBe('AWS/Events');
+      expect(healthRef(alarm!.alarm_actions)).toBe(true);
+    }
+    // Every forwarding target has the account's dead-letter queue, so a permanently failed invocation lands in a queue
+    // the security account watches (previous tests): no per-rule alarm is needed in the accounts.
+    for (const a of model.allAccounts) {
+      for (const t of all(stacks[a.stackName], 'aws_cloudwatch_event_target')) {
+        expect({ stack: a.stackName, target: t.target_id, dlq: /aws_sqs_queue\.forwarding_dlq_/.test(t.dead_letter_config?.arn ?? '') }).toEqual({ stack: a.stackName, target: t.target_id, dlq: true });
       }
     }
   });

@@ -234,10 +234,15 @@ describeWithTools(['terraform', 'moto_server'], 'the end-to-end deploy test')('d
         expect({ rule: r.ruleName, paths: Object.keys(page?.InputTransformer?.InputPathsMap ?? {}).sort() }).toEqual({ rule: r.ruleName, paths: ['account', 'actor', 'region', 'time'] });
         expect(JSON.parse(page!.InputTransformer!.InputTemplate!)).toContain(`Playbook: ${model.playbooks.url(r.detectionId)}`);
       }
-      // A member account: its queue and rule-failure alarms in every event region, and the rule forwarding their state change.
+      // A member account: no alarm of its own; the security account watches its forwarding queue in every event region
+      // across accounts (the query names the member), and the member still forwards alarm state changes.
+      const member = model.allAccounts.find((a) => a.id === ids.payments)!;
       for (const r of model.eventRegions) {
-        const names = (await new CloudWatchClient(sdkConfig(emu, { region: r, credentials: creds.payments })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-forwarding-' }))).MetricAlarms!.map((a) => a.AlarmName);
-        expect({ region: r, queue: names.includes(watch.forwarding.queueAlarmName), failures: names.length > 1 }).toEqual({ region: r, queue: true, failures: true });
+        const own = (await new CloudWatchClient(sdkConfig(emu, { region: r, credentials: creds.payments })).send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'rootlock-' }))).MetricAlarms!;
+        expect({ region: r, alarms: own.map((a) => a.AlarmName) }).toEqual({ region: r, alarms: [] });
+        const watched = model.health.forwardingWatch.alarms.find((a) => a.accountId === member.id && a.region === r)!;
+        const [alarm] = (await new CloudWatchClient(sdkConfig(emu, { region: r, credentials: sec })).send(new DescribeAlarmsCommand({ AlarmNames: [watched.alarmName] }))).MetricAlarms!;
+        expect({ region: r, account: alarm?.Metrics?.[0]?.AccountId, queue: alarm?.Metrics?.[0]?.MetricStat?.Metric?.Dimensions }).toEqual({ region: r, account: member.id, queue: [{ Name: 'QueueName', Value: model.delivery.forwardingDeadLetterQueueName }] });
         const targets = (await new EventBridgeClient(sdkConfig(emu, { region: r, credentials: creds.payments })).send(new ListTargetsByRuleCommand({ Rule: model.detections.find((d) => d.id === watch.forwarding.id)!.event!.ruleName }))).Targets!;
         expect(targets.map((t) => t.Arn)).toEqual([model.pipeline.busArn]);
       }

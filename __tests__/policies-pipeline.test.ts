@@ -24,6 +24,7 @@ import {
   trailKeyPolicy,
 } from '../policies/pipeline';
 import { accessLogBucketPolicy } from '../policies/compliance';
+import { metricSharingRolePolicy, metricSharingRoleTrust } from '../policies/health';
 import { SERVICE_INTEGRATIONS } from '../policies/service-integrations';
 import { ADMIN, Decision, parsePolicy, serviceRequest, simulate, SimulateInput } from './support/iam';
 
@@ -238,6 +239,35 @@ describe('forwarder and service role trusts', () => {
     const trust = tf(forwarderRoleTrust(MEMBER));
     expect(await decision({ trustPolicy: trust, ...serviceRequest('events-assumes-forwarder-role', { 'aws:SourceAccount': OUTSIDER }), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('ImplicitlyDenied');
     expect(await decision({ trustPolicy: trust, ...roleSession(MEMBER, 'Admin', ORG, [ADMIN]), action: 'sts:AssumeRole', resource: forwarderRole })).toBe('ImplicitlyDenied');
+  });
+  describe('CloudWatch-CrossAccountSharingRole: who may read an account\'s metrics through it', () => {
+    const w = model.health.forwardingWatch;
+    const role = `arn:aws:iam::${MEMBER}:role/${w.sharingRoleName}`;
+    const trust = tf(metricSharingRoleTrust(model));
+    // The service-linked role's AWS-managed policy lets it assume the sharing role of any account; the trust decides.
+    const assumeSharing = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::*:role/${w.sharingRoleName}` }] } as PolicyDocument;
+    const cloudWatch = (acct: string) => ({
+      principal: `arn:aws:sts::${acct}:assumed-role/${w.serviceLinkedRole.name}/cloudwatch`,
+      identityPolicies: [assumeSharing],
+      context: { 'aws:PrincipalArn': `arn:aws:iam::${acct}:role/aws-service-role/${w.serviceLinkedRole.service}/${w.serviceLinkedRole.name}`, 'aws:PrincipalAccount': acct, 'aws:PrincipalOrgID': ORG, 'aws:SecureTransport': 'true' },
+    });
+    it('lets CloudWatch of the security account (its cross-account service-linked role) assume it', async () => {
+      expect(cloudWatch(SEC).context['aws:PrincipalArn']).toBe(w.serviceLinkedRole.arn);
+      expect(await decision({ trustPolicy: trust, ...cloudWatch(SEC), action: 'sts:AssumeRole', resource: role })).toBe('Allowed');
+    });
+    it('refuses an administrator of the security account, CloudWatch of another account, and the member\'s own administrator', async () => {
+      expect(await decision({ trustPolicy: trust, ...roleSession(SEC, 'Admin', ORG, [ADMIN]), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
+      expect(await decision({ trustPolicy: trust, ...cloudWatch(MGMT), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
+      expect(await decision({ trustPolicy: trust, ...cloudWatch(OUTSIDER), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
+      expect(await decision({ trustPolicy: trust, ...roleSession(MEMBER, 'Admin', ORG, [ADMIN]), action: 'sts:AssumeRole', resource: role })).toBe('ImplicitlyDenied');
+    });
+    it('reads metrics and nothing else', async () => {
+      const session = roleSession(MEMBER, w.sharingRoleName, ORG, [tf(metricSharingRolePolicy())]);
+      // The metric reads have no resource type (Resource "*"), which the engine cannot simulate as one resource.
+      expect(metricSharingRolePolicy().Statement.flatMap((st) => [st.Effect, st.Action, st.Resource])).toEqual(['Allow', ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics'], '*']);
+      expect(await decision({ ...session, action: 'sqs:ReceiveMessage', resource: `arn:aws:sqs:${REGION}:${MEMBER}:${w.queueName}` })).toBe('ImplicitlyDenied');
+      expect(await decision({ ...session, action: 'cloudwatch:DeleteAlarms', resource: `arn:aws:cloudwatch:${REGION}:${MEMBER}:alarm:rootlock-x` })).toBe('ImplicitlyDenied');
+    });
   });
   it('lets AWS Config of the recording account assume the recorder role, and refuses Config acting for another account', async () => {
     const role = `arn:aws:iam::${MEMBER}:role/${p.configRoleName}`;

@@ -89,11 +89,15 @@ describe('quotas at 1,000 accounts', () => {
     for (const region of big.eventRegions) expect(rulesForRegion(big, region, 'forwarded').length + 1).toBeLessThanOrEqual(RULES_PER_BUS);
     expect(big.delivery.centralRules.length).toBe(model.delivery.centralRules.length);
   });
-  it('alarms: per member account only the forwarding alarms; the security account adds one heartbeat alarm per account and region', () => {
-    const perAccountRegion = (m: Model, region: string) => 1 + rulesForRegion(m, region, 'forwarded').filter((d) => d.event!.watchFailures !== false).length;
-    const member = big.eventRegions.reduce((n, r) => n + perAccountRegion(big, r), 0);
-    expect(member).toBe(model.eventRegions.reduce((n, r) => n + perAccountRegion(model, r), 0));
+  it('alarms: none in the member accounts; the security account adds a heartbeat and a forwarding-queue alarm per account and region', () => {
+    const perAccount = big.eventRegions.length * 2;
     expect(big.health.heartbeat.alarms).toHaveLength(big.allAccounts.length * big.eventRegions.length);
+    expect(big.health.forwardingWatch.alarms).toHaveLength(big.allAccounts.length * big.eventRegions.length);
+    expect(perAccount).toBe(4);
+    // Per region of the security account: the home region holds every heartbeat alarm and its own queue alarms.
+    const home = big.organization.homeRegion;
+    const inHome = big.health.heartbeat.alarms.length + big.health.forwardingWatch.alarms.filter((a) => a.region === home).length;
+    expect(inHome).toBe(big.allAccounts.length * (big.eventRegions.length + 1));
   });
 });
 

@@ -7,6 +7,7 @@ import type { Detection } from '../detections/catalog';
 import { eventRuleArn, sqsQueueArn } from './arn';
 import { FORWARDING_ALARM_PREFIX } from '../detections/pipeline-health';
 import { prefixed } from './contract';
+import { forwardingWatchAlarmName } from './model-health';
 
 export { FORWARDING_ALARM_PREFIX };
 
@@ -18,7 +19,7 @@ export interface DeadLetterQueueRef {
   arn: string;
   /** alert-delivery: central rules to the topic; forwarding: an account's rules to the central bus. */
   purpose: 'alert-delivery' | 'forwarding';
-  /** Alarm on the queue; forwarding-queue alarms reach the pager through the forwarded alarm state change. */
+  /** Alarm on the queue: in the security account, a cross-account alarm for forwarding queues (config/model-health.ts). */
   alarmName: string;
 }
 
@@ -50,8 +51,8 @@ export interface DeliveryModel {
   watch: {
     trailDelivery: { id: 'trail-delivery-stopped'; alarmName: string; windowMinutes: number };
     alertDelivery: { id: 'alert-delivery-failed' };
-    /** Per account and region: the forwarding queue alarm and one FailedInvocations alarm per forwarded rule. */
-    forwarding: { id: 'forwarding-failed'; queueAlarmName: string; ruleFailureAlarmName(detectionId: string): string };
+    /** Every account's forwarding: its queues are watched from the security account (health.forwardingWatch). */
+    forwarding: { id: 'forwarding-failed' };
   };
 }
 
@@ -83,11 +84,7 @@ export function playbookLinks(file: string, baseUrl?: string): PlaybookLinks {
 export function resolveDelivery(input: DeliveryInput): DeliveryModel {
   const { homeRegion, security } = input;
   const sqsArn = sqsQueueArn;
-  const forwarding = {
-    id: 'forwarding-failed' as const,
-    queueAlarmName: `${FORWARDING_ALARM_PREFIX}dlq-not-empty`,
-    ruleFailureAlarmName: (detectionId: string) => `${FORWARDING_ALARM_PREFIX}failed-${detectionId}`,
-  };
+  const forwarding = { id: 'forwarding-failed' as const };
   const deadLetterQueues: DeadLetterQueueRef[] = [
     {
       accountId: security.id,
@@ -106,7 +103,7 @@ export function resolveDelivery(input: DeliveryInput): DeliveryModel {
         name: FORWARDING_DLQ_NAME,
         arn: sqsArn(region, a.id, FORWARDING_DLQ_NAME),
         purpose: 'forwarding' as const,
-        alarmName: forwarding.queueAlarmName,
+        alarmName: forwardingWatchAlarmName(a.id, region, homeRegion),
       })),
     ),
   ];

@@ -11,11 +11,15 @@
  *   or with the alert key it watches. The health topic's own failed notifications are watched from the alert topic, so
  *   each topic watches the other.
  * - a dead-letter queue for every subscription of both topics (SNS redrive policy), watched by an alarm.
+ * - every account's forwarding dead-letter queues, watched from the security account by CloudWatch cross-account
+ *   alarms (`forwardingWatch`): a path that drops some events while still carrying the heartbeat pages too, and the
+ *   page needs nothing of the account's own path.
  *
  * Names and ARNs are built here once; modules and runbooks read them.
  */
-import { alarmArn, logGroupArn, snsTopicArn, sqsQueueArn } from './arn';
+import { alarmArn, formatArn, logGroupArn, snsTopicArn, sqsQueueArn } from './arn';
 import { METRIC_NAMESPACE, prefixed } from './contract';
+import { FORWARDING_ALARM_PREFIX } from '../detections/pipeline-health';
 
 /** The scheduled rule in every account and event region; EventBridge's finest rate is one minute. */
 export const HEARTBEAT_RULE_NAME = prefixed('heartbeat');
@@ -29,6 +33,40 @@ export interface HeartbeatAlarm {
   accountName: string;
   region: string;
   alarmName: string;
+}
+
+/**
+ * CloudWatch cross-account alarms: the sharing account must have a role of exactly this name whose policy grants the
+ * monitoring account, and the monitoring account the service-linked role below, through which CloudWatch assumes it
+ * (PutMetricAlarm, "Cross-account alarms": https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+export const CLOUDWATCH_SHARING_ROLE_NAME = 'CloudWatch-CrossAccountSharingRole';
+export const CLOUDWATCH_CROSS_ACCOUNT_SERVICE = 'cloudwatch-crossaccount.amazonaws.com';
+const CLOUDWATCH_CROSS_ACCOUNT_ROLE = 'AWSServiceRoleForCloudWatchCrossAccount';
+
+/**
+ * The security account's alarm on one account's forwarding dead-letter queue in one region. An alarm watches metrics
+ * of its own region only ("Cross-Region functionality is not supported for alarms",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html), so each lives in the
+ * queue's region; an alarm action reaches a topic of that region only, so:
+ * - `health-topic`: in the home region, the alarm's actions page the health topic;
+ * - `forwarded-state-change`: in any other region, the alarm has no action; its name starts with the forwarding-alarm
+ *   prefix, so the security account's own `forwarding-failed` rule of that region carries its state change to the
+ *   central bus, which pages. Either way nothing of the watched account's path is used.
+ */
+export interface ForwardingWatchAlarm {
+  accountId: string;
+  accountName: string;
+  region: string;
+  alarmName: string;
+  pagesThrough: 'health-topic' | 'forwarded-state-change';
+  /** False for the security account's own queues (same-account alarm, no `AccountId` on the query). */
+  crossAccount: boolean;
+}
+
+/** The name of the security account's alarm on an account's forwarding queue in a region (see ForwardingWatchAlarm). */
+export function forwardingWatchAlarmName(accountId: string, region: string, homeRegion: string): string {
+  return region === homeRegion ? prefixed(`health-forwarding-dlq-${accountId}-${region}`) : `${FORWARDING_ALARM_PREFIX}dlq-${accountId}-${region}`;
 }
 
 export interface HealthModel {
@@ -54,6 +92,15 @@ export interface HealthModel {
   };
   /** NumberOfNotificationsFailed alarms: the alert and compliance topics page through the health topic, the health topic through the alert topic. */
   notificationFailures: Array<{ topicName: string; alarmName: string; pagesThrough: 'health' | 'alerts' }>;
+  /** Every account's forwarding dead-letter queues, watched from the security account (cross-account alarms). */
+  forwardingWatch: {
+    queueName: string;
+    /** Created in every account but the security account; trusts only CloudWatch's service-linked role of the security account. */
+    sharingRoleName: string;
+    /** In the security account: CloudWatch assumes the sharing roles as this role. */
+    serviceLinkedRole: { service: string; name: string; arn: string };
+    alarms: ForwardingWatchAlarm[];
+  };
   /** Dead-letter queue of every subscription of the alert, compliance and health topics. */
   subscriptionDeadLetterQueue: { name: string; arn: string; alarmName: string };
   /**
@@ -71,6 +118,8 @@ export interface HealthInput {
   accounts: Array<{ id: string; name: string }>;
   alertTopicName: string;
   complianceTopicName: string;
+  /** Every account's forwarding dead-letter queue (one per event region). */
+  forwardingQueueName: string;
 }
 
 export function resolveHealth(i: HealthInput): HealthModel {
@@ -95,6 +144,25 @@ export function resolveHealth(i: HealthInput): HealthModel {
       dimensions: { Account: '$.account', Region: '$.region' },
       alarms: i.accounts.flatMap((a) =>
         i.eventRegions.map((region) => ({ accountId: a.id, accountName: a.name, region, alarmName: prefixed(`heartbeat-${a.id}-${region}`) })),
+      ),
+    },
+    forwardingWatch: {
+      queueName: i.forwardingQueueName,
+      sharingRoleName: CLOUDWATCH_SHARING_ROLE_NAME,
+      serviceLinkedRole: {
+        service: CLOUDWATCH_CROSS_ACCOUNT_SERVICE,
+        name: CLOUDWATCH_CROSS_ACCOUNT_ROLE,
+        arn: formatArn({ service: 'iam', account: i.securityId, resource: `role/aws-service-role/${CLOUDWATCH_CROSS_ACCOUNT_SERVICE}/${CLOUDWATCH_CROSS_ACCOUNT_ROLE}` }),
+      },
+      alarms: i.accounts.flatMap((a) =>
+        i.eventRegions.map((region) => ({
+          accountId: a.id,
+          accountName: a.name,
+          region,
+          alarmName: forwardingWatchAlarmName(a.id, region, i.homeRegion),
+          pagesThrough: region === i.homeRegion ? ('health-topic' as const) : ('forwarded-state-change' as const),
+          crossAccount: a.id !== i.securityId,
+        })),
       ),
     },
     notificationFailures: [

@@ -69,7 +69,7 @@ export interface ProtectionInputs {
   breakGlassRoleName: string;
   monitoring: Model['monitoring'];
   /** Heartbeat log group, health topic, subscription dead-letter queue (config/model-health.ts). */
-  health?: { topicArn: string; heartbeat: { logGroupArn: string }; subscriptionDeadLetterQueue: { arn: string } };
+  health?: { topicArn: string; heartbeat: { logGroupArn: string }; subscriptionDeadLetterQueue: { arn: string }; forwardingWatch: { sharingRoleName: string } };
   compliance: Pick<Model['compliance'], 'topicArn' | 'accessLogBucketArn'>;
   pipeline: Pick<
     Model['pipeline'],
@@ -108,6 +108,9 @@ export function resolveProtection(i: ProtectionInputs): Protection {
     i.deploymentRoleName,
     ...(i.monitoring.config ? [p.configRoleName] : []),
     ...Object.values(JOB_ROLE_NAMES),
+    // The role the security account's cross-account alarms read each account's forwarding queue through: a trust
+    // edited in place would let others read metrics, and a deleted one blinds the watch quietly (no data is healthy).
+    ...(h ? [h.forwardingWatch.sharingRoleName] : []),
   ];
   const resources: ProtectedResource[] = [
     { id: 'Trail', what: 'the organization trail', service: 'cloudtrail', resourceType: 'trail', scope: arn(formatArn({ service: 'cloudtrail', region: '*', account: '*', resource: `trail/${p.trailName}` })), holder: 'security' },

@@ -320,6 +320,7 @@ export function resolveModel(config: RootlockConfig): Model {
     accounts: model.allAccounts,
     alertTopicName: config.alerts.topicName,
     complianceTopicName: model.compliance.topicName,
+    forwardingQueueName: FORWARDING_DLQ_NAME,
   });
   // The protected set first: the tamper detections are generated from it.
   model.protection = resolveProtection({

@@ -54,8 +54,6 @@ export interface Detection {
      * CloudTrail events gets ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, since `ENABLED` skips read-only ones).
      */
     state?: RuleState;
-    /** false: no per-rule FailedInvocations alarm in each account (tamper rules share the heartbeat's target, role and queue). */
-    watchFailures?: boolean;
   };
   /** CloudTrail event names to look for when triaging. */
   triageEvents: string[];
@@ -347,7 +345,6 @@ function breakGlassRefused(bg: string): Detection {
       },
       scope: 'forwarded',
       regions: 'all',
-      watchFailures: false,
     },
     triageEvents: ['AssumeRole'],
     insightsQuery: `fields @timestamp, recipientAccountId, awsRegion, userIdentity.arn, sourceIPAddress, errorCode, errorMessage | filter eventName = "AssumeRole" and ispresent(errorCode) and requestParameters.roleArn like /:role\\/${escapeRegex(bg)}$/ | sort @timestamp desc | limit 200`,

@@ -176,7 +176,6 @@ export function tamperDetections(model: DetectionInputs): Detection[] {
           // pipeline's resources live in the home region and us-east-1 (the forwarding rules, queues and aliases).
           regions: first.service === 'iam' ? 'global' : 'all',
           state: 'ENABLED',
-          watchFailures: false,
         },
         triageEvents: names,
         insightsQuery: `fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, userIdentity.sessionContext.sourceIdentity, requestParameters | filter eventSource = "${EVENT_SOURCE_PREFIX[first.service] ?? first.service}.amazonaws.com" and eventName in [${names.map((n) => `"${n}"`).join(', ')}] and ispresent(errorCode) = 0 | sort @timestamp desc | limit 200`,

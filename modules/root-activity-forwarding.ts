@@ -1,8 +1,9 @@
 /**
  * One account's near-real-time path: EventBridge rules on its default bus (home region, and us-east-1 where console
  * sign-in and global STS/IAM events arrive) forward root and break-glass activity to the central bus in the security
- * account. Failed deliveries land in a dead-letter queue per region; an alarm on that queue and on each rule's failed
- * invocations changes state, and that state change is itself forwarded (the forwarding-failed detection) to page.
+ * account. Failed deliveries land in a dead-letter queue per region (every target has it, so every permanently failed
+ * invocation lands there); the security account watches each queue with a cross-account alarm
+ * (modules/forwarding-watch.ts), so a failure pages by a path that needs nothing of this account's own forwarding.
  */
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -15,7 +16,6 @@ import { policyJson } from '../policies/document';
 import { deadLetterReaders, forwarderRolePolicy, forwarderRoleTrust } from '../policies/pipeline';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { rulesForRegion } from './event-rules';
-import { queueNotEmptyAlarm, ruleFailureAlarm } from './watch-alarms';
 import { ruleStateOf } from '../detections/rule-state';
 
 export interface RootActivityForwardingProps {
@@ -29,7 +29,6 @@ export class RootActivityForwarding extends Construct {
   constructor(scope: Construct, id: string, props: RootActivityForwardingProps) {
     super(scope, id);
     const { model, account } = props;
-    const watch = model.delivery.watch.forwarding;
     const role = new IamRole(this, 'forwarder_role', {
       name: model.pipeline.forwarderRoleName,
       description: 'Lets EventBridge forward root and break-glass activity to the central rootlock bus.',
@@ -41,14 +40,6 @@ export class RootActivityForwarding extends Construct {
       const provider = props.providers.providerFor(region);
       const regionKey = region.replace(/-/g, '_');
       const dlq = new DeadLetterQueue(this, `dlq_${regionKey}`, { accountId: account.id, region, provider, name: model.delivery.forwardingDeadLetterQueueName, readers: deadLetterReaders(model, account.id) });
-      // No alarm action can reach the topic in the security account: the state change is forwarded instead (detections/pipeline-health.ts).
-      queueNotEmptyAlarm(this, `dlq_${regionKey}_alarm`, {
-        provider,
-        alarmName: watch.queueAlarmName,
-        description: `CRITICAL: events of ${account.name} (${account.id}) in ${region} could not be forwarded to ${model.pipeline.busName} and wait in ${model.delivery.forwardingDeadLetterQueueName}. Playbook: ${model.playbooks.url(watch.id)}`,
-        queueName: model.delivery.forwardingDeadLetterQueueName,
-        actions: [],
-      });
       // The heartbeat: a scheduled event through the same role, bus policy and queue as every root event. Its absence
       // at the central bus pages from the security account (modules/heartbeat-watch.ts), needing nothing of this path.
       const heartbeat = new CloudwatchEventRule(this, `heartbeat_${regionKey}`, {
@@ -81,16 +72,6 @@ export class RootActivityForwarding extends Construct {
           arn: model.pipeline.busArn,
           roleArn: role.arn,
           deadLetterConfig: { arn: dlq.queue.arn },
-        });
-        // Rules sharing the common target, role and queue need no alarm each: the queue alarm and the heartbeat see them fail.
-        if (detection.event!.watchFailures === false) continue;
-        ruleFailureAlarm(this, `${ruleKey}_${regionKey}_failed`, {
-          provider,
-          alarmName: watch.ruleFailureAlarmName(detection.id),
-          description: `CRITICAL: rule ${detection.event!.ruleName} of ${account.name} (${account.id}) in ${region} failed to forward to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(watch.id)}`,
-          ruleName: detection.event!.ruleName,
-          periodSeconds: 300,
-          actions: [],
         });
       }
     }

@@ -1,9 +1,10 @@
 /**
- * Alarms on the pipeline's own health: a dead-letter queue holding a message, a rule failing its invocations. Shared by
- * the security stack (actions: the alert topic) and every account's forwarding (no action: CloudWatch puts the state
- * change on the account's default bus, and the forwarding-failed rule carries it to the central bus).
+ * Alarms on the pipeline's own health: a dead-letter queue holding a message, a rule failing its invocations. All live
+ * in the security account: the pipeline watch (actions: the health topic) and the forwarding watch, which reads every
+ * account's forwarding queue across accounts (modules/forwarding-watch.ts).
  */
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
@@ -28,20 +29,24 @@ export const ANY_ONE_IN_A_PERIOD = {
 
 /**
  * Any message visible in a dead-letter queue. SQS stops publishing metrics of a queue that stays empty for a while, so
- * missing data is "not breaching": an empty, idle queue is healthy.
+ * missing data is "not breaching": an empty, idle queue is healthy. With `accountId`, a cross-account alarm on the
+ * queue of that account (same region): the metric is then a query with `AccountId`, the only form PutMetricAlarm takes
+ * for another account's metric (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html).
  */
-export function queueNotEmptyAlarm(scope: Construct, id: string, props: WatchAlarmProps & { queueName: string }): CloudwatchMetricAlarm {
+export function queueNotEmptyAlarm(scope: Construct, id: string, props: WatchAlarmProps & { queueName: string; accountId?: string; okActions?: string[]; dependsOn?: ITerraformDependable[] }): CloudwatchMetricAlarm {
+  const metric = { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.queueName } };
+  const period = 300;
   return new CloudwatchMetricAlarm(scope, id, {
     provider: props.provider,
     alarmName: props.alarmName,
     alarmDescription: props.description,
-    namespace: 'AWS/SQS',
-    metricName: 'ApproximateNumberOfMessagesVisible',
-    dimensions: { QueueName: props.queueName },
-    statistic: 'Maximum',
-    period: 300,
+    ...(props.accountId
+      ? { metricQuery: [{ id: 'depth', accountId: props.accountId, returnData: true, metric: { ...metric, stat: 'Maximum', period } }] }
+      : { ...metric, statistic: 'Maximum', period }),
     ...ANY_ONE_IN_A_PERIOD,
     alarmActions: props.actions,
+    ...(props.okActions ? { okActions: props.okActions } : {}),
+    ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
   });
 }
 

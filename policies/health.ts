@@ -7,6 +7,7 @@ import { policy, PolicyDocument } from './document';
 import { principalOf, sourceConditions } from './service-integrations';
 import { alarmsPublish, deadLetterReaders, denyDeadLetterReads, denyPublishExceptServices, owningAccountManagesTopic } from './pipeline';
 import { denyInsecureTransport, keyAdministration } from './document';
+import { rootUserArn } from '../config/arn';
 
 /** Only CloudWatch alarms of the security account use the health key: nothing the alert key's failure can touch. */
 export function healthKeyPolicy(model: Model): PolicyDocument {
@@ -60,4 +61,26 @@ export function heartbeatLogGroupPolicy(model: Model): PolicyDocument {
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     Resource: `${h.logGroupArn}:*`,
   });
+}
+
+/**
+ * Trust of `CloudWatch-CrossAccountSharingRole` in an account the security account watches: the security account, and
+ * within it only CloudWatch's cross-account service-linked role (the role CloudWatch assumes it as, PutMetricAlarm
+ * "Cross-account alarms"). An administrator of the security account gets no read of another account's metrics
+ * through it, and nobody else gets anything.
+ */
+export function metricSharingRoleTrust(model: Model): PolicyDocument {
+  const w = model.health.forwardingWatch;
+  return policy({
+    Sid: 'CloudWatchOfTheSecurityAccount',
+    Effect: 'Allow',
+    Principal: { AWS: rootUserArn(model.security.id) },
+    Action: 'sts:AssumeRole',
+    Condition: { ArnEquals: { 'aws:PrincipalArn': w.serviceLinkedRole.arn } },
+  });
+}
+
+/** What the security account's cross-account alarms read: metric data, nothing else. */
+export function metricSharingRolePolicy(): PolicyDocument {
+  return policy({ Sid: 'ReadMetrics', Effect: 'Allow', Action: ['cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics'], Resource: '*' });
 }

@@ -46,11 +46,10 @@ export function watchAlarmsTable(model: Model): string {
       pl(d.watch.forwarding.id),
     ]),
     [code(h.drillAlarm.alarmName), here, `${topic}; fires only when ${code('npm run drill -- --inject')} sets it to ALARM (path ${code('health')}): a drill, not an incident`, pl(d.watch.alertDelivery.id)],
-    [code(d.watch.forwarding.queueAlarmName), `every account, in ${model.eventRegions.map(code).join(' and ')}`, forwarded, pl(d.watch.forwarding.id)],
-    ...model.detections.filter((x) => x.event?.scope === 'forwarded' && x.event.watchFailures !== false).map(({ id }) => [
-      code(d.watch.forwarding.ruleFailureAlarmName(id)),
-      'every account, in each region its rule runs in',
-      forwarded,
+    ...h.forwardingWatch.alarms.map((a) => [
+      code(a.alarmName),
+      `security account ${code(sec.id)}, ${code(a.region)}`,
+      `${a.pagesThrough === 'health-topic' ? topic : `no action (an alarm pages a topic of its own region only): ${forwarded} of the security account`}; fires when the forwarding dead-letter queue ${code(h.forwardingWatch.queueName)} of ${a.accountName} (${code(a.accountId)}) in ${code(a.region)} holds a message${a.crossAccount ? `, read across accounts through its ${code(h.forwardingWatch.sharingRoleName)}` : ''}`,
       pl(d.watch.forwarding.id),
     ]),
   ];

@@ -11,6 +11,7 @@ import { RootActivityForwarding } from '../modules/root-activity-forwarding';
 import { ConfigRecorder } from '../modules/config-recorder';
 import { JobRoles } from '../modules/job-roles';
 import { CoverageGuard, needsCoverageGuard } from '../modules/coverage-guard';
+import { MetricSharingRole } from '../modules/metric-sharing-role';
 
 export class BaselineStack extends RootlockStack {
   constructor(scope: Construct, model: Model, account: AccountTarget) {
@@ -22,6 +23,8 @@ export class BaselineStack extends RootlockStack {
     });
     new BreakGlassRole(this, 'break_glass', { model, account });
     new RootActivityForwarding(this, 'forwarding', { model, account, providers: this });
+    // The security account reads its own queues' metrics; every other account shares them with it.
+    if (account.id !== model.security.id) new MetricSharingRole(this, 'metric_sharing', { model, account });
     if (model.monitoring.config) new ConfigRecorder(this, 'config_recorder', { model, account });
     new JobRoles(this, 'job_roles', { model, account });
     if (needsCoverageGuard(model, account)) new CoverageGuard(this, 'coverage', { model, account });

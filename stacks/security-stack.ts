@@ -14,6 +14,7 @@ import { CentralEventBus } from '../modules/central-event-bus';
 import { PipelineWatch } from '../modules/pipeline-watch';
 import { HealthTopic } from '../modules/health-topic';
 import { HeartbeatWatch } from '../modules/heartbeat-watch';
+import { ForwardingWatch } from '../modules/forwarding-watch';
 import { GuardDutyOrganization } from '../modules/guardduty-organization';
 import { ConfigBucket } from '../modules/config-bucket';
 import { AccessLogBucket } from '../modules/access-log-bucket';
@@ -51,6 +52,7 @@ export class SecurityStack extends RootlockStack {
     const bus = new CentralEventBus(this, 'central_bus', { model, providers: this, organizationId, topicArn: alerts.topic.arn });
     new PipelineWatch(this, 'pipeline_watch', { model, logGroupName: trail.logGroup.name, topicArn: alerts.topic.arn, healthTopicArn: health.topic.arn });
     new HeartbeatWatch(this, 'heartbeat', { model, busName: bus.bus.name, healthTopicArn: health.topic.arn, deadLetterQueueArn: bus.deadLetterQueueArn });
+    new ForwardingWatch(this, 'forwarding_watch', { model, providers: this, healthTopicArn: health.topic.arn });
     if (model.monitoring.guardDuty) new GuardDutyOrganization(this, 'guardduty');
     if (model.monitoring.config) new ConfigBucket(this, 'config_bucket', { model, organizationId, accessLogBucketName: accessLogs.targetName });
   }
