@@ -23,10 +23,10 @@ import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '
 import { putAlarm } from './support/alarm-props';
 import { CloudWatchLogsClient, CreateLogGroupCommand, FilterLogEventsCommand, PutLogEventsCommand, CreateLogStreamCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, CreateServiceLinkedRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as fs from 'fs';
 import { DEFAULT_CONFIG, validateConfig } from '../config/load';
 import { resolveModel, Model } from '../config/model';
@@ -41,8 +41,10 @@ import { planPaths } from '../drill/plan';
 import { runDrill } from '../drill/run';
 import { drillAlarmProps } from '../modules/health-topic';
 import { policyJson } from '../policies/document';
-import { alertsKeyPolicy, busPolicy, forwarderRolePolicy, forwarderRoleTrust, topicPolicy } from '../policies/pipeline';
-import { healthKeyPolicy, healthTopicPolicy } from '../policies/health';
+import { alertsKeyPolicy, busPolicy, deadLetterQueuePolicy, forwarderRolePolicy, forwarderRoleTrust, topicPolicy } from '../policies/pipeline';
+import { healthKeyPolicy, healthTopicPolicy, metricSharingRolePolicy, metricSharingRoleTrust } from '../policies/health';
+import { forwardingWatchAlarmProps } from '../modules/forwarding-watch';
+import { queueNotEmptyAlarmProps } from '../modules/watch-alarms';
 import { parse } from 'yaml';
 import { assumeAccount, AwsCredentials, Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { kmsCall } from './support/kms';
@@ -360,6 +362,47 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
 
   /** The deploy's own session (so the emulator's CloudTrail records of setup writes are the deploy's, which no tamper rule pages). */
   const deploySession = (accountId: string) => assumeAccount(emu, accountId, model.organization.deploymentRoleName, DEPLOY_SOURCE_IDENTITY);
+
+  it("a member whose forwarding drops events pages from the security account: its dead-letter queue is read across accounts through the sharing role, and the page takes the health topic", async () => {
+    const w = model.health.forwardingWatch;
+    const secDeploy = await deploySession(secId);
+    const memberDeploy = await deploySession(memberId);
+    // Security account: CloudWatch's cross-account service-linked role and the product's alarm on the member's queue.
+    await new IAMClient(cfg(secDeploy, 'us-east-1')).send(new CreateServiceLinkedRoleCommand({ AWSServiceName: w.serviceLinkedRole.service }));
+    const spec = w.alarms.find((a) => a.accountId === memberId && a.region === home)!;
+    const props = queueNotEmptyAlarmProps(forwardingWatchAlarmProps(model, spec, model.health.topicArn));
+    expect(props).toMatchObject({ alarmActions: [model.health.topicArn], metricQuery: [{ accountId: memberId }] });
+    await putAlarm(new CloudWatchClient(cfg(secDeploy)), props);
+    // Member: the forwarding queue (the product's policy) as the drill rule's dead-letter queue.
+    const queueArn = `arn:aws:sqs:${home}:${memberId}:${w.queueName}`;
+    const queueUrl = (await new SQSClient(cfg(memberDeploy)).send(new CreateQueueCommand({ QueueName: w.queueName, Attributes: { Policy: policyJson(deadLetterQueuePolicy(queueArn, memberId)) } }))).QueueUrl!;
+    const drill = model.detections.find((d) => d.id === 'drill')!;
+    await new EventBridgeClient(cfg(memberDeploy)).send(
+      new PutTargetsCommand({ Rule: drill.event!.ruleName, Targets: [{ Id: 'central-bus', Arn: model.pipeline.busArn, RoleArn: `arn:aws:iam::${memberId}:role/${model.pipeline.forwarderRoleName}`, DeadLetterConfig: { Arn: queueArn } }] }),
+    );
+    // Forwarding breaks (the central bus policy removed): the member's events land in its queue, its own path is dead.
+    const eb = new EventBridgeClient(cfg(secDeploy));
+    await eb.send(new RemovePermissionCommand({ EventBusName: model.pipeline.busName, RemoveAllPermissions: true }));
+    const isAlarmPage = (t: string) => alarmNamed(t, spec.alarmName) && (JSON.parse(t) as { NewStateValue?: string }).NewStateValue === 'ALARM';
+    const queued = async () => Number((await new SQSClient(cfg(memberDeploy)).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
+    try {
+      // Without the member's sharing role the security account reads nothing: the control, no page.
+      await emitServiceEvent(member, home, { source: 'rootlock.drill', detailType: 'rootlock drill', detail: { runId: 'dropped-1' } });
+      expect(await queued()).toBe(1);
+      expect((await pages(1500, model.health.topicArn)).filter(isAlarmPage)).toEqual([]);
+      // With it (the product's trust and policy), the next dropped event pages the health topic.
+      const iam = new IAMClient(cfg(memberDeploy, 'us-east-1'));
+      await iam.send(new CreateRoleCommand({ RoleName: w.sharingRoleName, AssumeRolePolicyDocument: policyJson(metricSharingRoleTrust(model)) }));
+      await iam.send(new PutRolePolicyCommand({ RoleName: w.sharingRoleName, PolicyName: 'read-metrics', PolicyDocument: policyJson(metricSharingRolePolicy()) }));
+      await emitServiceEvent(member, home, { source: 'rootlock.drill', detailType: 'rootlock drill', detail: { runId: 'dropped-2' } });
+      expect(await queued()).toBe(2);
+      const page = (await pages(3000, model.health.topicArn)).find(isAlarmPage);
+      expect(page).toBeDefined();
+      expect(JSON.parse(page!).AlarmDescription).toContain(`payments-prod (${memberId}) in ${home}`);
+    } finally {
+      await eb.send(new PutPermissionCommand({ EventBusName: model.pipeline.busName, Policy: policyJson(busPolicy(model, orgId)) }));
+    }
+  }, 60_000);
 
   it('with the alert key disabled and the central bus policy removed, the silent account still pages through the health path within the heartbeat window', async () => {
     const h = model.health.heartbeat;

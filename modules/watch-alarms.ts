@@ -33,10 +33,17 @@ export const ANY_ONE_IN_A_PERIOD = {
  * queue of that account (same region): the metric is then a query with `AccountId`, the only form PutMetricAlarm takes
  * for another account's metric (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html).
  */
-export function queueNotEmptyAlarm(scope: Construct, id: string, props: WatchAlarmProps & { queueName: string; accountId?: string; okActions?: string[]; dependsOn?: ITerraformDependable[] }): CloudwatchMetricAlarm {
+export function queueNotEmptyAlarm(scope: Construct, id: string, props: QueueAlarmProps): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, queueNotEmptyAlarmProps(props));
+}
+
+type QueueAlarmProps = WatchAlarmProps & { queueName: string; accountId?: string; okActions?: string[]; dependsOn?: ITerraformDependable[] };
+
+/** The alarm as data (its Terraform arguments), so an emulator test can put the very same alarm with the SDK. */
+export function queueNotEmptyAlarmProps(props: QueueAlarmProps) {
   const metric = { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: props.queueName } };
   const period = 300;
-  return new CloudwatchMetricAlarm(scope, id, {
+  return {
     provider: props.provider,
     alarmName: props.alarmName,
     alarmDescription: props.description,
@@ -47,7 +54,7 @@ export function queueNotEmptyAlarm(scope: Construct, id: string, props: WatchAla
     alarmActions: props.actions,
     ...(props.okActions ? { okActions: props.okActions } : {}),
     ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
-  });
+  };
 }
 
 /**

@@ -8,11 +8,13 @@ import { CloudWatchClient, PutMetricAlarmCommand, type PutMetricAlarmCommandInpu
 export interface AlarmProps {
   alarmName: string;
   alarmDescription: string;
-  namespace: string;
-  metricName: string;
+  namespace?: string;
+  metricName?: string;
   dimensions?: Record<string, string>;
-  statistic: string;
-  period: number;
+  statistic?: string;
+  period?: number;
+  /** A cross-account alarm's metric (modules/watch-alarms.ts queueNotEmptyAlarmProps). */
+  metricQuery?: Array<{ id: string; accountId?: string; returnData: boolean; metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string; period: number } }>;
   evaluationPeriods: number;
   datapointsToAlarm?: number;
   threshold: number;
@@ -27,11 +29,26 @@ export async function putAlarm(cw: CloudWatchClient, p: AlarmProps, override: Pa
     new PutMetricAlarmCommand({
       AlarmName: p.alarmName,
       AlarmDescription: p.alarmDescription,
-      Namespace: p.namespace,
-      MetricName: p.metricName,
-      Dimensions: Object.entries(p.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })),
-      Statistic: p.statistic as PutMetricAlarmCommandInput['Statistic'],
-      Period: p.period,
+      ...(p.metricQuery
+        ? {
+            Metrics: p.metricQuery.map((q) => ({
+              Id: q.id,
+              AccountId: q.accountId,
+              ReturnData: q.returnData,
+              MetricStat: {
+                Metric: { Namespace: q.metric.namespace, MetricName: q.metric.metricName, Dimensions: Object.entries(q.metric.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+                Stat: q.metric.stat,
+                Period: q.metric.period,
+              },
+            })),
+          }
+        : {
+            Namespace: p.namespace,
+            MetricName: p.metricName,
+            Dimensions: Object.entries(p.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })),
+            Statistic: p.statistic as PutMetricAlarmCommandInput['Statistic'],
+            Period: p.period,
+          }),
       EvaluationPeriods: p.evaluationPeriods,
       DatapointsToAlarm: p.datapointsToAlarm,
       Threshold: p.threshold,
