@@ -150,6 +150,15 @@ describe('comparing one resource', () => {
     ]);
   });
 
+  it('a cross-account alarm: its query as synthesized passes; pointed at another account or queue it is named', () => {
+    const query = (account: string, queue: string) => [{ id: 'depth', account_id: account, metric: { dimensions: { QueueName: queue }, metric_name: 'ApproximateNumberOfMessagesVisible', namespace: 'AWS/SQS', period: 300, stat: 'Maximum' }, return_data: true }];
+    const xWant = { ...want, metric_query: query('444444444444', 'rootlock-forwarding-dlq') };
+    expect(compareResource(alarm, xWant, { ...live, metric_query: query('444444444444', 'rootlock-forwarding-dlq') }, new Map())).toEqual([]);
+    expect(compareResource(alarm, xWant, { ...live, metric_query: query('999999999999', 'rootlock-forwarding-dlq') }, new Map()).map((d) => d.attribute)).toEqual(['metric_query']);
+    expect(compareResource(alarm, xWant, { ...live, metric_query: query('444444444444', 'empty-queue') }, new Map()).map((d) => d.attribute)).toEqual(['metric_query']);
+    expect(compareResource(alarm, xWant, live, new Map()).map((d) => d.attribute)).toEqual(['metric_query']);
+  });
+
   it('binds a placeholder to its first live value, then holds every other use to it', () => {
     const trail = SPECS.aws_cloudtrail;
     const bindings = new Map<string, string>();

@@ -127,6 +127,26 @@ const metricAlarm: Reader = async (ctx, r) => {
     comparison_operator: a.ComparisonOperator,
     treat_missing_data: a.TreatMissingData,
     dimensions: a.Dimensions && a.Dimensions.length ? Object.fromEntries(a.Dimensions.map((d) => [d.Name, d.Value])) : undefined,
+    // In the synthesized shape (modules/watch-alarms.ts): one query per metric, dimensions as a map.
+    metric_query: a.Metrics?.length
+      ? a.Metrics.map((q) => ({
+          id: q.Id,
+          ...(q.AccountId ? { account_id: q.AccountId } : {}),
+          ...(q.Expression ? { expression: q.Expression } : {}),
+          ...(q.MetricStat
+            ? {
+                metric: {
+                  dimensions: Object.fromEntries((q.MetricStat.Metric?.Dimensions ?? []).map((d) => [d.Name, d.Value])),
+                  metric_name: q.MetricStat.Metric?.MetricName,
+                  namespace: q.MetricStat.Metric?.Namespace,
+                  period: q.MetricStat.Period,
+                  stat: q.MetricStat.Stat,
+                },
+              }
+            : {}),
+          return_data: q.ReturnData ?? true,
+        }))
+      : undefined,
   };
 };
 

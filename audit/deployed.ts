@@ -67,6 +67,8 @@ export const SPECS: Record<string, TypeSpec> = {
       v('comparison_operator'),
       v('treat_missing_data', { default: 'missing' }),
       { attr: 'dimensions', kind: 'struct' },
+      // A cross-account alarm's metric: pointed at another account or queue, it would watch nothing of ours.
+      { attr: 'metric_query', kind: 'struct', absentMeansNone: true },
     ],
   },
   aws_sns_topic_subscription: {

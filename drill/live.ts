@@ -16,7 +16,9 @@
  *   https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html);
  * - `heartbeat:<account>:<region>`: a heartbeat of that account and region reached the security account within its
  *   alarm's window, and the alarm is there, armed and notifies the health topic (drill/heartbeat.ts: all of them
- *   read in a few batched calls, not one per account).
+ *   read in a few batched calls, not one per account);
+ * - `queue-watch:<account>:<region>`: the security account's alarm on that account's forwarding dead-letter queue is
+ *   there, armed, reads that queue across accounts and is not in ALARM (drill/forwarding-watch.ts, batched likewise).
  *
  * A disabled or changed rule, filter or subscription fails its path by name, with the reason.
  */
@@ -29,11 +31,12 @@ import type { AccountTarget, Model } from '../config/model';
 import { rulesForRegion } from '../detections/regions';
 import type { Detection } from '../detections/catalog';
 import type { ClientOptions } from './aws';
-import type { HeartbeatAlarm } from '../config/model-health';
+import type { ForwardingWatchAlarm, HeartbeatAlarm } from '../config/model-health';
+import { forwardingWatchCheckName, runForwardingWatchChecks } from './forwarding-watch';
 import { heartbeatCheckName, runHeartbeatChecks } from './heartbeat';
 import { rebase, SAMPLE_ACCOUNTS, samplesFor, trailRecords, type SampleEvent, type SampleTarget } from './samples';
 
-export type LiveKind = 'rule' | 'forward' | 'filter' | 'subscription' | 'heartbeat';
+export type LiveKind = 'rule' | 'forward' | 'filter' | 'subscription' | 'heartbeat' | 'queue-watch';
 
 export interface LiveCheck {
   name: string;
@@ -46,6 +49,8 @@ export interface LiveCheck {
   subscription?: { protocol: string; endpoint: string };
   /** heartbeat: the account and region whose heartbeat, and whose alarm, is checked. */
   heartbeat?: HeartbeatAlarm;
+  /** queue-watch: the security account's alarm on one account's forwarding queue in one region. */
+  queueWatch?: ForwardingWatchAlarm;
 }
 
 export interface LiveResult {
@@ -78,6 +83,9 @@ export function planLiveChecks(model: Model): LiveCheck[] {
   }
   for (const a of model.health.heartbeat.alarms) {
     checks.push({ name: heartbeatCheckName(a), kind: 'heartbeat', account: model.security, region: home, heartbeat: a });
+  }
+  for (const a of model.health.forwardingWatch.alarms) {
+    checks.push({ name: forwardingWatchCheckName(a), kind: 'queue-watch', account: model.security, region: a.region, queueWatch: a });
   }
   return checks;
 }
@@ -180,12 +188,14 @@ async function checkSubscription(model: Model, c: LiveCheck, opts: ClientOptions
   }
 }
 
-/** Runs the checks, `concurrency` at a time (the heartbeat checks together, in batched reads); results in the checks' order. */
+/** Runs the checks, `concurrency` at a time (the heartbeat and queue-watch checks together, in batched reads); results in the checks' order. */
 export async function runLiveChecks(model: Model, checks: LiveCheck[], clientsFor: ClientsFor, concurrency = 8): Promise<LiveResult[]> {
   const out: LiveResult[] = new Array(checks.length);
   const heartbeats = checks.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === 'heartbeat');
   const beats = runHeartbeatChecks(model, heartbeats.map(({ c }) => c.heartbeat!), clientsFor);
-  const others = checks.map((_, i) => i).filter((i) => checks[i].kind !== 'heartbeat');
+  const queueWatches = checks.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === 'queue-watch');
+  const queues = runForwardingWatchChecks(model, queueWatches.map(({ c }) => c.queueWatch!), clientsFor);
+  const others = checks.map((_, i) => i).filter((i) => checks[i].kind !== 'heartbeat' && checks[i].kind !== 'queue-watch');
   let next = 0;
   const worker = async () => {
     while (next < others.length) {
@@ -205,6 +215,7 @@ export async function runLiveChecks(model: Model, checks: LiveCheck[], clientsFo
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, others.length)) }, worker));
   (await beats).forEach((r, j) => (out[heartbeats[j].i] = r));
+  (await queues).forEach((r, j) => (out[queueWatches[j].i] = r));
   return out;
 }
 
