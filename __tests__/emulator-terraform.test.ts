@@ -7,6 +7,8 @@ import * as path from 'path';
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { IAMClient, GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { CloudTrailClient, GetTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { assumeAccount, Emulator, resetEmulator, sdkConfig, startEmulator } from './support/emulator';
 import {
   describeResult,
@@ -93,15 +95,24 @@ describeWithTools(['terraform', 'moto_server'], 'the Terraform-against-emulator 
 
     const mgmtDir = await applyAndReplan('organization-adopt', env);
     const securityDir = await applyAndReplan('security-account', env);
+    // The security account's cross-account alarm on the member's forwarding DLQ (metric_query.account_id re-planned
+    // clean above) sees the member's data only once the member's CloudWatch-CrossAccountSharingRole trusts it.
+    const security = await assumeAccount(emu, securityId);
+    const member = await assumeAccount(emu, memberId);
+    const sqs = new SQSClient(sdkConfig(emu, { region: 'eu-west-1', credentials: member }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'rootlock-forwarding-dlq' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: dlq.QueueUrl!, MessageBody: 'an event the forwarder could not deliver' }));
+    const alarms = new CloudWatchClient(sdkConfig(emu, { region: 'eu-west-1', credentials: security }));
+    const watch = async () => (await alarms.send(new DescribeAlarmsCommand({ AlarmNames: ['rootlock-member-forwarding-dlq'] }))).MetricAlarms![0];
+    expect(await watch()).toMatchObject({ StateValue: 'OK', Metrics: [{ Id: 'm1', AccountId: memberId, ReturnData: true }] });
     const memberDir = await applyAndReplan('member-baseline', env);
+    expect((await watch()).StateValue).toBe('ALARM');
 
     // Resources landed in the accounts the providers assumed into.
-    const member = await assumeAccount(emu, memberId);
     const role = await new IAMClient(sdkConfig(emu, { credentials: member })).send(new GetRoleCommand({ RoleName: 'rootlock-break-glass' }));
     expect(role.Role!.Arn).toBe(`arn:aws:iam::${memberId}:role/rootlock-break-glass`);
     const attached = await new IAMClient(sdkConfig(emu, { credentials: member })).send(new ListAttachedRolePoliciesCommand({ RoleName: 'rootlock-break-glass' }));
     expect(attached.AttachedPolicies!.map((p) => p.PolicyArn)).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
-    const security = await assumeAccount(emu, securityId);
     const trail = await new CloudTrailClient(sdkConfig(emu, { region: 'eu-west-1', credentials: security })).send(new GetTrailCommand({ Name: 'rootlock-organization-trail' }));
     expect(trail.Trail).toMatchObject({ IsOrganizationTrail: true, IsMultiRegionTrail: true, LogFileValidationEnabled: true });
     expect(trail.Trail!.TrailARN).toContain(`:${created.Organization!.MasterAccountId}:trail/`);

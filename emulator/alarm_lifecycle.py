@@ -15,6 +15,7 @@ from moto.cloudwatch import models as cw_models
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
+from alarm_source import source_of
 from cloudtrail_records import service_event, to_default_bus
 
 INITIAL_REASON = "Unchecked: Initial alarm creation"
@@ -33,17 +34,26 @@ def record_history(alarm, item_type: str, summary: str, data: Dict[str, Any]) ->
                     "HistoryItemType": item_type, "HistorySummary": summary, "HistoryData": json.dumps(data)})
 
 
+def _event_metrics(alarm):
+    """configuration.metrics: the single metric, or the one MetricStat query of a Metrics alarm (its Id)."""
+    source = source_of(alarm)
+    if source is None:
+        return []
+    metric = {"namespace": source.namespace, "name": source.metric_name, "dimensions": dict(source.dimensions)}
+    query_id = source.query.id if source.query is not None else "m1"
+    return [{"id": query_id, "metricStat": {"metric": metric, "period": source.period, "stat": source.stat}, "returnData": True}]
+
+
 def state_change_event(backend, alarm, previous: Tuple[str, str, datetime]) -> None:
     old_value, old_reason, old_time = previous
-    metric = {"namespace": alarm.namespace, "name": alarm.metric_name,
-              "dimensions": {d.name: d.value for d in alarm.dimensions}}
+    metrics = _event_metrics(alarm)
     detail = {
         "alarmName": alarm.name,
         "state": {"value": alarm.state_value, "reason": alarm.state_reason, "timestamp": _ts(alarm.state_updated_timestamp)},
         "previousState": {"value": old_value, "reason": old_reason, "timestamp": _ts(old_time)},
         "configuration": {
             "description": alarm.description or "",
-            "metrics": [{"id": "m1", "metricStat": {"metric": metric, "period": int(alarm.period), "stat": alarm.statistic}, "returnData": True}],
+            "metrics": metrics,
         },
     }
     event = service_event(backend.account_id, backend.region_name, "aws.cloudwatch", "CloudWatch Alarm State Change", detail, [alarm.alarm_arn])

@@ -14,7 +14,7 @@ comes from two things only:
 
 A case the facts do not cover is refused, with that reason (refuse by default: an uncovered delivery proves nothing). The evaluation is deliberately small (the policy
 tests prove policies with the real IAM engine): a matching Deny refuses; otherwise every action needs a matching
-Allow. A statement matches on Principal (service name, account id or account root ARN, or "*"), Action/Resource
+Allow. A statement matches on Principal (service name, account id or account root ARN, which also match an IAM ARN of that account, or "*"), Action/Resource
 (wildcards), and Condition: String*, Arn*, Bool, Null, with IfExists and ForAnyValue/ForAllValues prefixes, against a
 request context that holds only the keys the facts say the service sends. A key absent from the context fails a
 positive operator and passes a negated one, as IAM documents
@@ -71,6 +71,10 @@ def _principal_matches(principal_elem: Any, caller: str) -> bool:
             if v == "*" or v == caller:
                 return True
             if kind == "AWS" and caller.isdigit() and v in (f"arn:aws:iam::{caller}:root", caller):
+                return True
+            # An IAM principal (a role CloudWatch assumes as, alarm_source.py) is matched by its account, as in IAM.
+            account = caller.split(":")[4] if caller.startswith("arn:") and ":iam::" in caller else None
+            if kind == "AWS" and account and v in (f"arn:aws:iam::{account}:root", account):
                 return True
     return False
 

@@ -12,6 +12,12 @@ that metric (namespace, name, same dimensions), modelled on "Using Amazon CloudW
   (default: a window with no data at all is INSUFFICIENT_DATA). Alarms start in INSUFFICIENT_DATA ("Unchecked:
   Initial alarm creation"); updating an alarm keeps its state, as AWS does. Extended statistics and metric-math
   alarms are not evaluated.
+* An alarm defined by `Metrics` with one `MetricStat` query (ReturnData true) is evaluated the same way, on the
+  query's Period and Stat, reading the query's `AccountId` (default: the alarm's own account) in the alarm's own
+  region, and only while that account shares its data with the alarm's (alarm_source.py: the cross-account
+  prerequisites of the PutMetricAlarm API reference, checked at each evaluation; otherwise no data). Data put in one
+  account evaluates the alarms of every account of that region that watch it (alarm_source.watchers). The query's
+  AccountId is kept and read back (ext_cloudwatch_crossaccount.py).
 * Every state change is an AWS service event `CloudWatch Alarm State Change` (source aws.cloudwatch; detail alarmName,
   state, previousState, configuration) on the default bus of the alarm's account and region, whatever its actions
   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html), and an entry of
@@ -38,6 +44,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.utils import utcnow
 
 from alarm_lifecycle import install_alarm_lifecycle, record_history, state_change_event
+from alarm_source import Source, data_backend, source_of, trigger_metrics, watchers
 from ext_events_delivery import DeliveryFailure, publish_checked
 
 FAILURES: List[Dict[str, str]] = []
@@ -73,34 +80,30 @@ def _statistic(name: str, values: List[float]) -> float:
     return float(len(values))
 
 
-def _period_values(backend, alarm, end: datetime, exclude: set) -> List[Any]:
-    """The aggregated value of each period of the window ending at `end`, newest first; None for a period without data."""
-    dims = [{"Name": d.name, "Value": d.value} for d in alarm.dimensions]
-    data = [d for d in backend.metric_data if id(d) not in exclude and d.filter(alarm.namespace, alarm.metric_name, dims)
-            and len(d.dimensions) == len(dims) and (not alarm.unit or getattr(d, "unit", None) == alarm.unit)]
+def _period_values(alarm, source: Source, end: datetime, exclude: set) -> List[Any]:
+    """The aggregated value of each period of the window ending at `end`, newest first; None for a period without data
+    (every period when the metric's account does not share its data with the alarm's, alarm_source.py)."""
+    backend = data_backend(alarm, source)
+    dims = [{"Name": n, "Value": v} for n, v in source.dimensions]
+    data = [d for d in (backend.metric_data if backend is not None else []) if id(d) not in exclude
+            and d.filter(source.namespace, source.metric_name, dims) and len(d.dimensions) == len(dims)
+            and (not source.unit or getattr(d, "unit", None) == source.unit)]
     out: List[Any] = []
     for i in range(int(alarm.evaluation_periods)):
-        stop = end - timedelta(seconds=i * int(alarm.period))
-        start = stop - timedelta(seconds=int(alarm.period))
+        stop = end - timedelta(seconds=i * source.period)
+        start = stop - timedelta(seconds=source.period)
         values = [v for d in data if start < _aware(d.timestamp) <= stop for v in _values(d)]
-        out.append(_statistic(alarm.statistic, values) if values else None)
+        out.append(_statistic(source.stat, values) if values else None)
     return out
 
 
-def _breaching_periods(backend, alarm, end: datetime, exclude: set) -> List[float]:
-    """Aggregated values of the breaching periods (with data) in the window ending at `end`."""
+def _state_for(alarm, end: datetime, exclude: set):
+    """(state, reason) the alarm evaluates to, or None to keep its state (TreatMissingData ignore, or not evaluated)."""
     compare = COMPARE.get(alarm.comparison_operator)
-    if compare is None or not alarm.statistic:
-        return []
-    return [v for v in _period_values(backend, alarm, end, exclude) if v is not None and compare(v, float(alarm.threshold))]
-
-
-def _state_for(backend, alarm, end: datetime, exclude: set):
-    """(state, reason) the alarm evaluates to, or None to keep its state (TreatMissingData ignore, or no metric)."""
-    compare = COMPARE.get(alarm.comparison_operator)
-    if compare is None or not alarm.statistic or not alarm.metric_name:
+    source = source_of(alarm)
+    if compare is None or source is None:
         return None
-    values = _period_values(backend, alarm, end, exclude)
+    values = _period_values(alarm, source, end, exclude)
     treat = alarm.treat_missing_data or "missing"
     needed = int(alarm.datapoints_to_alarm or alarm.evaluation_periods)
     if all(v is None for v in values):
@@ -113,6 +116,21 @@ def _state_for(backend, alarm, end: datetime, exclude: set):
         shown = ", ".join(str(v) for v in breaching)
         return "ALARM", f"Threshold Crossed: {len(breaching)} datapoint(s) [{shown}] crossed the threshold ({float(alarm.threshold)})."
     return "OK", "Threshold Crossed: no datapoints were breaching the threshold."
+
+
+def _trigger(alarm) -> Dict[str, Any]:
+    common = {"Period": int(alarm.period or 0), "EvaluationPeriods": int(alarm.evaluation_periods),
+              "ComparisonOperator": alarm.comparison_operator, "Threshold": float(alarm.threshold),
+              "TreatMissingData": alarm.treat_missing_data or "missing", "EvaluateLowSampleCountPercentile": ""}
+    source = source_of(alarm)
+    if alarm.metric_data_queries:  # a Metrics alarm: its query instead of the single metric (and no alarm Period)
+        del common["Period"]
+        return dict(common, Metrics=trigger_metrics(source) if source is not None else [])
+    return {
+        "MetricName": alarm.metric_name, "Namespace": alarm.namespace, "StatisticType": "Statistic",
+        "Statistic": (alarm.statistic or "").upper(), "Unit": alarm.unit,
+        "Dimensions": [{"name": d.name, "value": d.value} for d in alarm.dimensions], **common,
+    }
 
 
 def _notification(alarm, account_id: str, old_state: str, reason: str) -> str:
@@ -130,14 +148,7 @@ def _notification(alarm, account_id: str, old_state: str, reason: str) -> str:
         "OKActions": alarm.ok_actions,
         "AlarmActions": alarm.alarm_actions,
         "InsufficientDataActions": alarm.insufficient_data_actions,
-        "Trigger": {
-            "MetricName": alarm.metric_name, "Namespace": alarm.namespace, "StatisticType": "Statistic",
-            "Statistic": (alarm.statistic or "").upper(), "Unit": alarm.unit,
-            "Dimensions": [{"name": d.name, "value": d.value} for d in alarm.dimensions], "Period": int(alarm.period),
-            "EvaluationPeriods": int(alarm.evaluation_periods), "ComparisonOperator": alarm.comparison_operator,
-            "Threshold": float(alarm.threshold), "TreatMissingData": alarm.treat_missing_data or "missing",
-            "EvaluateLowSampleCountPercentile": "",
-        },
+        "Trigger": _trigger(alarm),
     })
 
 
@@ -165,16 +176,16 @@ def _transition(backend, alarm, state: str, reason: str) -> None:
 def evaluate_alarm(backend, alarm, now: datetime, new_data: set) -> None:
     """As AWS's periodic evaluation would have left it before the new data (window without it), then with it."""
     for exclude in (new_data, set()) if new_data else (set(),):
-        target = _state_for(backend, alarm, now, exclude)
+        target = _state_for(alarm, now, exclude)
         if target is not None and target[0] != alarm.state_value:
             _transition(backend, alarm, target[0], target[1])
 
 
 def evaluate(backend, namespace: str, names: set, new_data: set) -> None:
+    """Every alarm of the data's region that watches it: the account's own and other accounts' cross-account alarms."""
     now = datetime.now(timezone.utc)
-    for alarm in list(backend.alarms.values()):
-        if alarm.namespace == namespace and alarm.metric_name in names:
-            evaluate_alarm(backend, alarm, now, new_data)
+    for alarm_backend, alarm in list(watchers(backend.account_id, backend.region_name, namespace, names)):
+        evaluate_alarm(alarm_backend, alarm, now, new_data)
 
 
 def put_metric_data(self, namespace: str, metric_data: List[Dict[str, Any]]) -> None:
