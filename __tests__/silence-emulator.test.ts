@@ -10,6 +10,10 @@
  * - a burst of benign events holding a metric alarm in ALARM does not hide a later real event (the rule pages per event);
  * - the drill's health path: its alarm set to ALARM pages the health topic's subscribers (not the alert topic); with
  *   the health key disabled the path fails with the failed action's reason;
+ * - a member whose forwarding drops events (its dead-letter queue fills) pages from the security account: the
+ *   cross-account alarm on that queue (modules/forwarding-watch.ts) pages the health topic in the home region, only
+ *   once the member's sharing role lets CloudWatch read it; in another region its state change rides the security
+ *   account's own forwarding to the central bus;
  * - with the alert key disabled and the central bus policy removed, the heartbeat alarm of the silent account still
  *   pages, through the health topic and its own key, within the heartbeat window, and the drill's heartbeat check
  *   names the silent account (setup as the deploy's session, so no tamper page; only the alarm's ALARM page counts).
@@ -399,6 +403,48 @@ describeWithTools(['moto_server'], 'the silence emulator tests')('a pipeline nob
       const page = (await pages(3000, model.health.topicArn)).find(isAlarmPage);
       expect(page).toBeDefined();
       expect(JSON.parse(page!).AlarmDescription).toContain(`payments-prod (${memberId}) in ${home}`);
+    } finally {
+      await eb.send(new PutPermissionCommand({ EventBusName: model.pipeline.busName, Policy: policyJson(busPolicy(model, orgId)) }));
+    }
+  }, 60_000);
+
+  it("outside the home region the security account's queue alarm has no topic: its state change rides the security account's own forwarding to the central bus, and pages", async () => {
+    const w = model.health.forwardingWatch;
+    const region = 'us-east-1';
+    const secDeploy = await deploySession(secId);
+    const memberDeploy = await deploySession(memberId);
+    const once = async (p: Promise<unknown>) => p.catch((e: Error) => expect(e.name).toMatch(/EntityAlreadyExists|InvalidInput/));
+    const secIam = new IAMClient(cfg(secDeploy, 'us-east-1'));
+    await once(secIam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: w.serviceLinkedRole.service })));
+    const memberIam = new IAMClient(cfg(memberDeploy, 'us-east-1'));
+    await once(memberIam.send(new CreateRoleCommand({ RoleName: w.sharingRoleName, AssumeRolePolicyDocument: policyJson(metricSharingRoleTrust(model)) })));
+    await memberIam.send(new PutRolePolicyCommand({ RoleName: w.sharingRoleName, PolicyName: 'read-metrics', PolicyDocument: policyJson(metricSharingRolePolicy()) }));
+    // The security account's own baseline: its forwarder role and the forwarding-failed rule of this region; the central rule.
+    await once(secIam.send(new CreateRoleCommand({ RoleName: model.pipeline.forwarderRoleName, AssumeRolePolicyDocument: policyJson(forwarderRoleTrust(secId)) })));
+    await secIam.send(new PutRolePolicyCommand({ RoleName: model.pipeline.forwarderRoleName, PolicyName: 'put-events-on-central-bus', PolicyDocument: policyJson(forwarderRolePolicy(model)) }));
+    const forwardingFailed = model.detections.find((d) => d.id === model.delivery.watch.forwarding.id)!;
+    await centralRule(forwardingFailed);
+    await forwardingRule(forwardingFailed, region, { id: secId, creds: secDeploy });
+    // The product's alarm of the member's queue in this region: no action, a name the forwarding-failed rule matches.
+    const spec = w.alarms.find((a) => a.accountId === memberId && a.region === region)!;
+    const props = queueNotEmptyAlarmProps(forwardingWatchAlarmProps(model, spec, model.health.topicArn));
+    expect(props).toMatchObject({ alarmActions: [], metricQuery: [{ accountId: memberId }] });
+    await putAlarm(new CloudWatchClient(cfg(secDeploy, region)), props);
+    // The member's queue and a forwarding rule of this region with it as dead-letter queue.
+    const queueArn = `arn:aws:sqs:${region}:${memberId}:${w.queueName}`;
+    await new SQSClient(cfg(memberDeploy, region)).send(new CreateQueueCommand({ QueueName: w.queueName, Attributes: { Policy: policyJson(deadLetterQueuePolicy(queueArn, memberId)) } }));
+    const drill = model.detections.find((d) => d.id === 'drill')!;
+    const mb = new EventBridgeClient(cfg(memberDeploy, region));
+    await mb.send(new PutRuleCommand({ Name: drill.event!.ruleName, EventPattern: JSON.stringify(drill.event!.pattern), State: ruleStateOf(drill.event!) }));
+    await mb.send(new PutTargetsCommand({ Rule: drill.event!.ruleName, Targets: [{ Id: 'central-bus', Arn: model.pipeline.busArn, RoleArn: `arn:aws:iam::${memberId}:role/${model.pipeline.forwarderRoleName}`, DeadLetterConfig: { Arn: queueArn } }] }));
+    await pages(500); // earlier scenarios
+    const eb = new EventBridgeClient(cfg(secDeploy));
+    await eb.send(new RemovePermissionCommand({ EventBusName: model.pipeline.busName, RemoveAllPermissions: true }));
+    try {
+      await emitServiceEvent(member, region, { source: 'rootlock.drill', detailType: 'rootlock drill', detail: { runId: 'dropped-us-east-1' } });
+      const page = (await pages(3000, model.pipeline.topicArn)).find((t) => t.includes(spec.alarmName));
+      expect(page).toBeDefined();
+      expect(page).toContain(`Playbook: ${model.playbooks.url(forwardingFailed.id)}`);
     } finally {
       await eb.send(new PutPermissionCommand({ EventBusName: model.pipeline.busName, Policy: policyJson(busPolicy(model, orgId)) }));
     }
