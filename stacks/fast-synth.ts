@@ -6,6 +6,7 @@
 import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { resolve } from 'cdktf/lib/_tokens';
 import { deepMerge } from 'cdktf/lib/util';
+import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement } from 'cdktf/lib/tokens/private/encoding';
 import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 import type { IConstruct } from 'constructs';
 
@@ -96,10 +97,62 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
   return into;
 }
 
+/** cdktf 0.21's number-token pattern in strings (tokens/private/encoding.js NUMBER_TOKEN_REGEX), unanchored. */
+const NUMBER_TOKEN_IN_STRING = /[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)/;
+/** Strings and the number cdktf's resolve refuses in scalar context (Token.*_MAP_TOKEN_VALUE). */
+const MAP_TOKEN_STRINGS = new Set(['String Map Token Value', 'Any Map Token Value']);
+const NUMBER_MAP_TOKEN_VALUE = -123456789;
+
+/**
+ * cdktf's resolve, for the plain data a resource's config mostly is: it walks every value with a fresh resolution
+ * context (closures, a prefix array, an options object each), though almost every string holds no token. Here each
+ * value that cannot hold a token is copied as resolve would leave it (undefined dropped from objects and arrays), and
+ * every other one (a string with a token marker or a number-token pattern, a number that is not a safe integer, a map
+ * token value, a list or map token, a resolvable, a non-plain object) goes to cdktf's own resolve, unchanged. Plain
+ * levels carry no resolution flags in cdktf either, so each delegated value resolves exactly as it would nested.
+ */
+export function resolveFragment(scope: IConstruct, value: unknown): unknown {
+  switch (typeof value) {
+    case 'undefined':
+    case 'boolean':
+      return value;
+    case 'string':
+      return value.includes('TfToken[') || MAP_TOKEN_STRINGS.has(value) || NUMBER_TOKEN_IN_STRING.test(value) ? resolve(scope, value) : value;
+    case 'number':
+      return Number.isSafeInteger(value) && value !== NUMBER_MAP_TOKEN_VALUE ? value : resolve(scope, value);
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        if (containsStringListTokenElement(value) || containsNumberListTokenElement(value)) return resolve(scope, value);
+        const out: unknown[] = [];
+        for (const item of value) {
+          const r = resolveFragment(scope, item);
+          if (r !== undefined) out.push(r);
+        }
+        return out;
+      }
+      const proto = Object.getPrototypeOf(value);
+      const record = value as Record<string, unknown>;
+      if ((proto !== Object.prototype && proto !== null) || typeof record.resolve === 'function' || containsMapToken(record)) return resolve(scope, value);
+      const keys = Object.keys(record);
+      if (keys.some((k) => k.includes('TfToken[') || MAP_TOKEN_STRINGS.has(k) || NUMBER_TOKEN_IN_STRING.test(k))) return resolve(scope, value);
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        const r = resolveFragment(scope, record[k]);
+        if (r !== undefined) out[k] = r;
+      }
+      return out;
+    }
+    default:
+      return resolve(scope, value);
+  }
+}
+
 /**
  * cdktf's TerraformStack.toTerraform() resolves every element's fragment, merges them, then resolves the whole merged
  * document once more (a third of what is left of the synth time), although only the stack-level overrides can still
- * hold tokens. The same steps, resolving the overrides instead of everything twice.
+ * hold tokens. The same steps, resolving the overrides instead of everything twice, and each fragment's plain data
+ * copied rather than walked token by token (resolveFragment).
  */
 export function withoutSecondResolve(stack: TerraformStack): void {
   assertPatchedCdktf();
@@ -114,7 +167,7 @@ export function withoutSecondResolve(stack: TerraformStack): void {
       ...(Object.keys(overrides).length > 0 ? { overrides: { stack: Object.keys(overrides) } } : {}),
     };
     const elements = terraformElements(stack);
-    for (const meta of elements.map((e) => resolve(stack, e.toMetadata()))) deepMerge(metadata, meta);
+    for (const meta of elements.map((e) => resolveFragment(stack, e.toMetadata()))) deepMerge(metadata, meta);
     const outputs = {};
     for (const item of elements) {
       if (!TerraformOutput.isTerraformOutput(item)) continue;
@@ -124,7 +177,7 @@ export function withoutSecondResolve(stack: TerraformStack): void {
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const fragment of elements.map((e) => resolve(stack, e.toTerraform()))) deepMerge(tf, fragment);
+    for (const fragment of elements.map((e) => resolveFragment(stack, e.toTerraform()))) deepMerge(tf, fragment);
     deepMerge(tf, resolve(stack, overrides));
     // The small comment block keeps the full treatment (resolving also drops the undefined `cloud`).
     tf['//'] = resolve(stack, tf['//']);
