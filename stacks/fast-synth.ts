@@ -42,15 +42,26 @@ function cdktfVersion(): string {
 export function withoutStackTraces<T>(fn: () => T): T {
   const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
   const prepare = Error.prepareStackTrace;
+  // cdktf's own capture (every token's creationStack) then returns what it returns for an empty stack, without the work.
+  const traces = stackTraceModule();
+  const capture = traces.captureStackTrace;
   Object.defineProperty(Error, 'stackTraceLimit', { configurable: true, enumerable: limit?.enumerable ?? true, get: () => 0, set: () => undefined });
   Error.prepareStackTrace = () => '';
+  traces.captureStackTrace = () => [];
   try {
     return fn();
   } finally {
     if (limit) Object.defineProperty(Error, 'stackTraceLimit', limit);
     else delete (Error as { stackTraceLimit?: number }).stackTraceLimit;
     Error.prepareStackTrace = prepare;
+    traces.captureStackTrace = capture;
   }
+}
+
+/** cdktf 0.21's stack-trace module: its callers read `captureStackTrace` from the module object at each call. */
+function stackTraceModule(): { captureStackTrace: (below?: unknown) => string[] } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('cdktf/lib/tokens/private/stack-trace');
 }
 
 /**
