@@ -4,7 +4,9 @@
  * "Parameter validation failed") fails; a service-side error from the emulator (not implemented, no such entity) does
  * not, because it proves the CLI built and sent the request.
  */
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -15,7 +17,8 @@ import { selectPrincipal } from '../runbooks/common';
 import { startEmulator, Emulator } from './support/emulator';
 import { describeWithTools } from './support/tools';
 import { RESPONDER_VALUES } from './fixtures/runbooks/shells';
-import { argvOf, awsCliBatch, awsInvocations, CLI_REJECTION, fencedBlocks, mapLimit, runScript, variablesOf, AwsCall } from './fixtures/runbooks/support';
+import { argvOf, awsCliBatch, awsInvocations, CLI_REJECTION, collectProcess, fencedBlocks, mapLimit, runScript, variablesOf, AwsCall } from './fixtures/runbooks/support';
+import { startAwsCliForkServer, AwsCliForkServer } from './fixtures/runbooks/cli-fork';
 
 // Each AWS CLI v1 process takes seconds on a loaded 2-core machine; the emulator runs are slow but bounded.
 jest.setTimeout(900_000);
@@ -107,6 +110,9 @@ const blocks = [...files].flatMap(([file, md]) => fencedBlocks(md).map((b) => ({
 describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI commands in the runbooks', () => {
   let emu: Emulator | undefined;
   let env: NodeJS.ProcessEnv;
+  /** The environment without the fork server: `aws` is the CLI installed on PATH. */
+  let plainEnv: NodeJS.ProcessEnv;
+  let cli: AwsCliForkServer | undefined;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-runbook-home-'));
 
   beforeAll(async () => {
@@ -123,8 +129,13 @@ describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI
       AWS_RETRY_MODE: 'standard',
       AWS_PAGER: '',
     };
+    // Every script's `aws` runs in a fork of one warm CLI process (the same CLI, proven below), not a new Python each.
+    plainEnv = env;
+    cli = await startAwsCliForkServer(plainEnv);
+    env = cli.withServer(plainEnv);
   });
   afterAll(async () => {
+    await cli?.stop();
     await emu?.stop();
     fs.rmSync(home, { recursive: true, force: true });
   });
@@ -150,6 +161,75 @@ describeWithTools(['aws', 'moto_server'], 'the runbook AWS CLI checks')('AWS CLI
     expect(rejections(serviceError.calls)).toEqual([]);
     const ok = await runScript('aws sts get-caller-identity', env);
     expect(ok.calls.map((c) => c.rc)).toEqual([0]);
+  });
+
+  it('the fork server runs the same AWS CLI: stdout, stderr and exit code as the CLI on PATH, fds, pipes and signals', async () => {
+    const cwd = fs.mkdtempSync(path.join(home, 'fork-'));
+    const both = async (script: string, e: NodeJS.ProcessEnv = plainEnv) => {
+      // Side by side, each in its own directory (what one writes, the other must not read).
+      const runs = [plainEnv, cli!.withServer(plainEnv)].map((p) => collectProcess('bash', ['-c', script], { env: { ...e, PATH: p.PATH }, cwd: fs.mkdtempSync(path.join(cwd, 'run-')) }, 120_000));
+      const [plain, forked] = await Promise.all(runs);
+      return { script, plain, forked };
+    };
+    const served = cli!.fallbacks().length;
+    const cases = await mapLimit(
+      [
+        'aws --version',
+        'aws sts get-caller-identity',
+        'ARN=$(aws sts get-caller-identity --query Arn --output text); echo "arn=[$ARN] rc=$?"',
+        'aws sts get-caller-identity --output text | tr a-z A-Z; echo "${PIPESTATUS[*]}"',
+        'aws sts get-caller-identity > out.json; echo rc=$?; cat out.json; rm out.json',
+        `printf '{"UserName": "nobody-here"}' | aws iam get-login-profile --cli-input-json file:///dev/stdin`,
+        `aws sts get-caller-identity --query "'caf\u00e9 \u2713'" --output text`,
+        'aws logs start-querie --log-group-name x',
+        'aws sts assume-role --role-arn arn:aws:iam::111111111111:role/x --role-session-name ab --bogus-flag 1',
+        'aws iam get-login-profile --user-name nobody-here',
+        'aws sts get-caller-identity --region',
+        'aws iam create-user --user-name ""',
+        'aws sts get-caller-identity <&- >&-; echo "closed stdin and stdout: $?" >&2',
+      ],
+      2,
+      (c) => both(c),
+    );
+    // Environments that differ where importing the CLI reads them run the CLI the ordinary way, with the same result.
+    const fallbacks = [
+      await both(`aws sts get-caller-identity --query "'caf\u00e9'" --output text`, { ...plainEnv, LC_ALL: 'C' }),
+      await both('aws sts get-caller-identity', { ...plainEnv, HOME: cwd }),
+    ];
+    for (const c of [...cases, ...fallbacks]) expect({ script: c.script, ...c.forked }).toEqual({ script: c.script, ...c.plain });
+    expect(cases.map((c) => c.plain.rc)).toEqual([0, 0, 0, 0, 0, 255, 0, 2, 255, 255, 2, 255, 0]);
+    expect(cli!.fallbacks().slice(served)).toEqual(['fallback: LC_ALL differ', 'fallback: HOME differ']);
+
+    // A command that never ends (a server that accepts and never answers): Ctrl-C reaches it as it reaches the CLI
+    // (KeyboardInterrupt, rc 130), and killing the shim, as the fixtures' timeout does, kills it too.
+    const hung = net.createServer();
+    const connections: net.Socket[] = [];
+    // Read (and drop) what arrives, so the peer's close is seen.
+    hung.on('connection', (s) => connections.push(s.resume()));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const hangArgs = ['sts', 'get-caller-identity', '--endpoint-url', `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`, '--cli-read-timeout', '0'];
+    const interrupted = async (bin: string) => {
+      const p = spawn(bin, hangArgs, { env: plainEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout!.on('data', (d) => (out += d));
+      const n = connections.length;
+      for (let waited = 0; connections.length === n; waited += 50) {
+        if (waited > 60_000 || p.exitCode !== null) throw new Error(`${bin} never reached the server: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      p.kill('SIGINT');
+      const [rc, signal] = await new Promise<[number | null, string | null]>((r) => p.on('close', (code, sig) => r([code, sig])));
+      return { rc, signal, out };
+    };
+    expect(await interrupted(path.join(cli!.bin, 'aws'))).toEqual(await interrupted(spawnSync('bash', ['-c', 'command -v aws'], { env: plainEnv, encoding: 'utf8' }).stdout.trim()));
+    const before = connections.length;
+    // Resolves only once every holder of the command's stdout, the forked CLI too, is gone.
+    const killed = await collectProcess(path.join(cli!.bin, 'aws'), hangArgs, { env: plainEnv }, 3000);
+    expect(killed.rc).toBeNull();
+    expect(connections.length).toBe(before + 1);
+    await new Promise<void>((r) => (connections[before].destroyed || connections[before].readableEnded ? r() : connections[before].on('close', () => r())));
+    hung.close();
+    for (const s of connections) s.destroy();
   });
 
   it('every aws command is accepted by the AWS CLI parser and its client-side validation (nothing sent)', () => {

@@ -15,6 +15,7 @@ import { startEmulator, Emulator } from './support/emulator';
 import { describeWithTools } from './support/tools';
 import { exampleRaw } from './support/example';
 import { CLI_REJECTION, fencedBlocks, runScript } from './fixtures/runbooks/support';
+import { startAwsCliForkServer, AwsCliForkServer } from './fixtures/runbooks/cli-fork';
 
 jest.setTimeout(600_000);
 
@@ -33,6 +34,7 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-walk-'));
   let env: NodeJS.ProcessEnv;
   let members: string[] = [];
+  let forkServer: AwsCliForkServer | undefined;
 
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
     const r = spawnSync('aws', args, { env: { ...env, ...extra }, encoding: 'utf8' });
@@ -44,6 +46,9 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
     emu = await startEmulator();
     // The machine has AWS CLI v1 only: the preflight requires v2 and accepts v1 only with its explicit opt-out.
     env = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ...emu!.env, AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '', ROOTLOCK_PREFLIGHT_ALLOW_CLI_V1: '1' };
+    // Every `aws` here runs in a fork of one warm AWS CLI process (the same CLI: runbooks-cli.test.ts proves it).
+    forkServer = await startAwsCliForkServer(env);
+    env = forkServer.withServer(env);
     // The organization with centralized root sessions, two member accounts, and the break-glass IAM user with its
     // access key and MFA device, as an administrator would have set them up.
     cli(['organizations', 'create-organization', '--feature-set', 'ALL']);
@@ -64,6 +69,7 @@ describeWithTools(['aws', 'moto_server'], 'the responder walk')('a responder wit
     delete env.AWS_SECRET_ACCESS_KEY;
   });
   afterAll(async () => {
+    await forkServer?.stop();
     await emu?.stop();
     fs.rmSync(home, { recursive: true, force: true });
   });
