@@ -29,8 +29,8 @@ export class ForwardingWatch extends Construct {
       description: 'CloudWatch reads the forwarding-queue metrics of the accounts rootlock watches (cross-account alarms).',
     });
     for (const a of w.alarms) {
-      // "Must already have" the service-linked role when the alarm is created (PutMetricAlarm, cross-account alarms).
       const watch = forwardingWatchAlarmProps(model, a, props.healthTopicArn);
+      // A cross-account alarm "must already have" the service-linked role when it is created (PutMetricAlarm).
       queueNotEmptyAlarm(this, `dlq_${a.accountId}_${a.region.replace(/-/g, '_')}`, { ...watch, provider: props.providers.providerFor(a.region), dependsOn: a.crossAccount ? [linked] : undefined });
     }
     new TerraformOutput(this, 'forwarding_watch_alarm_names', { value: w.alarms.map((a) => a.alarmName), description: "One alarm per account and event region on its forwarding dead-letter queue, in the security account." });
