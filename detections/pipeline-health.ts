@@ -1,15 +1,15 @@
 /**
- * The pipeline watching itself from every account: an alarm in an account (its forwarding dead-letter queue holds a
- * message, or a forwarding rule failed an invocation) changes state; CloudWatch puts every alarm state change on the
- * account's default bus, whatever the alarm's actions
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html); this detection's
- * forwarded rule carries it to the central bus like any root event, where the central rule pages. An alarm action
- * cannot do it: an alarm publishes to a topic of its own account, and the alert topic is in the security account.
+ * The pipeline watching itself: the security account's alarm on an account's forwarding dead-letter queue
+ * (modules/forwarding-watch.ts) changes state. In the home region that alarm pages the health topic directly; in any
+ * other region it has no topic to page, so CloudWatch's state change event on the security account's default bus
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html) is carried by this
+ * detection's forwarded rule to the central bus, where the central rule pages. An alarm's actions reach only topics of
+ * its own region.
  */
 import type { Detection } from './catalog';
 import { prefixed } from '../config/contract';
 
-/** Every per-account watch alarm is named with this prefix; the forwarded rule matches it. */
+/** The security account's queue alarms outside the home region are named with this prefix; the forwarded rule matches it. */
 export const FORWARDING_ALARM_PREFIX = prefixed('forwarding-');
 
 export function pipelineHealthDetections(): Detection[] {
@@ -33,7 +33,7 @@ export function pipelineHealthDetections(): Detection[] {
       insightsQuery:
         'fields @timestamp, recipientAccountId, awsRegion, eventName, userIdentity.arn, sourceIPAddress, errorCode | filter eventSource in ["events.amazonaws.com", "sqs.amazonaws.com"] and eventName in ["PutRule", "PutTargets", "RemoveTargets", "DeleteRule", "DisableRule", "PutPermission", "RemovePermission", "SetQueueAttributes"] | sort @timestamp desc | limit 200',
       contain: [
-        'Read one message of the dead-letter queue named in the page (account and region of the page): its `ERROR_CODE` and `ERROR_MESSAGE` attributes say why forwarding failed.',
+        'Read one message of the dead-letter queue of the account and region the alarm names (`rootlock-forwarding-dlq`, read as that account\'s audit or drill role): its `ERROR_CODE` and `ERROR_MESSAGE` attributes say why forwarding failed.',
         'Fix the cause (central bus policy, forwarder role, rule target) by redeploying the security stack and the account\'s baseline stack; then replay the queued events from the queue before purging it, and check each for root activity.',
       ],
     },
