@@ -58,10 +58,10 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
   fs.rmSync(staging, { recursive: true, force: true });
   let migratedState: string[];
   try {
-    synthesize(model, staging, selected);
+    let runbooks: string[] = [];
+    // The runbooks describe the whole organization whichever stacks are built; rendered while synth workers finish.
+    synthesize(model, staging, selected, { alongside: () => (runbooks = writeRunbooks(model, path.join(staging, RUNBOOKS_SUBDIR))) });
     fs.writeFileSync(path.join(staging, DEPLOY_PLAN_FILE), `${JSON.stringify(deployPlan(selected), null, 2)}\n`);
-    // The runbooks describe the whole organization whichever stacks are built.
-    const runbooks = writeRunbooks(model, path.join(staging, RUNBOOKS_SUBDIR));
     migratedState = carryOver(outdir, staging, opts.stacks === undefined);
     replaceDir(staging, outdir);
     return { outdir, stacks: selected.map((s) => s.name), runbooks, migratedState };

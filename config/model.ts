@@ -346,7 +346,20 @@ export function resolveModel(config: RootlockConfig): Model {
     securityDefaultBus: rulesForRegion(model, home, 'security-default-bus'),
     windowMinutes: config.alerts.logDeliveryWindowMinutes,
   });
+  SOURCES.set(model, structuredClone(config));
   return model;
+}
+
+/** The configuration each model was resolved from, as it was then (a copy): see `sourceConfigOf`. */
+const SOURCES = new WeakMap<Model, RootlockConfig>();
+
+/**
+ * The configuration `model` was resolved from, for a thread that must resolve the same model itself (a model holds
+ * functions, so it cannot be posted to a worker). Undefined for a model not made by `resolveModel`. A caller that
+ * changed the model after resolving it gets a configuration that no longer matches: compare before relying on it.
+ */
+export function sourceConfigOf(model: Model): RootlockConfig | undefined {
+  return SOURCES.get(model);
 }
 
 /** SCP and role descriptions are limited to 512 characters by Organizations. */

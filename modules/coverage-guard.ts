@@ -14,7 +14,7 @@ import { DataAwsOrganizationsPoliciesForTarget } from '@cdktf/provider-aws/lib/d
 import { DataAwsOrganizationsPolicy } from '@cdktf/provider-aws/lib/data-aws-organizations-policy';
 import type { AccountTarget, Model } from '../config/model';
 import { SCP_NAMES } from '../config/contract';
-import { rootDenyExemptAccounts } from '../policies/root-coverage-scp';
+import { isRootDenyExempt } from '../policies/root-coverage-scp';
 import { RootlockStack } from './rootlock-stack';
 
 export interface CoverageGuardProps {
@@ -24,7 +24,7 @@ export interface CoverageGuardProps {
 
 /** True when the account's baseline must prove coverage: a member account not acknowledged as exempt. */
 export function needsCoverageGuard(model: Model, account: AccountTarget): boolean {
-  return !account.isManagement && !rootDenyExemptAccounts(model).some((a) => a.id === account.id);
+  return !account.isManagement && !isRootDenyExempt(model, account);
 }
 
 export class CoverageGuard extends Construct {

@@ -25,6 +25,35 @@ export interface RootActivityForwardingProps {
   providers: RegionalProviders;
 }
 
+/** One forwarded detection's rule in a region: the same in every account, so worked out once per model and region. */
+interface ForwardedRule {
+  ruleKey: string;
+  name: string;
+  description: string;
+  eventPattern: string;
+  state: string;
+}
+
+const FORWARDED_RULES = new WeakMap<Model, Map<string, ForwardedRule[]>>();
+
+/** The forwarded rules of `region` (pure; memoized: a 1,000-account organization asks 1,000 times per region). */
+export function forwardedRules(model: Model, region: string): ForwardedRule[] {
+  let byRegion = FORWARDED_RULES.get(model);
+  if (!byRegion) FORWARDED_RULES.set(model, (byRegion = new Map()));
+  let rules = byRegion.get(region);
+  if (!rules) {
+    rules = rulesForRegion(model, region, 'forwarded').map((detection) => ({
+      ruleKey: detection.id.replace(/-/g, '_'),
+      name: detection.event!.ruleName,
+      description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
+      eventPattern: JSON.stringify(detection.event!.pattern),
+      state: ruleStateOf(detection.event!),
+    }));
+    byRegion.set(region, rules);
+  }
+  return rules;
+}
+
 export class RootActivityForwarding extends Construct {
   constructor(scope: Construct, id: string, props: RootActivityForwardingProps) {
     super(scope, id);
@@ -56,15 +85,8 @@ export class RootActivityForwarding extends Construct {
         roleArn: role.arn,
         deadLetterConfig: { arn: dlq.queue.arn },
       });
-      for (const detection of rulesForRegion(model, region, 'forwarded')) {
-        const ruleKey = detection.id.replace(/-/g, '_');
-        const rule = new CloudwatchEventRule(this, `${ruleKey}_${regionKey}`, {
-          provider,
-          name: detection.event!.ruleName,
-          description: `${detection.title}: forwarded to ${model.pipeline.busName}. Playbook: ${model.playbooks.url(detection.id)}`,
-          eventPattern: JSON.stringify(detection.event!.pattern),
-          state: ruleStateOf(detection.event!),
-        });
+      for (const { ruleKey, ...ruleProps } of forwardedRules(model, region)) {
+        const rule = new CloudwatchEventRule(this, `${ruleKey}_${regionKey}`, { provider, ...ruleProps });
         new CloudwatchEventTarget(this, `${ruleKey}_${regionKey}_target`, {
           provider,
           rule: rule.name,

@@ -10,7 +10,7 @@
  * By account, not by OU path: an account moved by hand into an exempt OU stays covered; only the accounts the
  * configuration declares in an exempt OU (each acknowledged, `rootDenyExemptionAcknowledged`) are exempt.
  */
-import type { Model } from '../config/model';
+import type { AccountTarget, Model, ResolvedOu } from '../config/model';
 import { policy, PolicyDocument, policyJson, Statement } from './document';
 import { PolicyLimitError, SCP_MAX_CHARS } from './scp';
 import { SCP_NAMES } from '../config/contract';
@@ -25,12 +25,23 @@ export interface RootDenyExemptAccount {
   reason: string;
 }
 
+/** The exempt OU an account sits in, if its own OU is exempt from root-deny. */
+function exemptOuOf(model: Pick<Model, 'ous'>, account: { ou?: string }): (ResolvedOu & { rootDenyExemptReason: string }) | undefined {
+  const ou = account.ou === undefined ? undefined : model.ous.find((o) => o.name === account.ou);
+  return ou?.rootDenyExemptReason ? (ou as ResolvedOu & { rootDenyExemptReason: string }) : undefined;
+}
+
+/** True when the account's own OU is exempt from root-deny (one account: no walk over every member). */
+export function isRootDenyExempt(model: Pick<Model, 'ous'>, account: { ou?: string }): boolean {
+  return exemptOuOf(model, account) !== undefined;
+}
+
 /** The declared accounts whose own OU is exempt from root-deny, sorted by id (deterministic policy text). */
 export function rootDenyExemptAccounts(model: Pick<Model, 'members' | 'ous'>): RootDenyExemptAccount[] {
   return model.members
-    .map((m) => ({ m, ou: model.ous.find((o) => o.name === m.ou) }))
-    .filter(({ ou }) => ou?.rootDenyExemptReason)
-    .map(({ m, ou }) => ({ id: m.id, name: m.name, ou: ou!.name, reason: ou!.rootDenyExemptReason! }))
+    .map((m) => ({ m, ou: exemptOuOf(model, m) }))
+    .filter((e): e is { m: AccountTarget; ou: ResolvedOu & { rootDenyExemptReason: string } } => e.ou !== undefined)
+    .map(({ m, ou }) => ({ id: m.id, name: m.name, ou: ou.name, reason: ou.rootDenyExemptReason }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 

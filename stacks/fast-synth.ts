@@ -3,8 +3,16 @@
  * synth of a 1,000-account organization several times over; the synth test proves the output is byte-identical to
  * stock cdktf's (`delete stack.prepareStack; delete stack.toTerraform` restores stock behaviour per stack).
  */
-import { App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { ConstructOrder } from 'constructs';
+import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
+import { encounteredAnnotationWithLevelError } from 'cdktf/lib/errors';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import type { ISynthesisSession } from 'cdktf/lib/synthesize/types';
 import { resolve } from 'cdktf/lib/_tokens';
+import { TokenMap } from 'cdktf/lib/tokens/private/token-map';
 import { deepMerge } from 'cdktf/lib/util';
 import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement } from 'cdktf/lib/tokens/private/encoding';
 import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
@@ -160,6 +168,22 @@ export function resolveFragment(scope: IConstruct, value: unknown): unknown {
 }
 
 /**
+ * cdktf's deepMerge for a `source` that resolveFragment just made: plain data, every object and array its own. Where
+ * `target` has no such key, deepMerge would copy the object over key by key (the same keys in the same order, no
+ * undefined among them); it is handed over instead, since nothing else holds it. Everything else as deepMerge.
+ */
+function mergeResolved(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    const current = target[key];
+    if (current === undefined) target[key] = value;
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof current === 'object' && current !== null && !Array.isArray(current))
+      mergeResolved(current as Record<string, unknown>, value as Record<string, unknown>);
+    else deepMerge(target, { [key]: value });
+  }
+}
+
+/**
  * cdktf's TerraformStack.toTerraform() resolves every element's fragment, merges them, then resolves the whole merged
  * document once more (a third of what is left of the synth time), although only the stack-level overrides can still
  * hold tokens. The same steps, resolving the overrides instead of everything twice, and each fragment's plain data
@@ -188,7 +212,7 @@ export function withoutSecondResolve(stack: TerraformStack): void {
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const fragment of elements.map((e) => resolveFragment(stack, e.toTerraform()))) deepMerge(tf, fragment);
+    for (const element of elements) mergeResolved(tf, resolveFragment(stack, element.toTerraform()) as Record<string, unknown>);
     deepMerge(tf, resolve(stack, overrides));
     // The small comment block keeps the full treatment (resolving also drops the undefined `cloud`).
     tf['//'] = resolve(stack, tf['//']);
@@ -196,21 +220,124 @@ export function withoutSecondResolve(stack: TerraformStack): void {
   };
 }
 
+/** `n` levels of json-stable-stringify's `space: 2` indentation, each behind a newline. */
+const INDENTS: string[] = [];
+const indentOf = (level: number): string => (INDENTS[level] ??= `\n${'  '.repeat(level)}`);
+
+/**
+ * json-stable-stringify's output with `{ space: 2 }` (cdktf 0.21 writes every cdk.tf.json and the manifest with it),
+ * without its per-node bookkeeping (a replacer call, an `indexOf` over the ancestors, arrays joined twice): at 1,000
+ * accounts its walk was a sixth of the synth. The same bytes: keys sorted by code unit; `toJSON` honoured; a value
+ * JSON cannot hold is dropped from an object and is `null` in an array; an empty array or object keeps its line break
+ * (`[\n  ]`); a cycle is an error. The synth test compares this against stock cdktf's files byte for byte.
+ */
+export function stableJson(value: unknown): string | undefined {
+  const ancestors = new Set<object>();
+  const write = (node: unknown, level: number): string | undefined => {
+    if (node && typeof (node as { toJSON?: unknown }).toJSON === 'function') node = (node as { toJSON: () => unknown }).toJSON();
+    if (typeof node !== 'object' || node === null) return JSON.stringify(node);
+    const close = indentOf(level);
+    const open = indentOf(level + 1);
+    let out = '';
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) out += `${i ? ',' : ''}${open}${write(node[i], level + 1) || 'null'}`;
+      return `[${out}${close}]`;
+    }
+    if (ancestors.has(node)) throw new TypeError('Converting circular structure to JSON');
+    ancestors.add(node);
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record).sort()) {
+      const item = write(record[key], level + 1);
+      if (item) out += `${out ? ',' : ''}${open}${JSON.stringify(key)}: ${item}`;
+    }
+    ancestors.delete(node);
+    return `{${out}${close}}`;
+  };
+  return write(value, 0);
+}
+
+const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+const ANNOTATION_TYPES = new Set<string>([AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR]);
+
+/**
+ * cdktf 0.21's StackSynthesizer.synthesize (JSON output), step for step, writing with `stableJson` instead of
+ * json-stable-stringify. `delete stack.synthesizer.synthesize` restores cdktf's own.
+ */
+export function withFastJsonWriter(stack: TerraformStack): void {
+  assertPatchedCdktf();
+  const synthesizer = stack.synthesizer as unknown as { continueOnErrorAnnotations: boolean; hclOutput: boolean; synthesize: (session: ISynthesisSession) => void };
+  if (synthesizer.hclOutput) return;
+  synthesizer.synthesize = (session: ISynthesisSession) => {
+    invokeAspects(stack);
+    if (stack.hasResourceMove()) stack.node.addValidation(new ValidateTerraformVersion('>=1.5', 'Resource move functionality is only supported for Terraform >=1.5. Please upgrade your Terraform version.'));
+    if (!session.skipValidation) stack.runAllValidations();
+    const stackManifest = session.manifest.forStack(stack);
+    const workingDirectory = path.join(session.outdir, stackManifest.workingDirectory);
+    if (!fs.existsSync(workingDirectory)) fs.mkdirSync(workingDirectory);
+    const nodes = stack.node.findAll();
+    for (const node of stack.node.findAll(ConstructOrder.POSTORDER)) (node as unknown as Record<symbol, { onSynthesize(s: ISynthesisSession): void } | undefined>)[CUSTOM_SYNTHESIS]?.onSynthesize(session);
+    const annotations = nodes.flatMap((node) =>
+      node.node.metadata.filter((m) => ANNOTATION_TYPES.has(m.type)).map((m) => ({ constructPath: node.node.path, level: m.type, message: m.data, stacktrace: m.trace })),
+    );
+    (stackManifest as { annotations: unknown }).annotations = annotations;
+    const errors = annotations.filter((a) => a.level === AnnotationMetadataEntryType.ERROR);
+    if (!synthesizer.continueOnErrorAnnotations && errors.length) throw encounteredAnnotationWithLevelError(errors.map((a) => `[${a.constructPath}] ${a.message}`).join('\n'));
+    fs.writeFileSync(path.join(session.outdir, stackManifest.synthesizedStackPath), stableJson(stack.toTerraform()) as string);
+  };
+}
+
 /**
  * cdktf's App.synth() synthesizes stacks that were all built beforehand, so every stack's construct tree stays in
  * memory to the end: at 1,000 accounts well over a GiB, and a quarter of the synth time spent collecting garbage. The
- * same steps, stack by stack as `stacks` builds them: prepare and synthesize it exactly as App.synth does, then drop its
- * construct tree (nothing reads it again: no rootlock stack references another, and a later stack names it only as a
- * dependency, by path). Then, as App.synth, the app's own validations and the manifest.
+ * same steps, stack by stack as `stacks` builds them: prepare and synthesize it exactly as App.synth does, write it
+ * and its manifest entry, then drop its construct tree (nothing reads it again: no rootlock stack references another,
+ * and a later stack names it only as a dependency, by path) and forget the tokens registered while building it
+ * (`forgetTokensSince`). The app-level end of App.synth is `finishApp`, once every thread's stacks are written.
  */
-export function synthStackByStack(app: App, stacks: Iterable<TerraformStack>): void {
+export function synthStacksOnly(app: App, stacks: Iterable<TerraformStack>): void {
   assertPatchedCdktf();
   const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-  for (const stack of stacks) {
+  const iterator = stacks[Symbol.iterator]();
+  for (;;) {
+    // The stack is built by the iterator: its tokens are the ones registered from here on.
+    const since = tokenMap().tokenCounter;
+    const next = iterator.next();
+    if (next.done) break;
+    const stack = next.value;
     stack.prepareStack();
     stack.synthesizer.synthesize(session);
     for (const child of [...stack.node.children]) stack.node.tryRemoveChild(child.node.id);
+    forgetTokensSince(since);
   }
+}
+
+/** cdktf 0.21's process-wide token registry (tokens/private/token-map.js): every token ever encoded, by key. */
+interface TokenRegistry {
+  tokenCounter: number;
+  stringTokenMap: Map<string, unknown>;
+  numberTokenMap: Map<number, unknown>;
+}
+
+function tokenMap(): TokenRegistry {
+  return TokenMap.instance() as unknown as TokenRegistry;
+}
+
+/**
+ * cdktf keeps every token it encodes in a process-wide map for the life of the process, and each token holds the
+ * construct it refers to: so every synthesized stack's whole construct tree stayed reachable, and a 1,000-account synth
+ * grew its heap to the end (most of its garbage-collection time and memory). A stack's tokens appear only in its own
+ * output (no rootlock stack references another), so once it is written they are dropped: those numbered from `since`
+ * on (string keys end in `.<number>`; number tokens are keyed by it). A token still used later would fail loudly, as
+ * an unrecognized token, never silently.
+ */
+function forgetTokensSince(since: number): void {
+  const tokens = tokenMap();
+  for (const key of tokens.stringTokenMap.keys()) if (Number(key.slice(key.lastIndexOf('.') + 1)) >= since) tokens.stringTokenMap.delete(key);
+  for (const key of tokens.numberTokenMap.keys()) if (key >= since) tokens.numberTokenMap.delete(key);
+}
+
+/** As App.synth ends, after `synthStacksOnly`: the app's own validations, then manifest.json. */
+export function finishApp(app: App): void {
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);

@@ -40,7 +40,11 @@ export const LAYERS: Record<string, Layer> = {
     packages: [...CDKTF],
     why: 'a module is one capability: it turns resolved names and pure policies into resources',
   },
-  'stacks/': { imports: ['config/', 'modules/'], packages: [...CDKTF], why: 'stacks only compose modules' },
+  'stacks/': {
+    imports: ['config/', 'modules/'],
+    packages: [...CDKTF, 'fs', 'path', 'os', 'worker_threads'],
+    why: 'stacks only compose modules; the synth engine beside them (fast-synth, parallel-synth) writes them, on worker threads for a large organization',
+  },
   'runbooks/': {
     imports: ['config/', 'detections/', 'policies/', 'audit/', 'drill/', 'render/'],
     packages: ['fs', 'path', 'markdown-it'],
