@@ -18,7 +18,7 @@ import { synthesize } from './stacks/app';
 import { stackGraph } from './stacks/graph';
 import { selectStacks } from './stacks/selection';
 import { DEPLOY_PLAN_FILE, deployPlan } from './stacks/deploy-plan';
-import { writeRunbooks } from './runbooks';
+import { parseHtmlSections, serializeHtmlSections, writeRunbooks } from './runbooks';
 
 export const DEFAULT_OUTDIR = 'cdktf.out';
 export const RUNBOOKS_SUBDIR = 'runbooks';
@@ -59,8 +59,15 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
   let migratedState: string[];
   try {
     let runbooks: string[] = [];
-    // The runbooks describe the whole organization whichever stacks are built; rendered while synth workers finish.
-    synthesize(model, staging, selected, { alongside: () => (runbooks = writeRunbooks(model, path.join(staging, RUNBOOKS_SUBDIR))) });
+    // The runbooks describe the whole organization whichever stacks are built; rendered while synth workers finish,
+    // with the HTML of every markdown section the last synth rendered (a vend changes few of them).
+    const htmlCache = { previous: readHtmlCache(outdir), next: new Map<string, string>() };
+    synthesize(model, staging, selected, {
+      alongside: () => {
+        runbooks = writeRunbooks(model, path.join(staging, RUNBOOKS_SUBDIR), { htmlCache });
+        writeHtmlCache(staging, htmlCache.next);
+      },
+    });
     fs.writeFileSync(path.join(staging, DEPLOY_PLAN_FILE), `${JSON.stringify(deployPlan(selected), null, 2)}\n`);
     migratedState = carryOver(outdir, staging, opts.stacks === undefined);
     replaceDir(staging, outdir);
@@ -69,6 +76,21 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The runbooks' HTML sections of the last synth (runbooks/html.ts HtmlSectionCache), kept inside the output. */
+export const HTML_CACHE_FILE = path.join('.rootlock-cache', 'runbook-html-sections');
+
+/** The cache the last synth left in `outdir`; empty when there is none or it cannot be read (it is only a cache). */
+function readHtmlCache(outdir: string): Map<string, string> {
+  const file = path.join(outdir, HTML_CACHE_FILE);
+  return fs.existsSync(file) ? parseHtmlSections(fs.readFileSync(file, 'utf8')) : new Map();
+}
+
+/** Keeps the sections this synth rendered (only those: the cache never grows past the runbooks). */
+function writeHtmlCache(outdir: string, sections: Map<string, string>): void {
+  fs.mkdirSync(path.dirname(path.join(outdir, HTML_CACHE_FILE)), { recursive: true });
+  fs.writeFileSync(path.join(outdir, HTML_CACHE_FILE), serializeHtmlSections(sections));
 }
 
 const dirsIn = (dir: string): string[] =>

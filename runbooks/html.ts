@@ -5,6 +5,8 @@
  * markdown is escaped, except the explicit `<a id="...">` anchors the runbooks write; HTML comments are dropped.
  * Deterministic.
  */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import MarkdownIt from 'markdown-it';
 import { slug } from '../render/markdown';
 
@@ -18,8 +20,8 @@ const ANCHOR = /^<a id="([^"]+)">(<\/a>)?$/;
 const ANCHOR_CLOSE = /^<\/a>$/;
 const COMMENT = /^<!--[\s\S]*?-->\s*$/;
 
-/** Block-level markdown to HTML; `headingId` names each heading's anchor, `target` rewrites every link. */
-export function blocksToHtml(markdown: string, target: LinkTarget, headingId: (text: string) => string): string {
+/** A markdown-it renderer with the runbooks' rules: `headingId` names each heading's anchor, `target` rewrites every link. */
+function renderer(target: LinkTarget, headingId: (text: string) => string): MarkdownIt {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
   const rules = md.renderer.rules;
   rules.heading_open = (tokens, i, options, _env, self) => {
@@ -41,7 +43,102 @@ export function blocksToHtml(markdown: string, target: LinkTarget, headingId: (t
     const html = rawHtml(tokens[i].content);
     return html ? `<p>${html.trimEnd()}</p>\n` : '';
   };
-  return md.render(markdown).trimEnd();
+  return md;
+}
+
+/** Block-level markdown to HTML; `headingId` names each heading's anchor, `target` rewrites every link. */
+export function blocksToHtml(markdown: string, target: LinkTarget, headingId: (text: string) => string): string {
+  return renderer(target, headingId).render(markdown).trimEnd();
+}
+
+/**
+ * The markdown cut before every heading that starts a line after a blank line, outside fenced code: there every open
+ * block has ended (a paragraph, table, list, quote or HTML block ends at a blank line or an unindented heading), the
+ * runbooks define no link references (the one document-wide state in CommonMark) and heading anchors are stateless
+ * (`slug`), so each section renders alone to exactly the HTML it renders to within the whole. Joined, the sections are
+ * the markdown.
+ */
+export function htmlSections(markdown: string): string[] {
+  const lines = markdown.split('\n');
+  const sections: string[] = [];
+  let start = 0;
+  let fence: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+    } else if (marker) fence = marker;
+    else if (i > start && lines[i - 1] === '' && /^#{1,6}( |$)/.test(line)) {
+      sections.push(lines.slice(start, i).join('\n'));
+      start = i;
+    }
+  }
+  sections.push(lines.slice(start).join('\n'));
+  return sections;
+}
+
+/**
+ * Sections rendered by an earlier synth, by key, and the ones this render used (to keep for the next). A vend adds one
+ * account to a thousand: nearly every section is unchanged and comes from here instead of markdown-it.
+ */
+export interface HtmlSectionCache {
+  readonly previous: ReadonlyMap<string, string>;
+  readonly next: Map<string, string>;
+}
+
+const CACHE_HEADER = 'rootlock runbook HTML sections 1\n';
+
+/**
+ * The sections of a cache as text to keep: a header line, then per section a line `<key> <length>` and the HTML
+ * itself. No escaping (JSON's quoting of 14 MiB of HTML cost more than rendering it saved).
+ */
+export function serializeHtmlSections(sections: ReadonlyMap<string, string>): string {
+  const out = [CACHE_HEADER];
+  for (const [key, html] of sections) out.push(`${key} ${html.length}\n`, html, '\n');
+  return out.join('');
+}
+
+/** The sections `serializeHtmlSections` wrote; an empty map for anything else (it is only a cache). */
+export function parseHtmlSections(text: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  if (!text.startsWith(CACHE_HEADER)) return sections;
+  let at = CACHE_HEADER.length;
+  while (at < text.length) {
+    const eol = text.indexOf('\n', at);
+    const header = /^(\S+) (\d+)$/.exec(text.slice(at, eol));
+    if (eol < 0 || !header) return new Map();
+    const start = eol + 1;
+    const end = start + Number(header[2]);
+    if (text[end] !== '\n') return new Map();
+    sections.set(header[1], text.slice(start, end));
+    at = end + 1;
+  }
+  return sections;
+}
+
+/**
+ * What a section's HTML depends on besides its text: markdown-it's version and this renderer's own source (a change to
+ * either renders everything again), the part it belongs to and the files its links may point into.
+ */
+const RENDERER_KEY = createHash('sha256')
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  .update(JSON.stringify(require('markdown-it/package.json').version))
+  .update(fs.readFileSync(__filename))
+  .digest('hex');
+
+/** One part's markdown to HTML, section by section through `cache` when given (the same HTML as `blocksToHtml`). */
+function partToHtml(markdown: string, target: LinkTarget, headingId: (text: string) => string, scope: string, cache?: HtmlSectionCache): string {
+  if (!cache) return blocksToHtml(markdown, target, headingId);
+  let md: MarkdownIt | undefined;
+  const html = htmlSections(markdown).map((section) => {
+    const key = createHash('sha256').update(RENDERER_KEY).update('\0').update(scope).update('\0').update(section).digest('base64');
+    let out = cache.previous.get(key) ?? cache.next.get(key);
+    if (out === undefined) out = (md ??= renderer(target, headingId)).render(section);
+    cache.next.set(key, out);
+    return out;
+  });
+  return html.join('').trimEnd();
 }
 
 const CSS = `body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.45;color:#111}
@@ -61,8 +158,11 @@ export interface HtmlPart {
 
 const base = (file: string) => file.replace(/\.[a-z]+$/, '').replace(/[^A-Za-z0-9-]/g, '-');
 
-/** The single offline HTML file: a table of contents, then each part as a section; links stay inside the file. */
-export function renderHtml(title: string, parts: HtmlPart[]): string {
+/**
+ * The single offline HTML file: a table of contents, then each part as a section; links stay inside the file. With a
+ * `cache`, unchanged sections of the markdown are taken from an earlier render (`HtmlSectionCache`).
+ */
+export function renderHtml(title: string, parts: HtmlPart[], cache?: HtmlSectionCache): string {
   const files = new Set(parts.map((p) => p.file));
   const sections = parts.map((p) => {
     const own = base(p.file);
@@ -73,7 +173,8 @@ export function renderHtml(title: string, parts: HtmlPart[]): string {
       if (f === undefined) return href;
       return anchor ? `#${f}--${anchor}` : `#${f}`;
     };
-    return `<section id="${own}">\n${blocksToHtml(p.markdown, target, (h) => `${own}--${slug(h)}`)}\n</section>`;
+    const scope = `${own}\0${[...files].join('\0')}`;
+    return `<section id="${own}">\n${partToHtml(p.markdown, target, (h) => `${own}--${slug(h)}`, scope, cache)}\n</section>`;
   });
   return [
     '<!DOCTYPE html>',

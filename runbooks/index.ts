@@ -21,7 +21,9 @@ import { renderComplianceMap } from './compliance';
 import { renderQuickCard } from './quick-cards';
 import { renderPreflight } from './preflight';
 import { renderBadCases } from './bad-cases';
-import { renderHtml } from './html';
+import { HtmlSectionCache, renderHtml } from './html';
+
+export { parseHtmlSections, serializeHtmlSections, type HtmlSectionCache } from './html';
 import { PREFLIGHT_FILE } from './common';
 import { blockManifest, BLOCKS_FILE } from './common-runs-as';
 
@@ -99,22 +101,27 @@ export function renderRunbooks(model: Model): Map<string, string> {
  * `files` is the markdown already rendered from the same model (at 1,000 accounts, rendering it again costs a third
  * of a second).
  */
-export function renderRunbookExtras(model: Model, files: Map<string, string> = renderRunbooks(model)): Map<string, string> {
+export function renderRunbookExtras(model: Model, files: Map<string, string> = renderRunbooks(model), htmlCache?: HtmlSectionCache): Map<string, string> {
   const preflight = humanizeCreatedAccountRefs(renderPreflight(model), model.createdAccounts, { note: false });
   const parts = [...files].map(([file, md]) => ({ file, title: /^# (.+)$/m.exec(md)?.[1] ?? file, markdown: md }));
   parts.push({ file: PREFLIGHT_FILE, title: PREFLIGHT_FILE, markdown: `# ${PREFLIGHT_FILE}\n\n${fence(preflight.trimEnd())}\n` });
   return new Map([
     [PREFLIGHT_FILE, preflight],
     [BLOCKS_FILE, `${JSON.stringify(blockManifest(files), null, 2)}\n`],
-    [HTML_FILE, renderHtml(`Root user runbooks: management account ${model.management.id}`, parts)],
+    [HTML_FILE, renderHtml(`Root user runbooks: management account ${model.management.id}`, parts, htmlCache)],
   ]);
+}
+
+export interface WriteRunbooksOptions {
+  /** HTML of the markdown sections an earlier synth rendered (output.ts keeps it beside the output). @default none */
+  readonly htmlCache?: HtmlSectionCache;
 }
 
 /**
  * Writes the runbooks into `dir` (created if missing) and removes .md files there that rootlock generated earlier
  * but no longer produces. Files without the generated marker are never touched. Returns the paths written.
  */
-export function writeRunbooks(model: Model, dir: string): string[] {
+export function writeRunbooks(model: Model, dir: string, opts: WriteRunbooksOptions = {}): string[] {
   const files = renderRunbooks(model);
   fs.mkdirSync(dir, { recursive: true });
   for (const entry of fs.readdirSync(dir)) {
@@ -125,7 +132,7 @@ export function writeRunbooks(model: Model, dir: string): string[] {
     if (head === GENERATED_MARKER) fs.unlinkSync(full);
   }
   const written: string[] = [];
-  for (const [name, text] of [...files, ...renderRunbookExtras(model, files)]) {
+  for (const [name, text] of [...files, ...renderRunbookExtras(model, files, opts.htmlCache)]) {
     const full = path.join(dir, name);
     fs.writeFileSync(full, text, 'utf8');
     written.push(full);
