@@ -11,6 +11,7 @@
  * `force` in `@cdktf/cli-core` `synth-stack.js`), so removing them here would make `cdktf deploy` fail with ENOENT.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Model } from './config/model';
 import { LOCAL_STATE_DIR } from './config/contract';
@@ -18,7 +19,17 @@ import { synthesize } from './stacks/app';
 import { stackGraph } from './stacks/graph';
 import { selectStacks } from './stacks/selection';
 import { DEPLOY_PLAN_FILE, deployPlan } from './stacks/deploy-plan';
-import { parseHtmlSections, serializeHtmlSections, writeRunbooks } from './runbooks';
+import { HTML_CACHE_FILE, RunbooksTask, writeRunbookTask } from './runbooks';
+import { defaultWorkerCount, PARALLEL_MIN_BASELINES, workerConfigFor } from './stacks/parallel-synth';
+import { startWorker } from './worker-thread';
+
+/** The module a runbooks worker runs (`writeRunbooksOf`). */
+const RUNBOOKS_MODULE = path.join(__dirname, 'runbooks', 'index.ts');
+
+/** A worker pays for its start (about a second) only from this many accounts on, with a CPU to spare. */
+function runbooksWorthAWorker(model: Model): boolean {
+  return model.allAccounts.length >= PARALLEL_MIN_BASELINES && os.availableParallelism() > 1;
+}
 
 export const DEFAULT_OUTDIR = 'cdktf.out';
 export const RUNBOOKS_SUBDIR = 'runbooks';
@@ -58,16 +69,20 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
   fs.rmSync(staging, { recursive: true, force: true });
   let migratedState: string[];
   try {
+    // The runbooks describe the whole organization whichever stacks are built, and reuse the HTML of every markdown
+    // section the last synth rendered (a vend changes few of them).
+    const task: RunbooksTask = { dir: path.join(staging, RUNBOOKS_SUBDIR), htmlCacheFrom: path.join(outdir, HTML_CACHE_FILE), htmlCacheTo: path.join(staging, HTML_CACHE_FILE) };
+    const workers = defaultWorkerCount(selected.filter((s) => s.kind === 'baseline').length);
+    // Few stacks of a large organization (a vend): the runbooks are most of the work, so a worker renders them
+    // meanwhile. Otherwise this thread renders them while the synth workers finish their share.
+    const config = workers === 0 && runbooksWorthAWorker(model) ? workerConfigFor(model) : undefined;
+    const runbooksWorker = config ? startWorker<string[]>(RUNBOOKS_MODULE, 'writeRunbooksOf', { ...task, config }) : undefined;
     let runbooks: string[] = [];
-    // The runbooks describe the whole organization whichever stacks are built; rendered while synth workers finish,
-    // with the HTML of every markdown section the last synth rendered (a vend changes few of them).
-    const htmlCache = { previous: readHtmlCache(outdir), next: new Map<string, string>() };
-    synthesize(model, staging, selected, {
-      alongside: () => {
-        runbooks = writeRunbooks(model, path.join(staging, RUNBOOKS_SUBDIR), { htmlCache });
-        writeHtmlCache(staging, htmlCache.next);
-      },
-    });
+    try {
+      synthesize(model, staging, selected, { workers, alongside: () => (runbooks = runbooksWorker ? runbooksWorker.wait() : writeRunbookTask(model, task)) });
+    } finally {
+      runbooksWorker?.stop();
+    }
     fs.writeFileSync(path.join(staging, DEPLOY_PLAN_FILE), `${JSON.stringify(deployPlan(selected), null, 2)}\n`);
     migratedState = carryOver(outdir, staging, opts.stacks === undefined);
     replaceDir(staging, outdir);
@@ -76,21 +91,6 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-}
-
-/** The runbooks' HTML sections of the last synth (runbooks/html.ts HtmlSectionCache), kept inside the output. */
-export const HTML_CACHE_FILE = path.join('.rootlock-cache', 'runbook-html-sections');
-
-/** The cache the last synth left in `outdir`; empty when there is none or it cannot be read (it is only a cache). */
-function readHtmlCache(outdir: string): Map<string, string> {
-  const file = path.join(outdir, HTML_CACHE_FILE);
-  return fs.existsSync(file) ? parseHtmlSections(fs.readFileSync(file, 'utf8')) : new Map();
-}
-
-/** Keeps the sections this synth rendered (only those: the cache never grows past the runbooks). */
-function writeHtmlCache(outdir: string, sections: Map<string, string>): void {
-  fs.mkdirSync(path.dirname(path.join(outdir, HTML_CACHE_FILE)), { recursive: true });
-  fs.writeFileSync(path.join(outdir, HTML_CACHE_FILE), serializeHtmlSections(sections));
 }
 
 const dirsIn = (dir: string): string[] =>

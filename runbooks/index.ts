@@ -5,7 +5,8 @@
 import { humanizeCreatedAccountRefs } from '../config/model-created';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Model } from '../config/model';
+import { resolveModel, type Model } from '../config/model';
+import type { RootlockConfig } from '../config/schema';
 import { renderAfterUse } from './after-use';
 import { renderAlarmPlaybooks } from './alarms';
 import { renderBreakGlass } from './break-glass';
@@ -21,9 +22,9 @@ import { renderComplianceMap } from './compliance';
 import { renderQuickCard } from './quick-cards';
 import { renderPreflight } from './preflight';
 import { renderBadCases } from './bad-cases';
-import { HtmlSectionCache, renderHtml } from './html';
+import { HtmlSectionCache, parseHtmlSections, renderHtml, serializeHtmlSections } from './html';
 
-export { parseHtmlSections, serializeHtmlSections, type HtmlSectionCache } from './html';
+export type { HtmlSectionCache } from './html';
 import { PREFLIGHT_FILE } from './common';
 import { blockManifest, BLOCKS_FILE } from './common-runs-as';
 
@@ -115,6 +116,34 @@ export function renderRunbookExtras(model: Model, files: Map<string, string> = r
 export interface WriteRunbooksOptions {
   /** HTML of the markdown sections an earlier synth rendered (output.ts keeps it beside the output). @default none */
   readonly htmlCache?: HtmlSectionCache;
+}
+
+/** Where the HTML section cache is kept inside an output directory. */
+export const HTML_CACHE_FILE = path.join('.rootlock-cache', 'runbook-html-sections');
+
+/** The runbooks of one synth: where they go, and where the HTML section cache is read from and written to. */
+export interface RunbooksTask {
+  dir: string;
+  htmlCacheFrom: string;
+  htmlCacheTo: string;
+}
+
+/**
+ * `writeRunbooks` with the cache files of `task`: the sections the last synth rendered are read (none if the file is
+ * missing or not a cache), and the ones this synth used are written (only those: the cache never outgrows the runbooks).
+ */
+export function writeRunbookTask(model: Model, task: RunbooksTask): string[] {
+  const previous = fs.existsSync(task.htmlCacheFrom) ? parseHtmlSections(fs.readFileSync(task.htmlCacheFrom, 'utf8')) : new Map<string, string>();
+  const htmlCache = { previous, next: new Map<string, string>() };
+  const written = writeRunbooks(model, task.dir, { htmlCache });
+  fs.mkdirSync(path.dirname(task.htmlCacheTo), { recursive: true });
+  fs.writeFileSync(task.htmlCacheTo, serializeHtmlSections(htmlCache.next));
+  return written;
+}
+
+/** `writeRunbookTask` on a worker thread (worker-thread.ts): the model resolved again from its configuration. */
+export function writeRunbooksOf(task: RunbooksTask & { config: RootlockConfig }): string[] {
+  return writeRunbookTask(resolveModel(task.config), task);
 }
 
 /**

@@ -11,6 +11,8 @@ export interface Context {
   synthCommand: string;
   /** A 1,000-account / 100-OU configuration with an account named web-prod. */
   largeConfig: string;
+  /** The same organization before web-prod was vended (999 accounts). */
+  largeConfigBeforeVend: string;
 }
 
 export interface Row {
@@ -28,11 +30,19 @@ export interface Row {
 let runs = 0;
 
 /**
- * Runs `command` through the shell `repeat` times (node_modules/.bin on PATH, a fresh output directory each time) and
+ * Runs `command` through the shell `repeat` times (node_modules/.bin on PATH, a fresh output directory each time, or
+ * one `before` prepares) and
  * returns the fastest wall time with that run's maximum resident set size and CPU time (reported by the node process
  * itself through a --require hook). Throws with the command's stderr when it fails.
  */
-export function timeCommand(ctx: Context, command: string, env: NodeJS.ProcessEnv, repeat: number): { ms: number; rssMb?: number; cpuMs?: number } {
+export function timeCommand(
+  ctx: Context,
+  command: string,
+  env: NodeJS.ProcessEnv,
+  repeat: number,
+  /** Untimed, before each run: prepares its output directory (what an earlier synth left there). */
+  before?: (outdir: string) => void,
+): { ms: number; rssMb?: number; cpuMs?: number } {
   const hook = path.join(ctx.tmp, 'report-rss.js');
   if (!fs.existsSync(hook)) {
     fs.writeFileSync(
@@ -44,6 +54,7 @@ export function timeCommand(ctx: Context, command: string, env: NodeJS.ProcessEn
   for (let i = 0; i < repeat; i++) {
     const run = ++runs;
     const usageFile = path.join(ctx.tmp, `usage-${run}.json`);
+    before?.(path.join(ctx.tmp, `out-${run}`));
     const t0 = process.hrtime.bigint();
     const r = spawnSync('sh', ['-c', command], {
       cwd: ctx.root,

@@ -2,9 +2,9 @@
 import { resolveModel } from '../config/model';
 import { synthesizeOnThisThread } from './app';
 import { stackGraph } from './graph';
-import type { WorkerTask } from './parallel-synth';
+import type { ShareTask } from './parallel-synth';
 
-export function synthesizeShare(task: Pick<WorkerTask, 'config' | 'outdir' | 'stacks'>, onStack: () => void): Array<{ name: string }> {
+export function synthesizeShare(task: ShareTask, onStack: () => void): Array<{ name: string }> {
   const model = resolveModel(task.config);
   const mine = new Set(task.stacks);
   const graph = stackGraph(model);

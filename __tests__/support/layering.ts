@@ -41,13 +41,13 @@ export const LAYERS: Record<string, Layer> = {
     why: 'a module is one capability: it turns resolved names and pure policies into resources',
   },
   'stacks/': {
-    imports: ['config/', 'modules/'],
-    packages: [...CDKTF, 'fs', 'path', 'os', 'worker_threads'],
+    imports: ['config/', 'modules/', 'worker-thread.ts'],
+    packages: [...CDKTF, 'fs', 'path', 'os'],
     why: 'stacks only compose modules; the synth engine beside them (fast-synth, parallel-synth) writes them, on worker threads for a large organization',
   },
   'runbooks/': {
     imports: ['config/', 'detections/', 'policies/', 'audit/', 'drill/', 'render/'],
-    packages: ['fs', 'path', 'markdown-it'],
+    packages: ['fs', 'path', 'crypto', 'markdown-it'],
     why: 'renderers read the model (and the audit checks and drill paths they document); they never call AWS',
   },
   'review/': { imports: ['config/', 'detections/', 'policies/', 'cli/'], packages: ['fs', 'path'], why: 'the plan review is a pure reading of Terraform plans' },
@@ -78,7 +78,12 @@ export const LAYERS: Record<string, Layer> = {
     why: 'npm run init -- --from-organization: reads the live organization and renders a configuration for it',
   },
   'examples/': { imports: ['config/'], packages: [], why: 'examples are configurations (and generators of them)' },
-  'output.ts': { imports: ['config/', 'stacks/', 'runbooks/'], packages: ['fs', 'path'], why: 'writes the synthesized stacks and runbooks' },
+  'output.ts': {
+    imports: ['config/', 'stacks/', 'runbooks/', 'worker-thread.ts'],
+    packages: ['fs', 'path', 'os'],
+    why: 'writes the synthesized stacks and runbooks (the runbooks of a large organization on a worker thread)',
+  },
+  'worker-thread.ts': { imports: [], packages: ['path', 'worker_threads'], why: 'the one way work runs on another thread and is waited for synchronously' },
   'main.ts': { imports: ['config/', 'stacks/', 'output.ts'], packages: [], why: 'the entry point: load, compose, write' },
   'scripts/': {
     imports: ['config/', 'detections/', 'policies/', 'stacks/', 'runbooks/', 'review/', 'audit/', 'drill/', 'credentials/', 'init/', 'examples/', 'cli/', 'render/', '__tests__/'],
