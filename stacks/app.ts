@@ -7,7 +7,7 @@ import { BaselineStack } from './baseline-stack';
 import { ConfigRulesStack } from './config-rules-stack';
 import { StackNode, stackGraph } from './graph';
 import { defaultWorkerCount, splitStacks, startWorkers, workerConfigFor } from './parallel-synth';
-import { finishApp, synthStacksOnly, withOnceVersionChecks, withFastJsonWriter, withoutCrossStackPreparation, withoutSecondResolve, withoutStackTraces } from './fast-synth';
+import { finishApp, synthStacksOnly, withFastJsonWriter, withoutCrossStackPreparation, withoutSecondResolve, withSynthShortcuts } from './fast-synth';
 
 export { withoutStackTraces } from './fast-synth';
 
@@ -87,21 +87,19 @@ export function synthesize(model: Model, outdir: string, stacks: StackNode[] = s
   const workers = opts.workers ?? defaultWorkerCount(stacks.filter((s) => s.kind === 'baseline').length);
   const config = workers > 0 ? workerConfigFor(model) : undefined;
   const { own, shares } = splitStacks(stacks, config ? workers : 0);
-  withoutStackTraces(() =>
-    withOnceVersionChecks(() => {
-      // The app first: it creates the output directories the workers write into.
-      const app = newApp(outdir);
-      const running = shares.length ? startWorkers(config!, outdir, shares) : undefined;
-      try {
-        synthStacksOnly(app, buildStacks(app, model, own, new Set(shares.flat().map((s) => s.name))));
-        opts.alongside?.();
-        for (const entry of running?.wait() ?? []) app.manifest.stacks[entry.name] = entry as (typeof app.manifest.stacks)[string];
-      } finally {
-        running?.stop();
-      }
-      finishApp(app);
-    }),
-  );
+  withSynthShortcuts(() => {
+    // The app first: it creates the output directories the workers write into.
+    const app = newApp(outdir);
+    const running = shares.length ? startWorkers(config!, outdir, shares) : undefined;
+    try {
+      synthStacksOnly(app, buildStacks(app, model, own, new Set(shares.flat().map((s) => s.name))));
+      opts.alongside?.();
+      for (const entry of running?.wait() ?? []) app.manifest.stacks[entry.name] = entry as (typeof app.manifest.stacks)[string];
+    } finally {
+      running?.stop();
+    }
+    finishApp(app);
+  });
 }
 
 /**
@@ -111,17 +109,15 @@ export function synthesize(model: Model, outdir: string, stacks: StackNode[] = s
 export function synthesizeOnThisThread(model: Model, outdir: string, stacks: StackNode[], onStack: () => void): Array<{ name: string }> {
   const mine = new Set(stacks.map((s) => s.name));
   const elsewhere = new Set(stacks.flatMap((s) => s.dependsOn).filter((d) => !mine.has(d)));
-  return withoutStackTraces(() =>
-    withOnceVersionChecks(() => {
-      const app = newApp(outdir);
-      const counted = function* () {
-        for (const stack of buildStacks(app, model, stacks, elsewhere)) {
-          yield stack;
-          onStack();
-        }
-      };
-      synthStacksOnly(app, counted());
-      return stacks.map((s) => app.manifest.stacks[s.name]);
-    }),
-  );
+  return withSynthShortcuts(() => {
+    const app = newApp(outdir);
+    const counted = function* () {
+      for (const stack of buildStacks(app, model, stacks, elsewhere)) {
+        yield stack;
+        onStack();
+      }
+    };
+    synthStacksOnly(app, counted());
+    return stacks.map((s) => app.manifest.stacks[s.name]);
+  });
 }

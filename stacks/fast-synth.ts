@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
 import { ConstructOrder } from 'constructs';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import { encounteredAnnotationWithLevelError } from 'cdktf/lib/errors';
@@ -13,7 +13,9 @@ import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import type { ISynthesisSession } from 'cdktf/lib/synthesize/types';
 import { resolve } from 'cdktf/lib/_tokens';
 import { TokenMap } from 'cdktf/lib/tokens/private/token-map';
-import { deepMerge } from 'cdktf/lib/util';
+import * as cdktfUtil from 'cdktf/lib/util';
+import { deepMerge, snakeCase as cdktfSnakeCase } from 'cdktf/lib/util';
+import { VALID_KEY_CHARS } from 'cdktf/lib/tokens/private/encoding';
 import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement } from 'cdktf/lib/tokens/private/encoding';
 import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 import type { IConstruct } from 'constructs';
@@ -94,6 +96,68 @@ export function withOnceVersionChecks<T>(fn: () => T): T {
   } finally {
     proto.validate = original;
   }
+}
+
+/** cdktf 0.21's key conversion (util.js snakeCase): a pure function of the key, so each key is converted once. */
+const SNAKE_CASE = new Map<string, string>();
+function snakeCaseOnce(key: string): string {
+  let snake = SNAKE_CASE.get(key);
+  if (snake === undefined) SNAKE_CASE.set(key, (snake = cdktfSnakeCase(key)));
+  return snake;
+}
+
+/** cdktf 0.21's util.js keysToSnakeCase, line for line, with each key's conversion remembered. */
+function keysToSnakeCaseOnce(object: unknown): unknown {
+  if (Tokenization.isResolvable(object)) return object;
+  if (Array.isArray(object)) return object.map((e) => (typeof e === 'object' ? keysToSnakeCaseOnce(e) : e));
+  const record = object as Record<string, unknown>;
+  return Object.keys(record).reduce<Record<string, unknown>>((out, key) => {
+    if (key === 'tags' || key === 'environment') {
+      out[key] = record[key];
+      return out;
+    }
+    let value = record[key];
+    if (typeof value === 'object') value = keysToSnakeCaseOnce(value);
+    if (Array.isArray(value)) value = value.map((e) => (typeof e === 'object' ? keysToSnakeCaseOnce(e) : e));
+    out[snakeCaseOnce(key)] = value;
+    return out;
+  }, {});
+}
+
+/** cdktf 0.21's TokenMap.registerStringKey with its pattern compiled once (it built a RegExp for every token). */
+const INVALID_KEY_CHAR = new RegExp(`[^${VALID_KEY_CHARS}]`, 'g');
+function registerStringKeyOnce(this: TokenRegistry, token: unknown, displayHint?: string): string {
+  const counter = this.tokenCounter++;
+  const key = `${(displayHint || 'TOKEN').replace(INVALID_KEY_CHAR, '.')}.${counter}`;
+  this.stringTokenMap.set(key, token);
+  return key;
+}
+
+/**
+ * Two of cdktf's per-resource helpers redo the same work for every resource: keysToSnakeCase converts the same few
+ * meta-argument names with three regular expressions each, and every token registration compiles a regular
+ * expression. While synthesizing, both are replaced by the same functions doing that work once (util.js's exports are
+ * read at each call by terraform-resource.js and the others); restored afterwards.
+ */
+export function withFastCdktfHelpers<T>(fn: () => T): T {
+  assertPatchedCdktf();
+  const exported = cdktfUtil as unknown as { keysToSnakeCase: (o: unknown) => unknown };
+  const keys = exported.keysToSnakeCase;
+  const proto = TokenMap.prototype as unknown as { registerStringKey: typeof registerStringKeyOnce };
+  const register = proto.registerStringKey;
+  exported.keysToSnakeCase = keysToSnakeCaseOnce;
+  proto.registerStringKey = registerStringKeyOnce;
+  try {
+    return fn();
+  } finally {
+    exported.keysToSnakeCase = keys;
+    proto.registerStringKey = register;
+  }
+}
+
+/** Every synth shortcut that holds for the length of a synth (the per-stack ones are installed on each stack). */
+export function withSynthShortcuts<T>(fn: () => T): T {
+  return withoutStackTraces(() => withOnceVersionChecks(() => withFastCdktfHelpers(fn)));
 }
 
 /**
