@@ -209,6 +209,32 @@ describe('validation names the field, the value and the fix', () => {
     expect(() => loadConfigFile(file)).toThrow(/bad\.yaml: 1 configuration problem\(s\):\n {2}- is not valid YAML\/JSON/);
   });
 
+  it('reads a JSON configuration natively to the same value as through the YAML parser', () => {
+    const { plainJson } = require('../config/load') as typeof import('../config/load');
+    const { parse } = require('yaml') as typeof import('yaml');
+    const tricky = { a: 'quote " colon: brace { bracket [ backslash \\', b: [{ a: 1 }, { a: 2, b: { a: null } }], 'é "k"': [true, false, 1.5, -2, 1e21], c: '' };
+    for (const value of [example(), tricky]) {
+      for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2)]) {
+        expect(plainJson(text)).toEqual(value);
+        expect(plainJson(text)).toEqual(parse(text));
+      }
+    }
+    // YAML, invalid JSON and a top-level scalar go to the YAML parser.
+    for (const text of ['organization: {}\n', '{"a": 1,}', '"just a string"', '']) expect(plainJson(text)).toBeUndefined();
+  });
+
+  it('refuses a JSON configuration that repeats a key in one object, as for YAML (JSON.parse would take the last)', () => {
+    const { plainJson } = require('../config/load') as typeof import('../config/load');
+    expect(plainJson('{"a": {"x": 1}, "b": {"x": 2}, "c": [{"x": 1}, {"x": 2}]}')).toEqual({ a: { x: 1 }, b: { x: 2 }, c: [{ x: 1 }, { x: 2 }] });
+    expect(plainJson('{"a": 1, "b": {"x": 1, "y": "\\"x\\":"}}')).toEqual({ a: 1, b: { x: 1, y: '"x":' } });
+    expect(plainJson('{"a": 1, "b": {"x": 1, "x" : 2}}')).toBeUndefined();
+    expect(plainJson('{"a": 1, "\\u0061": 2}')).toBeUndefined();
+    const file = path.join(fs.mkdtempSync('/tmp/rootlock-'), 'twice.json');
+    const text = JSON.stringify(example(), null, 2);
+    fs.writeFileSync(file, text.replace('"organization": {', '"securityAccount": "other",\n  "organization": {'));
+    expect(() => loadConfigFile(file)).toThrow(/twice\.json: 1 configuration problem\(s\):\n {2}- is not valid YAML\/JSON: Map keys must be unique/);
+  });
+
   it('reports a missing file with the fix', () => {
     expect(() => loadConfigFile('/nonexistent/rootlock.yaml')).toThrow('cannot read the configuration file (ENOENT): set ROOTLOCK_CONFIG to an existing YAML or JSON file');
   });

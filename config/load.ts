@@ -21,14 +21,57 @@ export function loadConfigFile(file: string): RootlockConfig {
   } catch (e) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? 'error'}): set ROOTLOCK_CONFIG to an existing YAML or JSON file` }]);
   }
-  let raw: unknown;
+  let raw: unknown = plainJson(text);
   try {
-    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    if (raw === undefined) raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     const detail = e instanceof YAMLParseError ? e.message.split('\n')[0] : String(e);
     throw new ConfigError(file, [{ path: '', message: `is not valid YAML/JSON: ${detail}` }]);
   }
   return validateConfig(raw, file);
+}
+
+/**
+ * The value of `text` when it is JSON with no key repeated in an object: JSON is YAML 1.2, and JSON.parse reads a
+ * generated 1,000-account configuration a hundred times faster than the YAML parser (a tenth of a vend's synth).
+ * Undefined for anything else (YAML, invalid JSON, a repeated key), which the YAML parser then reads, refusing a repeated
+ * key and reporting errors with their line, as for every configuration.
+ */
+export function plainJson(text: string): unknown {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return repeatsAKey(text) ? undefined : value;
+}
+
+/** True when some object of the (valid) JSON `text` names a key twice, which JSON.parse would silently take the last of. */
+function repeatsAKey(text: string): boolean {
+  const objects: Array<Set<string> | undefined> = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{') objects.push(new Set());
+    else if (c === '[') objects.push(undefined);
+    else if (c === '}' || c === ']') objects.pop();
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const keys = objects[objects.length - 1];
+      let after = end + 1;
+      while (/\s/.test(text[after] ?? '')) after++;
+      if (keys && text[after] === ':') {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return true;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return false;
 }
 
 export function validateConfig(raw: unknown, source = 'configuration'): RootlockConfig {
