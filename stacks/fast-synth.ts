@@ -193,14 +193,22 @@ const NUMBER_MAP_TOKEN_VALUE = -123456789;
  * every other one (a string with a token marker or a number-token pattern, a number that is not a safe integer, a map
  * token value, a list or map token, a resolvable, a non-plain object) goes to cdktf's own resolve, unchanged. Plain
  * levels carry no resolution flags in cdktf either, so each delegated value resolves exactly as it would nested.
+ * `strings` remembers what each string with a token resolved to, for the rest of the stack.
  */
-export function resolveFragment(scope: IConstruct, value: unknown): unknown {
+export function resolveFragment(scope: IConstruct, value: unknown, strings: Map<string, unknown> = new Map()): unknown {
   switch (typeof value) {
     case 'undefined':
     case 'boolean':
       return value;
-    case 'string':
-      return value.includes('TfToken[') || MAP_TOKEN_STRINGS.has(value) || NUMBER_TOKEN_IN_STRING.test(value) ? resolve(scope, value) : value;
+    case 'string': {
+      if (!(value.includes('TfToken[') || MAP_TOKEN_STRINGS.has(value) || NUMBER_TOKEN_IN_STRING.test(value))) return value;
+      // A string with a token resolves the same wherever it appears in one stack (a reference: `${type.name.attr}`),
+      // and one topic's or role's ARN appears in hundreds of resources: resolved once per stack.
+      if (strings.has(value)) return strings.get(value);
+      const resolved = resolve(scope, value);
+      if (typeof resolved === 'string') strings.set(value, resolved);
+      return resolved;
+    }
     case 'number':
       return Number.isSafeInteger(value) && value !== NUMBER_MAP_TOKEN_VALUE ? value : resolve(scope, value);
     case 'object': {
@@ -209,7 +217,7 @@ export function resolveFragment(scope: IConstruct, value: unknown): unknown {
         if (containsStringListTokenElement(value) || containsNumberListTokenElement(value)) return resolve(scope, value);
         const out: unknown[] = [];
         for (const item of value) {
-          const r = resolveFragment(scope, item);
+          const r = resolveFragment(scope, item, strings);
           if (r !== undefined) out.push(r);
         }
         return out;
@@ -221,7 +229,7 @@ export function resolveFragment(scope: IConstruct, value: unknown): unknown {
       if (keys.some((k) => k.includes('TfToken[') || MAP_TOKEN_STRINGS.has(k) || NUMBER_TOKEN_IN_STRING.test(k))) return resolve(scope, value);
       const out: Record<string, unknown> = {};
       for (const k of keys) {
-        const r = resolveFragment(scope, record[k]);
+        const r = resolveFragment(scope, record[k], strings);
         if (r !== undefined) out[k] = r;
       }
       return out;
@@ -276,7 +284,8 @@ export function withoutSecondResolve(stack: TerraformStack): void {
       );
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const element of elements) mergeResolved(tf, resolveFragment(stack, element.toTerraform()) as Record<string, unknown>);
+    const strings = new Map<string, unknown>();
+    for (const element of elements) mergeResolved(tf, resolveFragment(stack, element.toTerraform(), strings) as Record<string, unknown>);
     deepMerge(tf, resolve(stack, overrides));
     // The small comment block keeps the full treatment (resolving also drops the undefined `cloud`).
     tf['//'] = resolve(stack, tf['//']);
