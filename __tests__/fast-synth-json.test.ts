@@ -1,6 +1,6 @@
 /** stableJson writes exactly what cdktf 0.21's json-stable-stringify({ space: 2 }) writes, and refuses what it refuses. */
 import * as path from 'path';
-import { stableJson } from '../stacks/fast-synth';
+import { stableJson } from '../stacks/fast-resolve';
 
 // The copy cdktf itself loads (its own dependency), not whatever version sits at the top of node_modules.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,11 +12,11 @@ import { encounteredAnnotationWithLevelError } from 'cdktf/lib/errors';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import type { ISynthesisSession } from 'cdktf/lib/synthesize/types';
 import { resolve } from 'cdktf/lib/_tokens';
+import { mergeResolved, MergeNeedsResolvedFragments, mergeUnresolved, resolvedJson, resolveFragment, stableJson } from './fast-resolve';
 import { TokenMap } from 'cdktf/lib/tokens/private/token-map';
 import * as cdktfUtil from 'cdktf/lib/util';
 import { deepMerge, snakeCase as cdktfSnakeCase } from 'cdktf/lib/util';
 import { VALID_KEY_CHARS } from 'cdktf/lib/tokens/private/encoding';
-import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement } from 'cdktf/lib/tokens/private/encoding';
 import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 import type { IConstruct } from 'constructs';
 
@@ -180,81 +180,6 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
   return into;
 }
 
-/** cdktf 0.21's number-token pattern in strings (tokens/private/encoding.js NUMBER_TOKEN_REGEX), unanchored. */
-const NUMBER_TOKEN_IN_STRING = /[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)/;
-/** Strings and the number cdktf's resolve refuses in scalar context (Token.*_MAP_TOKEN_VALUE). */
-const MAP_TOKEN_STRINGS = new Set(['String Map Token Value', 'Any Map Token Value']);
-const NUMBER_MAP_TOKEN_VALUE = -123456789;
-
-/**
- * cdktf's resolve, for the plain data a resource's config mostly is: it walks every value with a fresh resolution
- * context (closures, a prefix array, an options object each), though almost every string holds no token. Here each
- * value that cannot hold a token is copied as resolve would leave it (undefined dropped from objects and arrays), and
- * every other one (a string with a token marker or a number-token pattern, a number that is not a safe integer, a map
- * token value, a list or map token, a resolvable, a non-plain object) goes to cdktf's own resolve, unchanged. Plain
- * levels carry no resolution flags in cdktf either, so each delegated value resolves exactly as it would nested.
- * `strings` remembers what each string with a token resolved to, for the rest of the stack.
- */
-export function resolveFragment(scope: IConstruct, value: unknown, strings: Map<string, unknown> = new Map()): unknown {
-  switch (typeof value) {
-    case 'undefined':
-    case 'boolean':
-      return value;
-    case 'string': {
-      if (!(value.includes('TfToken[') || MAP_TOKEN_STRINGS.has(value) || NUMBER_TOKEN_IN_STRING.test(value))) return value;
-      // A string with a token resolves the same wherever it appears in one stack (a reference: `${type.name.attr}`),
-      // and one topic's or role's ARN appears in hundreds of resources: resolved once per stack.
-      if (strings.has(value)) return strings.get(value);
-      const resolved = resolve(scope, value);
-      if (typeof resolved === 'string') strings.set(value, resolved);
-      return resolved;
-    }
-    case 'number':
-      return Number.isSafeInteger(value) && value !== NUMBER_MAP_TOKEN_VALUE ? value : resolve(scope, value);
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) {
-        if (containsStringListTokenElement(value) || containsNumberListTokenElement(value)) return resolve(scope, value);
-        const out: unknown[] = [];
-        for (const item of value) {
-          const r = resolveFragment(scope, item, strings);
-          if (r !== undefined) out.push(r);
-        }
-        return out;
-      }
-      const proto = Object.getPrototypeOf(value);
-      const record = value as Record<string, unknown>;
-      if ((proto !== Object.prototype && proto !== null) || typeof record.resolve === 'function' || containsMapToken(record)) return resolve(scope, value);
-      const keys = Object.keys(record);
-      if (keys.some((k) => k.includes('TfToken[') || MAP_TOKEN_STRINGS.has(k) || NUMBER_TOKEN_IN_STRING.test(k))) return resolve(scope, value);
-      const out: Record<string, unknown> = {};
-      for (const k of keys) {
-        const r = resolveFragment(scope, record[k], strings);
-        if (r !== undefined) out[k] = r;
-      }
-      return out;
-    }
-    default:
-      return resolve(scope, value);
-  }
-}
-
-/**
- * cdktf's deepMerge for a `source` that resolveFragment just made: plain data, every object and array its own. Where
- * `target` has no such key, deepMerge would copy the object over key by key (the same keys in the same order, no
- * undefined among them); it is handed over instead, since nothing else holds it. Everything else as deepMerge.
- */
-function mergeResolved(target: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const key of Object.keys(source)) {
-    const value = source[key];
-    const current = target[key];
-    if (current === undefined) target[key] = value;
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof current === 'object' && current !== null && !Array.isArray(current))
-      mergeResolved(current as Record<string, unknown>, value as Record<string, unknown>);
-    else deepMerge(target, { [key]: value });
-  }
-}
-
 /**
  * cdktf's TerraformStack.toTerraform() resolves every element's fragment, merges them, then resolves the whole merged
  * document once more (a third of what is left of the synth time), although only the stack-level overrides can still
@@ -263,72 +188,68 @@ function mergeResolved(target: Record<string, unknown>, source: Record<string, u
  */
 export function withoutSecondResolve(stack: TerraformStack): void {
   assertPatchedCdktf();
-  const internals = stack as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
   stack.toTerraform = () => {
-    const overrides = internals.rawOverrides;
-    const metadata = {
-      version: internals.cdktfVersion,
-      stackName: stack.node.id,
-      backend: 'local',
-      cloud: undefined,
-      ...(Object.keys(overrides).length > 0 ? { overrides: { stack: Object.keys(overrides) } } : {}),
-    };
-    const elements = terraformElements(stack);
-    for (const meta of elements.map((e) => resolveFragment(stack, e.toMetadata()))) deepMerge(metadata, meta);
-    const outputs = {};
-    for (const item of elements) {
-      if (!TerraformOutput.isTerraformOutput(item)) continue;
-      deepMerge(
-        outputs,
-        item.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? item.friendlyUniqueId : inner }), {}),
-      );
-    }
-    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
     const strings = new Map<string, unknown>();
-    for (const element of elements) mergeResolved(tf, resolveFragment(stack, element.toTerraform(), strings) as Record<string, unknown>);
-    deepMerge(tf, resolve(stack, overrides));
-    // The small comment block keeps the full treatment (resolving also drops the undefined `cloud`).
-    tf['//'] = resolve(stack, tf['//']);
+    const tf = stackDocument(stack, (fragment) => resolveFragment(stack, fragment, strings), mergeResolved);
+    deepMerge(tf, resolve(stack, overridesOf(stack)));
     return tf;
   };
 }
 
-/** `n` levels of json-stable-stringify's `space: 2` indentation, each behind a newline. */
-const INDENTS: string[] = [];
-const indentOf = (level: number): string => (INDENTS[level] ??= `\n${'  '.repeat(level)}`);
+const overridesOf = (stack: TerraformStack): Record<string, unknown> => (stack as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
 
 /**
- * json-stable-stringify's output with `{ space: 2 }` (cdktf 0.21 writes every cdk.tf.json and the manifest with it),
- * without its per-node bookkeeping (a replacer call, an `indexOf` over the ancestors, arrays joined twice): at 1,000
- * accounts its walk was a sixth of the synth. The same bytes: keys sorted by code unit; `toJSON` honoured; a value
- * JSON cannot hold is dropped from an object and is `null` in an array; an empty array or object keeps its line break
- * (`[\n  ]`); a cycle is an error. The synth test compares this against stock cdktf's files byte for byte.
+ * A stack's document as toTerraform builds it, before the stack-level overrides: the comment block (metadata and
+ * outputs, resolved), then every element's fragment, each `prepare`d and merged into it by `merge`.
  */
-export function stableJson(value: unknown): string | undefined {
-  const ancestors = new Set<object>();
-  const write = (node: unknown, level: number): string | undefined => {
-    if (node && typeof (node as { toJSON?: unknown }).toJSON === 'function') node = (node as { toJSON: () => unknown }).toJSON();
-    if (typeof node !== 'object' || node === null) return JSON.stringify(node);
-    const close = indentOf(level);
-    const open = indentOf(level + 1);
-    let out = '';
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) out += `${i ? ',' : ''}${open}${write(node[i], level + 1) || 'null'}`;
-      return `[${out}${close}]`;
-    }
-    if (ancestors.has(node)) throw new TypeError('Converting circular structure to JSON');
-    ancestors.add(node);
-    const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record).sort()) {
-      const item = write(record[key], level + 1);
-      if (item) out += `${out ? ',' : ''}${open}${JSON.stringify(key)}: ${item}`;
-    }
-    ancestors.delete(node);
-    return `{${out}${close}}`;
+function stackDocument(
+  stack: TerraformStack,
+  prepare: (fragment: unknown) => unknown,
+  merge: (target: Record<string, unknown>, source: Record<string, unknown>) => void,
+): Record<string, unknown> {
+  const internals = stack as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
+  const overrides = internals.rawOverrides;
+  const metadata = {
+    version: internals.cdktfVersion,
+    stackName: stack.node.id,
+    backend: 'local',
+    cloud: undefined,
+    ...(Object.keys(overrides).length > 0 ? { overrides: { stack: Object.keys(overrides) } } : {}),
   };
-  return write(value, 0);
+  const elements = terraformElements(stack);
+  for (const meta of elements.map((e) => resolveFragment(stack, e.toMetadata()))) deepMerge(metadata, meta);
+  const outputs = {};
+  for (const item of elements) {
+    if (!TerraformOutput.isTerraformOutput(item)) continue;
+    deepMerge(
+      outputs,
+      item.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? item.friendlyUniqueId : inner }), {}),
+    );
+  }
+  const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+  for (const element of elements) merge(tf, prepare(element.toTerraform()) as Record<string, unknown>);
+  // The small comment block keeps the full treatment (resolving also drops the undefined `cloud`).
+  tf['//'] = resolve(stack, tf['//']);
+  return tf;
 }
 
+/**
+ * The stack's cdk.tf.json text: what stableJson(stack.toTerraform()) writes, resolved while written (resolvedJson)
+ * from fragments merged unresolved (mergeUnresolved), so the document is never copied. Where that merge cannot promise
+ * the same result, or the stack has overrides of its own, the resolved document is written instead.
+ */
+export function stackJson(stack: TerraformStack): string {
+  if (Object.keys(overridesOf(stack)).length === 0) {
+    const owned = new WeakSet<object>();
+    try {
+      const tf = stackDocument(stack, (fragment) => fragment, (target, source) => mergeUnresolved(target, source, owned));
+      return resolvedJson(stack, tf, new Map()) as string;
+    } catch (e) {
+      if (!(e instanceof MergeNeedsResolvedFragments)) throw e;
+    }
+  }
+  return stableJson(stack.toTerraform()) as string;
+}
 const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
 const ANNOTATION_TYPES = new Set<string>([AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR]);
 
@@ -355,7 +276,7 @@ export function withFastJsonWriter(stack: TerraformStack): void {
     (stackManifest as { annotations: unknown }).annotations = annotations;
     const errors = annotations.filter((a) => a.level === AnnotationMetadataEntryType.ERROR);
     if (!synthesizer.continueOnErrorAnnotations && errors.length) throw encounteredAnnotationWithLevelError(errors.map((a) => `[${a.constructPath}] ${a.message}`).join('\n'));
-    fs.writeFileSync(path.join(session.outdir, stackManifest.synthesizedStackPath), stableJson(stack.toTerraform()) as string);
+    fs.writeFileSync(path.join(session.outdir, stackManifest.synthesizedStackPath), stackJson(stack));
   };
 }
 

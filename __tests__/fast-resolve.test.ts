@@ -1,0 +1,93 @@
+/**
+ * The one-pass writer (resolvedJson) writes exactly stableJson(resolveFragment(...)) for every kind of value cdktf
+ * puts in a fragment, tokens included; merging fragments before resolving gives what merging after gives, or refuses;
+ * and a stack whose document cannot be merged unresolved is still written with cdktf's bytes.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Fn, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { deepMerge } from 'cdktf/lib/util';
+import { MergeNeedsResolvedFragments, mergeUnresolved, resolvedJson, resolveFragment, stableJson } from '../stacks/fast-resolve';
+import { stackJson } from '../stacks/fast-synth';
+
+function tokenStack() {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-resolve-')), stackTraces: false });
+  const stack = new TerraformStack(app, 'tokens');
+  const name = new TerraformVariable(stack, 'name', { type: 'string' });
+  const list = new TerraformVariable(stack, 'list', { type: 'list(string)' });
+  const count = new TerraformVariable(stack, 'count', { type: 'number' });
+  return { app, stack, name, list, count };
+}
+
+describe('resolvedJson', () => {
+  const { stack, name, list, count } = tokenStack();
+  const cases: Array<[string, unknown]> = [
+    ['plain data', { b: 'x', a: [1, true, null, 'y'], c: {} }],
+    ['undefined in objects and arrays (dropped, not null)', { a: undefined, b: [undefined, 1, undefined], c: [undefined] }],
+    ['a string with a token, alone and inside text', { arn: name.stringValue, text: `role/${name.stringValue}/x` }],
+    ['the same token string twice (remembered)', { a: name.stringValue, b: [name.stringValue, name.stringValue] }],
+    ['a list token', { ids: list.listValue, nested: [list.listValue] }],
+    ['a number token', { n: count.numberValue, m: [count.numberValue], big: 2 ** 60 }],
+    ['a resolvable object and a lazy value', { lazy: Lazy.stringValue({ produce: () => 'made late' }), fn: Fn.join(',', list.listValue) }],
+    ['a token inside a key', { [`key-${name.stringValue}`]: 'v' }],
+    ['number-like strings and map token values', { e: '1e5', word: 'rootlock-events' }],
+    ['empty arrays and objects at depth', { a: [[], {}], b: { c: { d: [] } } }],
+  ];
+  it.each(cases)('writes stableJson(resolveFragment(...)) exactly: %s', (_, value) => {
+    expect(resolvedJson(stack, value, new Map())).toBe(stableJson(resolveFragment(stack, value)));
+  });
+
+  it('refuses a function (a toJSON of its own included) with the error cdktf gives', () => {
+    const value = { t: { toJSON: () => ({ z: 1 }) } };
+    expect(() => resolveFragment(stack, value)).toThrow(/Trying to resolve a non-data object/);
+    expect(() => resolvedJson(stack, value, new Map())).toThrow(/Trying to resolve a non-data object/);
+  });
+});
+
+describe('mergeUnresolved', () => {
+  const { stack, name, list } = tokenStack();
+  const resolvedThenMerged = (fragments: Array<Record<string, unknown>>) => {
+    const tf = {};
+    for (const f of fragments) deepMerge(tf, resolveFragment(stack, f));
+    return stableJson(tf);
+  };
+  const mergedThenResolved = (fragments: Array<Record<string, unknown>>) => {
+    const tf = {};
+    const owned = new WeakSet<object>();
+    for (const f of fragments) mergeUnresolved(tf, f, owned);
+    return resolvedJson(stack, tf, new Map());
+  };
+
+  it('gives what merging resolved fragments gives: wrappers merged, arrays concatenated, nothing a fragment holds changed', () => {
+    const shared = { aws_x: { one: { name: name.stringValue } } };
+    const fragments = [
+      { resource: shared, import: [{ id: 'a', to: 'aws_x.one' }] },
+      { resource: { aws_x: { two: { name: 'plain', tags: undefined } }, aws_y: { three: { list: list.listValue } } }, import: [{ id: 'b', to: 'aws_x.two' }] },
+      { terraform: { required_providers: { aws: { source: 'hashicorp/aws' } } }, resource: { aws_y: { four: { n: 1 } } } },
+    ];
+    const before = JSON.stringify(shared);
+    expect(mergedThenResolved(fragments)).toBe(resolvedThenMerged(fragments));
+    expect(JSON.stringify(shared)).toBe(before);
+  });
+
+  it.each([
+    ['a token where a fragment already has a value', [{ a: { b: 'x' } }, { a: { b: name.stringValue } }]],
+    ['a list token array meeting an array', [{ a: ['x'] }, { a: list.listValue }]],
+    ['an object meeting a string', [{ a: 'x' }, { a: { b: 1 } }]],
+  ])('refuses where merging first might differ: %s', (_, fragments) => {
+    const tf = {};
+    const owned = new WeakSet<object>();
+    expect(() => fragments.forEach((f) => mergeUnresolved(tf, f as Record<string, unknown>, owned))).toThrow(MergeNeedsResolvedFragments);
+  });
+});
+
+describe('stackJson', () => {
+  it('writes a stack with overrides of its own through the resolved document, with the same bytes as stableJson(toTerraform())', () => {
+    const { stack, name } = tokenStack();
+    new TerraformOutput(stack, 'out', { value: Token.asString(name.stringValue) });
+    stack.addOverride('terraform.required_version', '>= 1.5');
+    expect(stackJson(stack)).toBe(stableJson(stack.toTerraform()));
+    expect(JSON.parse(stackJson(stack)).terraform.required_version).toBe('>= 1.5');
+  });
+});
