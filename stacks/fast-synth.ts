@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { AnnotationMetadataEntryType, App, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
 import { ConstructOrder } from 'constructs';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import { encounteredAnnotationWithLevelError } from 'cdktf/lib/errors';
@@ -164,12 +164,14 @@ export function withSynthShortcuts<T>(fn: () => T): T {
  * Before synthesizing, cdktf resolves every element of every stack once more only to find cross-stack references
  * (which it turns into outputs and remote-state data sources). rootlock stacks never reference each other (every name
  * and ARN comes from the model; a cross-stack reference would also make a stack's output depend on which other
- * stacks are selected), so that run only finds nothing: skip it, keep the backend check.
+ * stacks are selected), so that run only finds nothing: skip it, keep the backend check. That check is cdktf's
+ * ensureBackendExists (the first backend in the tree, else a local one), searched without cdktf's findAll, which
+ * walks the tree with an async function per construct (a promise each, for nothing: it never awaits).
  */
 export function withoutCrossStackPreparation(stack: TerraformStack): void {
   assertPatchedCdktf();
   stack.prepareStack = () => {
-    stack.ensureBackendExists();
+    if (!stack.node.findAll(ConstructOrder.PREORDER).some(TerraformBackend.isBackend)) new LocalBackend(stack, {});
   };
 }
 
