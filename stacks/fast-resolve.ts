@@ -6,7 +6,7 @@
 import { resolve } from 'cdktf/lib/_tokens';
 import { Tokenization } from 'cdktf';
 import { deepMerge } from 'cdktf/lib/util';
-import { containsMapToken, containsNumberListTokenElement, containsStringListTokenElement } from 'cdktf/lib/tokens/private/encoding';
+import { containsNumberListTokenElement, containsStringListTokenElement } from 'cdktf/lib/tokens/private/encoding';
 import type { IConstruct } from 'constructs';
 
 /** cdktf 0.21's number-token pattern in strings (tokens/private/encoding.js NUMBER_TOKEN_REGEX), unanchored. */
@@ -85,6 +85,14 @@ export function mergeResolved(target: Record<string, unknown>, source: Record<st
   }
 }
 
+/** Each key as JSON writes it, with its `: ` (keys repeat across every stack of a synth). */
+const QUOTED_KEYS = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) QUOTED_KEYS.set(key, (quoted = `${JSON.stringify(key)}: `));
+  return quoted;
+}
+
 /** `n` levels of json-stable-stringify's `space: 2` indentation, each behind a newline. */
 const INDENTS: string[] = [];
 const indentOf = (level: number): string => (INDENTS[level] ??= `\n${'  '.repeat(level)}`);
@@ -118,7 +126,7 @@ function stableJsonAt(value: unknown, level: number): string | undefined {
     const record = node as Record<string, unknown>;
     for (const key of Object.keys(record).sort()) {
       const item = write(record[key], level + 1);
-      if (item) out += `${out ? ',' : ''}${open}${JSON.stringify(key)}: ${item}`;
+      if (item) out += `${out ? ',' : ''}${open}${quotedKey(key)}${item}`;
     }
     ancestors.delete(node);
     return `{${out}${close}}`;
@@ -127,11 +135,23 @@ function stableJsonAt(value: unknown, level: number): string | undefined {
 }
 
 
-/** True for a plain object resolveFragment copies key by key (anything else goes to cdktf's resolve whole). */
+/** Keys already seen to hold no token (attribute and resource names repeat across every stack of a synth). */
+const TOKENLESS_KEYS = new Set<string>();
+
+/**
+ * True for a plain object resolveFragment copies key by key (anything else goes to cdktf's resolve whole): a plain
+ * prototype, no `resolve` method, and no key that may hold a token. That last test also covers cdktf's
+ * containsMapToken, since a map token key holds its marker (`&{TfToken[`).
+ */
 function isPlainRecord(value: object): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || typeof (value as { resolve?: unknown }).resolve === 'function' || containsMapToken(value)) return false;
-  return !Object.keys(value).some((k) => k.includes('TfToken[') || MAP_TOKEN_STRINGS.has(k) || NUMBER_TOKEN_IN_STRING.test(k));
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { resolve?: unknown }).resolve === 'function') return false;
+  for (const key of Object.keys(value)) {
+    if (TOKENLESS_KEYS.has(key)) continue;
+    if (mayHoldToken(key)) return false;
+    TOKENLESS_KEYS.add(key);
+  }
+  return true;
 }
 
 /**
@@ -172,7 +192,7 @@ export function resolvedJson(scope: IConstruct, value: unknown, strings: Map<str
         ancestors.add(node);
         for (const key of Object.keys(node).sort()) {
           const written = write(node[key], level + 1);
-          if (written) out += `${out ? ',' : ''}${open}${JSON.stringify(key)}: ${written}`;
+          if (written) out += `${out ? ',' : ''}${open}${quotedKey(key)}${written}`;
         }
         ancestors.delete(node);
         return `{${out}${close}}`;
