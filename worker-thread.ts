@@ -10,6 +10,8 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 
 /** A worker that reports no progress for this long has died (out of memory): fail rather than wait forever. */
 const STALL_MS = 120_000;
+/** How long `stop()` waits for a worker to reach its next `progress()` before terminating it. */
+const STOP_MS = 10_000;
 
 /** What the entry (worker-thread-entry.js) is given. */
 export interface WorkerTask {
@@ -17,7 +19,7 @@ export interface WorkerTask {
   module: string;
   fn: string;
   input: unknown;
-  /** [0]: 1 once the result is posted; [1]: progress ticks (`progress()` in the worker). */
+  /** [0]: 1 once the result is posted; [1]: progress ticks (`progress()` in the worker); [2]: 1 when asked to stop. */
   signal: Int32Array;
   port: import('worker_threads').MessagePort;
 }
@@ -27,7 +29,10 @@ export type WorkerResult = { ok: true; value: unknown } | { ok: false; message: 
 export interface RunningWorker<T> {
   /** Blocks until the worker is done: what its function returned, or its error, thrown. */
   wait(): T;
-  /** Stops the worker if it is still running (after an error on this thread). */
+  /**
+   * Stops the worker if it is still running (after an error on this thread): it stops at its next `progress()` and is
+   * waited for (a few seconds at most), so nothing it writes lands after the caller cleans up.
+   */
   stop(): void;
 }
 
@@ -35,7 +40,7 @@ const ENTRY = path.join(__dirname, 'worker-thread-entry.js');
 
 /** Starts `fn` of `module` (an absolute path) on a new thread with `input`. */
 export function startWorker<T>(module: string, fn: string, input: unknown): RunningWorker<T> {
-  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const signal = new Int32Array(new SharedArrayBuffer(12));
   const { port1, port2 } = new MessageChannel();
   const task: WorkerTask = { module, fn, input, signal, port: port2 };
   const worker = new Worker(ENTRY, { workerData: task, transferList: [port2] });
@@ -59,6 +64,8 @@ export function startWorker<T>(module: string, fn: string, input: unknown): Runn
       return result.value as T;
     },
     stop() {
+      Atomics.store(signal, 2, 1);
+      Atomics.wait(signal, 0, 0, STOP_MS);
       port1.close();
       void worker.terminate();
     },

@@ -12,6 +12,7 @@ import { largeOrgConfig } from '../examples/large-org';
 import { synthesize } from '../stacks/app';
 import { stackGraph } from '../stacks/graph';
 import { defaultWorkerCount, PARALLEL_MIN_BASELINES, splitStacks, workerConfigFor } from '../stacks/parallel-synth';
+import { startWorker } from '../worker-thread';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-parallel-'));
 function listFiles(dir: string): string[] {
@@ -49,6 +50,28 @@ describe('splitting the stacks between threads', () => {
     [1000, 64, 3],
   ])('%i baselines on %i CPUs: %i workers by default', (count, cpus, workers) => {
     expect(defaultWorkerCount(count, cpus)).toBe(workers);
+  });
+});
+
+describe('a worker thread (worker-thread.ts)', () => {
+  const FIXTURE = path.join(__dirname, 'fixtures', 'slow-worker.ts');
+
+  it('returns what the function returned, and throws what it threw', () => {
+    expect(startWorker<number>(FIXTURE, 'writeFiles', { dir: tmp(), count: 3 }).wait()).toBe(3);
+    expect(() => startWorker(FIXTURE, 'fail', {}).wait()).toThrow('failed on purpose');
+    expect(() => startWorker(FIXTURE, 'noSuchFunction', {}).wait()).toThrow(/slow-worker\.ts exports no function noSuchFunction/);
+  });
+
+  it('stop() returns only once the worker has stopped: nothing it writes lands afterwards', async () => {
+    const dir = tmp();
+    const worker = startWorker<number>(FIXTURE, 'writeFiles', { dir, count: 500 });
+    await new Promise((r) => setTimeout(r, 300));
+    worker.stop();
+    const written = fs.readdirSync(dir).length;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fs.readdirSync(dir)).toHaveLength(written);
   });
 });
 
