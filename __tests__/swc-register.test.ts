@@ -21,8 +21,8 @@ function synth(runner: string[], outdir: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 test('package.json and cdktf.json run the register', () => {
-  expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('node -r ./scripts/swc-register.js main.ts');
-  expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app).toBe('node -r ./scripts/swc-register.js main.ts');
+  expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.synth).toBe('node --max-semi-space-size=16 -r ./scripts/swc-register.js main.ts');
+  expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app).toBe('node --max-semi-space-size=16 -r ./scripts/swc-register.js main.ts');
 });
 
 test('the register synthesizes byte for byte what ts-node does, with a cold and a warm cache', () => {
