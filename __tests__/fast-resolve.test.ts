@@ -10,6 +10,9 @@ import { App, Fn, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Toke
 import { deepMerge } from 'cdktf/lib/util';
 import { MergeNeedsResolvedFragments, mergeUnresolved, resolvedJson, resolveFragment, stableJson } from '../stacks/fast-resolve';
 import { stackJson } from '../stacks/fast-synth';
+import { buildApp } from '../stacks/app';
+import { stackGraph } from '../stacks/graph';
+import { exampleModel } from './support/example';
 
 function tokenStack() {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-resolve-')), stackTraces: false });
@@ -83,6 +86,20 @@ describe('mergeUnresolved', () => {
 });
 
 describe('stackJson', () => {
+  it('writes every example stack in one pass (never through toTerraform), with the bytes of the resolved document', () => {
+    const model = exampleModel();
+    const app = buildApp(model, fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-stackjson-')));
+    const stacks = app.node.children.filter(TerraformStack.isStack);
+    expect(stacks.map((s) => s.node.id)).toEqual(stackGraph(model).map((n) => n.name));
+    for (const stack of stacks) {
+      stack.prepareStack();
+      const expected = stableJson(stack.toTerraform());
+      const resolvedPath = jest.spyOn(stack, 'toTerraform');
+      expect({ stack: stack.node.id, json: stackJson(stack) }).toEqual({ stack: stack.node.id, json: expected });
+      expect(resolvedPath).not.toHaveBeenCalled();
+    }
+  });
+
   it('writes a stack with overrides of its own through the resolved document, with the same bytes as stableJson(toTerraform())', () => {
     const { stack, name } = tokenStack();
     new TerraformOutput(stack, 'out', { value: Token.asString(name.stringValue) });

@@ -44,7 +44,7 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
   /** Provider of the home region (default provider). */
   readonly home: AwsProvider;
   private readonly regional = new Map<string, AwsProvider>();
-  private readonly usedIds = new Map<string, string>();
+  private readonly usedIds = new Map<string, TerraformElement>();
 
   constructor(scope: Construct, name: string, props: RootlockStackProps) {
     super(scope, name);
@@ -100,20 +100,27 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
 
   /** Logical id = construct path below the stack, snake_case; collisions are a bug and fail synthesis. */
   protected allocateLogicalId(element: TerraformElement): string {
-    const parts = element.node.scopes.slice(2).map((s) => s.node.id);
-    const id = parts
-      .join('_')
-      .replace(/[^A-Za-z0-9_]+/g, '_')
-      .replace(/_+/g, '_')
-      .replace(/^_|_$/g, '')
-      .toLowerCase();
-    const path = element.node.path;
+    const joined = element.node.scopes
+      .slice(2)
+      .map((s) => s.node.id)
+      .join('_');
+    // Most construct ids are already snake_case: the clean-up below would leave them as they are.
+    const id = SNAKE_ID.test(joined)
+      ? joined
+      : joined
+          .replace(/[^A-Za-z0-9_]+/g, '_')
+          .replace(/_+/g, '_')
+          .replace(/^_|_$/g, '')
+          .toLowerCase();
     const owner = this.usedIds.get(id);
-    if (owner && owner !== path) throw new Error(`logical id ${id} is used by both ${owner} and ${path}`);
-    this.usedIds.set(id, path);
+    if (owner && owner !== element) throw new Error(`logical id ${id} is used by both ${owner.node.path} and ${element.node.path}`);
+    this.usedIds.set(id, element);
     return id;
   }
 }
+
+/** An id the clean-up in allocateLogicalId leaves unchanged: lowercase words and digits joined by single underscores. */
+const SNAKE_ID = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 
 /**
  * The role the providers assume, from the stack's Terraform variable (config/model-trust.ts `providerRoleVariable`), so

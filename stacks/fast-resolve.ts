@@ -209,8 +209,9 @@ export class MergeNeedsResolvedFragments extends Error {}
 
 /**
  * cdktf's deepMerge of resolved fragments, done on the fragments before resolving (`resolvedJson` resolves while
- * writing): equal wherever the merge only meets plain objects (resolution maps over their keys) and concatenates arrays
- * without list tokens (resolution maps over their items), which is every rootlock stack; anything else throws
+ * writing): equal wherever the merge only meets plain objects (resolution maps over their keys), concatenates arrays
+ * without list tokens (resolution maps over their items) or lets a later plain value win, which is every rootlock
+ * stack; anything else throws
  * MergeNeedsResolvedFragments. Fragments are not copied: an object is copied (shallowly) only before a second fragment
  * merges into it, so nothing a construct holds is ever changed.
  */
@@ -229,7 +230,24 @@ export function mergeUnresolved(target: Record<string, unknown>, source: Record<
       }
       mergeUnresolved(into, value as Record<string, unknown>, owned);
     } else if (Array.isArray(current) && Array.isArray(value) && isMergeable(current) && isMergeable(value)) target[key] = [...current, ...value];
+    // A later plain value wins, as in deepMerge: resolving it first changes nothing (each provider alias repeats its
+    // required_providers version).
+    else if (isPlainScalar(value)) target[key] = value;
     else throw new MergeNeedsResolvedFragments(key);
+  }
+}
+
+/** A value resolution leaves as it is: null, a boolean, a safe integer, or a string that cannot hold a token. */
+function isPlainScalar(value: unknown): boolean {
+  switch (typeof value) {
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isSafeInteger(value) && value !== NUMBER_MAP_TOKEN_VALUE;
+    case 'string':
+      return !mayHoldToken(value);
+    default:
+      return value === null;
   }
 }
 

@@ -237,21 +237,26 @@ function stackDocument(
 
 /**
  * The stack's cdk.tf.json text: what stableJson(stack.toTerraform()) writes, resolved while written (resolvedJson)
- * from fragments merged unresolved (mergeUnresolved), so the document is never copied. Where that merge cannot promise
- * the same result, or the stack has overrides of its own, the resolved document is written instead.
+ * from fragments merged unresolved (mergeUnresolved), so the document is never copied. The stack-level overrides are
+ * resolved and merged as toTerraform merges them, where they meet nothing unresolved: the comment block (`//`, resolved
+ * already) or a top-level block no element writes (the management stack's `import`, a baseline's `locals`). Where the
+ * merge cannot promise the same result, the resolved document is written instead.
  */
 export function stackJson(stack: TerraformStack): string {
-  if (Object.keys(overridesOf(stack)).length === 0) {
-    const owned = new WeakSet<object>();
-    try {
-      const tf = stackDocument(stack, (fragment) => fragment, (target, source) => mergeUnresolved(target, source, owned));
-      return resolvedJson(stack, tf, new Map()) as string;
-    } catch (e) {
-      if (!(e instanceof MergeNeedsResolvedFragments)) throw e;
-    }
+  const owned = new WeakSet<object>();
+  try {
+    const tf = stackDocument(stack, (fragment) => fragment, (target, source) => mergeUnresolved(target, source, owned));
+    const overrides = overridesOf(stack);
+    const reaching = Object.keys(overrides).find((key) => key !== '//' && tf[key.split('.')[0]] !== undefined);
+    if (reaching) throw new MergeNeedsResolvedFragments(reaching);
+    deepMerge(tf, resolve(stack, overrides));
+    return resolvedJson(stack, tf, new Map()) as string;
+  } catch (e) {
+    if (!(e instanceof MergeNeedsResolvedFragments)) throw e;
   }
   return stableJson(stack.toTerraform()) as string;
 }
+
 const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
 const ANNOTATION_TYPES = new Set<string>([AnnotationMetadataEntryType.INFO, AnnotationMetadataEntryType.WARN, AnnotationMetadataEntryType.ERROR]);
 
