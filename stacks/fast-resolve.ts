@@ -221,7 +221,9 @@ export function mergeUnresolved(target: Record<string, unknown>, source: Record<
     const current = target[key];
     if (current === undefined) target[key] = value;
     else if (value === undefined) continue;
-    else if (isMergeable(current) && isMergeable(value) && !Array.isArray(current) && !Array.isArray(value)) {
+    // An object this merge made is plain by construction (a checked object's copy, given checked objects' keys): not
+    // checked again, or each merge into a block of thousands would walk all of them.
+    else if ((owned.has(current as object) || isMergeable(current)) && isMergeable(value) && !Array.isArray(current) && !Array.isArray(value)) {
       let into = current as Record<string, unknown>;
       if (!owned.has(into)) {
         into = { ...into };
