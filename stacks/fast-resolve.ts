@@ -134,7 +134,6 @@ function stableJsonAt(value: unknown, level: number): string | undefined {
   return write(value, level);
 }
 
-
 /** Keys already seen to hold no token (attribute and resource names repeat across every stack of a synth). */
 const TOKENLESS_KEYS = new Set<string>();
 
@@ -211,8 +210,8 @@ export class MergeNeedsResolvedFragments extends Error {}
  * cdktf's deepMerge of resolved fragments, done on the fragments before resolving (`resolvedJson` resolves while
  * writing): equal wherever the merge only meets plain objects (resolution maps over their keys), concatenates arrays
  * without list tokens (resolution maps over their items) or lets a later plain value win, which is every rootlock
- * stack; anything else throws
- * MergeNeedsResolvedFragments. Fragments are not copied: an object is copied (shallowly) only before a second fragment
+ * stack; anything else throws MergeNeedsResolvedFragments. Fragments are not copied: an object is copied (shallowly)
+ * only before a second fragment
  * merges into it, so nothing a construct holds is ever changed.
  */
 export function mergeUnresolved(target: Record<string, unknown>, source: Record<string, unknown>, owned: WeakSet<object>): void {
