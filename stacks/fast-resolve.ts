@@ -211,8 +211,7 @@ export class MergeNeedsResolvedFragments extends Error {}
  * writing): equal wherever the merge only meets plain objects (resolution maps over their keys), concatenates arrays
  * without list tokens (resolution maps over their items) or lets a later plain value win, which is every rootlock
  * stack; anything else throws MergeNeedsResolvedFragments. Fragments are not copied: an object is copied (shallowly)
- * only before a second fragment
- * merges into it, so nothing a construct holds is ever changed.
+ * only before a second fragment merges into it, so nothing a construct holds is ever changed.
  */
 export function mergeUnresolved(target: Record<string, unknown>, source: Record<string, unknown>, owned: WeakSet<object>): void {
   for (const key of Object.keys(source)) {
