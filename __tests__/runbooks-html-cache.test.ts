@@ -32,6 +32,11 @@ describe('cutting the markdown into sections', () => {
     expect(htmlSections(md)).toEqual(['## A\n\n````bash\necho one\n\n## not a heading\n```\n~~~~\nstill code\n````\n', '## B\n\n~~~~\n\n# nor this\n~~~~\n']);
   });
 
+  it('never cuts inside an HTML comment that spans lines, and does after a one-line one', () => {
+    const md = '## A\n\n<!-- a note\n\n## not a heading\n-->\n\n## B\n\n<!-- one line -->\n\n## C\n';
+    expect(htmlSections(md)).toEqual(['## A\n\n<!-- a note\n\n## not a heading\n-->\n', '## B\n\n<!-- one line -->\n', '## C\n']);
+  });
+
   it('a hash without a space is no heading, so no cut', () => {
     expect(htmlSections('text\n\n#hashtag\n')).toEqual(['text\n\n#hashtag\n']);
   });

@@ -52,23 +52,26 @@ export function blocksToHtml(markdown: string, target: LinkTarget, headingId: (t
 }
 
 /**
- * The markdown cut before every heading that starts a line after a blank line, outside fenced code: there every open
- * block has ended (a paragraph, table, list, quote or HTML block ends at a blank line or an unindented heading), the
- * runbooks define no link references (the one document-wide state in CommonMark) and heading anchors are stateless
- * (`slug`), so each section renders alone to exactly the HTML it renders to within the whole. Joined, the sections are
- * the markdown.
+ * The markdown cut before every heading that starts a line after a blank line, outside fenced code and HTML comments:
+ * there every other open block has ended (a paragraph, table, list, quote or other HTML block ends at a blank line or
+ * an unindented heading), the runbooks define no link references (the one document-wide state in CommonMark) and
+ * heading anchors are stateless (`slug`), so each section renders alone to exactly the HTML it renders to within the
+ * whole. Joined, the sections are the markdown.
  */
 export function htmlSections(markdown: string): string[] {
   const lines = markdown.split('\n');
   const sections: string[] = [];
   let start = 0;
   let fence: string | undefined;
+  let comment = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence) {
+    if (comment) comment = !line.includes('-->');
+    else if (fence) {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
     } else if (marker) fence = marker;
+    else if (/^ {0,3}<!--/.test(line)) comment = !line.slice(line.indexOf('<!--') + 4).includes('-->');
     else if (i > start && lines[i - 1] === '' && /^#{1,6}( |$)/.test(line)) {
       sections.push(lines.slice(start, i).join('\n'));
       start = i;
