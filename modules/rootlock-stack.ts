@@ -44,7 +44,7 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
   /** Provider of the home region (default provider). */
   readonly home: AwsProvider;
   private readonly regional = new Map<string, AwsProvider>();
-  private readonly usedIds = new Map<string, TerraformElement>();
+  private readonly usedIds = new Map<string, string>();
 
   constructor(scope: Construct, name: string, props: RootlockStackProps) {
     super(scope, name);
@@ -112,9 +112,11 @@ export class RootlockStack extends TerraformStack implements RegionalProviders {
           .replace(/_+/g, '_')
           .replace(/^_|_$/g, '')
           .toLowerCase();
+    // Paths, not elements: the stack outlives its construct tree (dropped once written), and this map must not keep it.
+    const path = element.node.path;
     const owner = this.usedIds.get(id);
-    if (owner && owner !== element) throw new Error(`logical id ${id} is used by both ${owner.node.path} and ${element.node.path}`);
-    this.usedIds.set(id, element);
+    if (owner && owner !== path) throw new Error(`logical id ${id} is used by both ${owner} and ${path}`);
+    this.usedIds.set(id, path);
     return id;
   }
 }
