@@ -58,6 +58,7 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
    */
   async function planEvery(label: string): Promise<Record<string, ReturnType<typeof plannedChanges>>> {
     const names = stacks();
+    const started = Date.now();
     const changes = await mapLimit(names, 2, async (name) => {
       // A stack dropped by a selective deploy's clean-up needs its providers again; the state never left.
       if (!fs.existsSync(path.join(stackDir(name), '.terraform'))) {
@@ -71,6 +72,7 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
       // Any diff (exit 2, outputs and reads included) is read from the saved plan as before.
       return plan.code === 0 ? [] : plannedChanges((await terraformShowJson(stackDir(name), 'lifecycle.tfplan', emu.env)).json);
     });
+    timings.push(`${label}: every plan ${((Date.now() - started) / 1000).toFixed(1)} s (wall)`);
     return Object.fromEntries(names.map((name, i) => [name, changes[i]]));
   }
   const nonEmpty = (plans: Record<string, ReturnType<typeof plannedChanges>>) =>
@@ -78,11 +80,12 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
   const deletions = (plans: Record<string, ReturnType<typeof plannedChanges>>) =>
     Object.entries(plans).flatMap(([s, changes]) => changes.filter((c) => c.actions.includes('delete')).map((c) => `${s}: ${c.actions.join('+')} ${c.address}`));
 
+  /** Applies each stack's saved plan, two at a time in deploy order: each plan is fixed and each stack has its own state. */
   async function applySaved(plans: Record<string, ReturnType<typeof plannedChanges>>, label: string): Promise<void> {
-    for (const name of stacks().filter((n) => plans[n]?.length)) {
+    await mapLimit(stacks().filter((n) => plans[n]?.length), 2, async (name) => {
       const r = await timed(`${label}: apply ${name}`, runTerraform(['apply', '-input=false', '-no-color', 'lifecycle.tfplan'], stackDir(name), emu.env, 600_000));
       if (r.code !== 0) throw new Error(`${label}: apply ${name} failed:\n${describeResult(r)}`);
-    }
+    });
   }
 
   beforeAll(async () => {
