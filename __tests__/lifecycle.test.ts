@@ -16,6 +16,7 @@ import { localStateDir } from '../output';
 import { assumeAccount, Emulator, sdkConfig, startEmulator } from './support/emulator';
 import { describeResult, plannedChanges, REPO_ROOT, runProcess, runTerraform, scratchDir, terraformPlan, terraformShowJson, TfResult } from './support/terraform';
 import { describeWithTools } from './support/tools';
+import { mapLimit } from './fixtures/runbooks/support';
 
 const REGION = 'eu-west-1';
 const timings: string[] = [];
@@ -51,39 +52,40 @@ describeWithTools(['terraform', 'moto_server'], 'the lifecycle test')('day 2: re
     return r;
   };
 
-  /** Plans every stack (saved plans), two at a time; returns each stack's changes. */
+  /**
+   * Plans every stack (saved plans), two at a time: the next plan starts as soon as either finishes (not in pairs that
+   * wait for their slower half); returns each stack's changes, in deploy order.
+   */
   async function planEvery(label: string): Promise<Record<string, ReturnType<typeof plannedChanges>>> {
-    const result: Record<string, ReturnType<typeof plannedChanges>> = {};
     const names = stacks();
-    for (let i = 0; i < names.length; i += 2) {
-      await Promise.all(
-        names.slice(i, i + 2).map(async (name) => {
-          // A stack dropped by a selective deploy's clean-up needs its providers again; the state never left.
-          if (!fs.existsSync(path.join(stackDir(name), '.terraform'))) {
-            const init = await runTerraform(['init', '-input=false', '-no-color'], stackDir(name), emu.env);
-            if (init.code !== 0) throw new Error(describeResult(init));
-          }
-          const plan = await timed(`${label}: plan ${name}`, terraformPlan(stackDir(name), emu.env, { out: 'lifecycle.tfplan', detailedExitcode: true }));
-          if (plan.code !== 0 && plan.code !== 2) throw new Error(`${label}: plan ${name} failed:\n${describeResult(plan)}`);
-          // Exit 0 is Terraform's own "diff is empty" (-detailed-exitcode, https://developer.hashicorp.com/terraform/cli/commands/plan):
-          // no resource to change, so no `show -json` (a provider-schema load, seconds each) is needed to know it.
-          // Any diff (exit 2, outputs and reads included) is read from the saved plan as before.
-          result[name] = plan.code === 0 ? [] : plannedChanges((await terraformShowJson(stackDir(name), 'lifecycle.tfplan', emu.env)).json);
-        }),
-      );
-    }
-    return result;
+    const started = Date.now();
+    const changes = await mapLimit(names, 2, async (name) => {
+      // A stack dropped by a selective deploy's clean-up needs its providers again; the state never left.
+      if (!fs.existsSync(path.join(stackDir(name), '.terraform'))) {
+        const init = await runTerraform(['init', '-input=false', '-no-color'], stackDir(name), emu.env);
+        if (init.code !== 0) throw new Error(describeResult(init));
+      }
+      const plan = await timed(`${label}: plan ${name}`, terraformPlan(stackDir(name), emu.env, { out: 'lifecycle.tfplan', detailedExitcode: true }));
+      if (plan.code !== 0 && plan.code !== 2) throw new Error(`${label}: plan ${name} failed:\n${describeResult(plan)}`);
+      // Exit 0 is Terraform's own "diff is empty" (-detailed-exitcode, https://developer.hashicorp.com/terraform/cli/commands/plan):
+      // no resource to change, so no `show -json` (a provider-schema load, seconds each) is needed to know it.
+      // Any diff (exit 2, outputs and reads included) is read from the saved plan as before.
+      return plan.code === 0 ? [] : plannedChanges((await terraformShowJson(stackDir(name), 'lifecycle.tfplan', emu.env)).json);
+    });
+    timings.push(`${label}: every plan ${((Date.now() - started) / 1000).toFixed(1)} s (wall)`);
+    return Object.fromEntries(names.map((name, i) => [name, changes[i]]));
   }
   const nonEmpty = (plans: Record<string, ReturnType<typeof plannedChanges>>) =>
     Object.fromEntries(Object.entries(plans).filter(([, changes]) => changes.length > 0).map(([s, c]) => [s, c.map((x) => `${x.actions.join('+')} ${x.address}`)]));
   const deletions = (plans: Record<string, ReturnType<typeof plannedChanges>>) =>
     Object.entries(plans).flatMap(([s, changes]) => changes.filter((c) => c.actions.includes('delete')).map((c) => `${s}: ${c.actions.join('+')} ${c.address}`));
 
+  /** Applies each stack's saved plan, two at a time in deploy order: each plan is fixed and each stack has its own state. */
   async function applySaved(plans: Record<string, ReturnType<typeof plannedChanges>>, label: string): Promise<void> {
-    for (const name of stacks().filter((n) => plans[n]?.length)) {
+    await mapLimit(stacks().filter((n) => plans[n]?.length), 2, async (name) => {
       const r = await timed(`${label}: apply ${name}`, runTerraform(['apply', '-input=false', '-no-color', 'lifecycle.tfplan'], stackDir(name), emu.env, 600_000));
       if (r.code !== 0) throw new Error(`${label}: apply ${name} failed:\n${describeResult(r)}`);
-    }
+    });
   }
 
   beforeAll(async () => {
