@@ -24,7 +24,7 @@ const MAX_WORKERS = 3;
  * management and security stacks and renders the runbooks (at 1,000 accounts about a seventh of the work), while a
  * worker first loads and resolves for about a second. Measured with `npm run bench -- synth`.
  */
-const WORKER_WEIGHT = 1.3;
+const WORKER_WEIGHT = 1.5;
 /** What a worker is given (stacks/synth-worker.ts). */
 export interface ShareTask {
   config: RootlockConfig;
