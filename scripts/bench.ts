@@ -42,7 +42,7 @@ export const BENCHMARKS: Array<{ name: string; run: (ctx: Context) => Promise<Ro
       const load = ['cdktf', 'constructs', ...classes.map((c) => `@cdktf/provider-aws/lib/${c}`)].map((m) => `require(${JSON.stringify(m)});`).join('');
       const floor = timeCommand(ctx, `${JSON.stringify(process.execPath)} -e ${JSON.stringify(load)}`, {}, 5);
       const example = timeCommand(ctx, ctx.synthCommand, {}, 5);
-      const full = timeCommand(ctx, ctx.synthCommand, { ROOTLOCK_CONFIG: ctx.largeConfig }, 1);
+      const full = timeCommand(ctx, ctx.synthCommand, { ROOTLOCK_CONFIG: ctx.largeConfig }, 3);
       // The output before the vend, synthesized once; each timed run starts from a copy of it.
       const beforeVend = path.join(ctx.tmp, 'before-vend');
       const prepared = spawnSync('sh', ['-c', ctx.synthCommand], { cwd: ctx.root, encoding: 'utf8', env: { ...process.env, ROOTLOCK_CONFIG: ctx.largeConfigBeforeVend, CDKTF_OUTDIR: beforeVend } });

@@ -17,7 +17,7 @@ import { startWorker } from '../worker-thread';
 
 /** Below this many baselines a worker's start (loading cdktf, resolving the model: about a second) costs more than it saves. */
 export const PARALLEL_MIN_BASELINES = 100;
-/** Workers at most: each holds its own heap (about 150 MiB at 1,000 accounts), and all write to the same disk. */
+/** Workers at most: each holds its own heap and its own copy of the model, and all write to the same disk. */
 const MAX_WORKERS = 3;
 /**
  * The share of the baselines each worker takes over the main thread's: the main thread also synthesizes the
