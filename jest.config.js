@@ -35,7 +35,7 @@ module.exports = {
   // provider's fixed waiters (README, Testing), and a third worker runs the light files meanwhile. On a clean clone:
   // jest 1,059 s with 3 workers, 1,181 s with 2, every test green both ways.
   maxWorkers: 3,
-  // Longest files first (committed weights, then Jest's cache), so both workers finish together on a clean CI clone.
+  // Longest files first (committed weights, then Jest's cache), so the workers finish together on a clean CI clone.
   testSequencer: '<rootDir>/__tests__/support/sequencer.js',
   reporters: process.env.ROOTLOCK_JUNIT ? ['default', ['jest-junit', { outputFile: process.env.ROOTLOCK_JUNIT, suiteNameTemplate: '{displayName} {filepath}' }]] : ['default'],
   projects: [

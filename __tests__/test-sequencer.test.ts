@@ -1,4 +1,4 @@
-/** The test order of `npm test`: heaviest files first, so two workers finish together (see support/sequencer.js). */
+/** The test order of `npm test`: heaviest files first, so the workers finish together (see support/sequencer.js). */
 import * as fs from 'fs';
 import * as path from 'path';
 

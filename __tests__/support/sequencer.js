@@ -1,5 +1,5 @@
 /**
- * Jest test sequencer: longest files first, so the two workers of `npm test` finish together instead of one worker
+ * Jest test sequencer: longest files first, so the workers of `npm test` finish together instead of one worker
  * starting the 15-minute lifecycle test after everything else is done.
  *
  * Jest's own sequencer orders by the durations it cached on THIS machine and, without a cache (a clean CI clone),
