@@ -13,18 +13,27 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Model } from './config/model';
 import { LOCAL_STATE_DIR } from './config/contract';
-import { synthesize } from './stacks/app';
+import type { synthesize as synthesizeStacks } from './stacks/app';
 import { stackGraph } from './stacks/graph';
 import { selectStacks } from './stacks/selection';
 import { DEPLOY_PLAN_FILE, deployPlan } from './stacks/deploy-plan';
 import { HTML_CACHE_FILE, RunbooksTask, writeRunbookTask } from './runbooks';
 import { defaultWorkerCount, PARALLEL_MIN_BASELINES, workerConfigFor } from './stacks/parallel-synth';
+import { type Model, sourceConfigOf } from './config/model';
 import { startWorker } from './worker-thread';
 
 /** The module a runbooks worker runs (`writeRunbooksOf`). */
 const RUNBOOKS_MODULE = path.join(__dirname, 'runbooks', 'index.ts');
+
+/**
+ * The synth, loaded when first used: cdktf and the provider classes take a third of a second to load, time a vend's
+ * runbooks worker (started before) renders in.
+ */
+function loadSynth(): typeof synthesizeStacks {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./stacks/app') as typeof import('./stacks/app')).synthesize;
+}
 
 /** A worker pays for its start (about a second) only from this many accounts on, with a CPU to spare. */
 function runbooksWorthAWorker(model: Model): boolean {
@@ -75,11 +84,21 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
     const workers = defaultWorkerCount(selected.filter((s) => s.kind === 'baseline').length);
     // Few stacks of a large organization (a vend): the runbooks are most of the work, so a worker renders them
     // meanwhile. Otherwise this thread renders them while the synth workers finish their share.
-    const config = workers === 0 && runbooksWorthAWorker(model) ? workerConfigFor(model) : undefined;
-    const runbooksWorker = config ? startWorker<string[]>(RUNBOOKS_MODULE, 'writeRunbooksOf', { ...task, config }) : undefined;
+    const source = workers === 0 && runbooksWorthAWorker(model) ? sourceConfigOf(model) : undefined;
+    const runbooksWorker = source ? startWorker<string[]>(RUNBOOKS_MODULE, 'writeRunbooksOf', { ...task, config: source }) : undefined;
+    // Checked once the worker runs: if the model was changed since it was resolved from that configuration, the worker's
+    // runbooks describe another model, and this thread renders them again over the worker's.
+    const workerModelIsThis = runbooksWorker !== undefined && workerConfigFor(model) !== undefined;
+    const synthesize = loadSynth();
     let runbooks: string[] = [];
     try {
-      synthesize(model, staging, selected, { workers, alongside: () => (runbooks = runbooksWorker ? runbooksWorker.wait() : writeRunbookTask(model, task)) });
+      synthesize(model, staging, selected, {
+        workers,
+        alongside: () => {
+          const fromWorker = runbooksWorker?.wait();
+          runbooks = fromWorker && workerModelIsThis ? fromWorker : writeRunbookTask(model, task);
+        },
+      });
     } finally {
       runbooksWorker?.stop();
     }

@@ -6,10 +6,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Fn, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { App, Fn, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { deepMerge } from 'cdktf/lib/util';
 import { MergeNeedsResolvedFragments, mergeUnresolved, resolvedJson, resolveFragment, stableJson } from '../stacks/fast-resolve';
-import { stackJson } from '../stacks/fast-synth';
+import { stackJson, withFastCdktfHelpers } from '../stacks/fast-synth';
 import { buildApp } from '../stacks/app';
 import { stackGraph } from '../stacks/graph';
 import { exampleModel } from './support/example';
@@ -106,5 +108,22 @@ describe('stackJson', () => {
     stack.addOverride('terraform.required_version', '>= 1.5');
     expect(stackJson(stack)).toBe(stableJson(stack.toTerraform()));
     expect(JSON.parse(stackJson(stack)).terraform.required_version).toBe('>= 1.5');
+  });
+
+  it('while synthesizing, every resource that depends on one target shares one token for it: the same bytes, one resolution', () => {
+    const alarms = (shared: boolean) => {
+      const { stack } = tokenStack();
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const target = new TerraformLocal(stack, 'role', 'x');
+      const build = () => [1, 2, 3].map((i) => new CloudwatchMetricAlarm(stack, `a${i}`, { alarmName: `a${i}`, comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, dependsOn: [target] }));
+      const made = shared ? withFastCdktfHelpers(build) : build();
+      return { stack, tokens: new Set(made.map((a) => a.dependsOn![0])) };
+    };
+    const stock = alarms(false);
+    const fast = alarms(true);
+    expect(stock.tokens.size).toBe(3);
+    expect(fast.tokens.size).toBe(1);
+    expect(stackJson(fast.stack)).toBe(stackJson(stock.stack));
+    expect(JSON.parse(stackJson(fast.stack)).resource.aws_cloudwatch_metric_alarm.a2.depends_on).toEqual(['local.role']);
   });
 });

@@ -4,6 +4,7 @@
  * round-trips and anything else reads as empty. The runbooks of a large organization rendered on a worker thread
  * (output.ts) are the same files as on the main thread.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,7 +13,8 @@ import { resolveModel } from '../config/model';
 import { largeOrgConfig } from '../examples/large-org';
 import { writeOutput } from '../output';
 import { HTML_CACHE_FILE, HTML_FILE, renderRunbookExtras, renderRunbooks } from '../runbooks';
-import { htmlSections, parseHtmlSections, renderHtml, serializeHtmlSections } from '../runbooks/html';
+import MarkdownIt from 'markdown-it';
+import { blocksToHtml, htmlSections, joinTableChunks, parseHtmlSections, renderHtml, serializeHtmlSections, splitLongTables, TableChunks } from '../runbooks/html';
 import { exampleModel } from './support/example';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rootlock-html-cache-'));
@@ -42,6 +44,54 @@ describe('cutting the markdown into sections', () => {
   });
 });
 
+describe('cutting long tables into chunks', () => {
+  const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `| \`account-${String(from + i).padStart(4, '0')}\` | ${200000000000 + from + i} | [playbook](#alarm-${from + i}) |`);
+  const section = (body: string[]) => ['## Accounts', '', 'Every account:', '', '| Account | Id | Playbook |', '| --- | ---: | --- |', ...body, '', 'After the table.', ''].join('\n');
+  const tableOf = (pieces: ReturnType<typeof splitLongTables>) => pieces.find((p): p is TableChunks => typeof p !== 'string')!;
+  // markdown-it as the cache path calls it (blocksToHtml trims the end of the whole).
+  const render = (md: string) => new MarkdownIt().render(md);
+
+  it('cuts a long table after a blank line into chunks of whole rows; the pieces join back to the section', () => {
+    const md = section(rows(0, 900));
+    const pieces = splitLongTables(md);
+    expect(pieces).toHaveLength(3);
+    const table = tableOf(pieces);
+    expect(table.chunks.length).toBeGreaterThan(10);
+    for (const chunk of table.chunks) expect(chunk.split('\n').slice(0, 2)).toEqual(['| Account | Id | Playbook |', '| --- | ---: | --- |']);
+    expect(table.chunks.flatMap((c) => c.split('\n').slice(2))).toEqual(rows(0, 900));
+    expect([pieces[0], table.whole, pieces[2]].join('\n')).toBe(md);
+  });
+
+  it('the chunks, rendered alone and joined, are the HTML of the whole table (alignment and links included)', () => {
+    const md = section(rows(0, 900));
+    const table = tableOf(splitLongTables(md));
+    const joined = joinTableChunks(table.chunks.map(render));
+    expect(joined).toBe(render(table.whole));
+    expect(blocksToHtml(md, (href) => href, (h) => h)).toContain(joined!.trimEnd());
+    expect(joined).toContain('<td style="text-align:right">200000000899</td>');
+  });
+
+  it('a row added changes one or two chunks, wherever it lands: chunks end where the rows say, not at a count', () => {
+    const before = new Set(tableOf(splitLongTables(section(rows(0, 900)))).chunks);
+    const inserted = [...rows(0, 450), '| `web-prod` | 200000000500 | [playbook](#alarm-web) |', ...rows(450, 900)];
+    const after = tableOf(splitLongTables(section(inserted))).chunks;
+    expect(after.filter((c) => !before.has(c)).length).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
+    ['a short section', section(rows(0, 20))],
+    ['a table inside fenced code', ['## Code', '', '```text', '', '| a | b |', '| --- | --- |', ...rows(0, 900), '```', ''].join('\n')],
+    ['a table that does not end at a blank line', ['## T', '', '| Account | Id | Playbook |', '| --- | --- | --- |', ...rows(0, 900), 'a lazy line', ''].join('\n')],
+    ['a table right after text (no blank line)', ['## T', 'text', '| Account | Id | Playbook |', '| --- | --- | --- |', ...rows(0, 900), ''].join('\n')],
+  ])('leaves %s whole', (_, md) => {
+    expect(splitLongTables(md)).toEqual([md]);
+  });
+
+  it('joins only chunks that are each one table (anything else is rendered whole by the caller)', () => {
+    expect(joinTableChunks([render('| a |\n| --- |\n| 1 |'), render('text')])).toBeUndefined();
+  });
+});
+
 describe('rendering through the cache', () => {
   const model = exampleModel();
 
@@ -62,6 +112,10 @@ describe('rendering through the cache', () => {
     const reused = [...cache.next.keys()].filter((k) => cache.previous.has(k)).length;
     expect(reused / cache.next.size).toBeGreaterThan(0.9);
     expect(reused).toBeLessThan(cache.next.size);
+    // Long tables (every account's alarms, queues, roles) are rendered only in the chunk the new account lands in: a
+    // third of the HTML was rendered again before tables were chunked.
+    const rendered = [...cache.next].filter(([k]) => !cache.previous.has(k)).reduce((n, [, html]) => n + html.length, 0);
+    expect(rendered / htmlOf(after).length).toBeLessThan(0.2);
   });
 
   it('the same section in two runbooks renders each with its own links: the part is part of the key', () => {
@@ -119,5 +173,30 @@ describe('the cache across synths, and the runbooks on a worker thread', () => {
     const expected = new Map([...renderRunbooks(model), ...renderRunbookExtras(model)]);
     expect(written.runbooks.map((f) => path.basename(f)).sort()).toEqual([...expected.keys()].sort());
     for (const [name, text] of expected) expect({ name, text: fs.readFileSync(path.join(outdir, 'runbooks', name), 'utf8') }).toEqual({ name, text });
+  });
+
+  it('a model changed after it was resolved has its runbooks rendered on this thread, over what the worker wrote', () => {
+    const model = resolveModel(validateConfig(largeOrgConfig(120, 10)));
+    model.allAccounts[5].name = 'changed-after-resolving';
+    const outdir = path.join(tmp(), 'cdktf.out');
+    writeOutput(model, { outdir, stacks: ['baseline-account-0007'] });
+    const expected = new Map([...renderRunbooks(model), ...renderRunbookExtras(model)]);
+    for (const [name, text] of expected) expect({ name, text: fs.readFileSync(path.join(outdir, 'runbooks', name), 'utf8') }).toEqual({ name, text });
+    expect(fs.readFileSync(path.join(outdir, 'runbooks', 'inventory.md'), 'utf8')).toContain('changed-after-resolving');
+  });
+
+  it("the entry point's modules load no cdktf: a vend's runbooks worker starts before the synth loads it", () => {
+    const probe = [
+      "require('./scripts/swc-register.js');",
+      "for (const m of ['./config/load', './config/model', './output', './config/cross-checks', './config/errors', './stacks/selection']) require(m);",
+      "const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(f));",
+      "require('./stacks/app');",
+      "const later = Object.keys(require.cache).some((f) => /node_modules[\\/]cdktf[\\/]/.test(f));",
+      'process.stdout.write(JSON.stringify({ loaded, later }));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-e', probe], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ loaded: [], later: true });
+    const imported = [...fs.readFileSync(path.join(__dirname, '..', 'main.ts'), 'utf8').matchAll(/^import .* from '(\.[^']+)';$/gm)].map((m) => m[1]);
+    expect(imported.sort()).toEqual(['./config/cross-checks', './config/errors', './config/load', './config/model', './output', './stacks/selection']);
   });
 });

@@ -52,16 +52,11 @@ export function blocksToHtml(markdown: string, target: LinkTarget, headingId: (t
 }
 
 /**
- * The markdown cut before every heading that starts a line after a blank line, outside fenced code and HTML comments:
- * there every other open block has ended (a paragraph, table, list, quote or other HTML block ends at a blank line or
- * an unindented heading), the runbooks define no link references (the one document-wide state in CommonMark) and
- * heading anchors are stateless (`slug`), so each section renders alone to exactly the HTML it renders to within the
- * whole. Joined, the sections are the markdown.
+ * For each line, whether it is outside fenced code and HTML comments (the fence and comment lines themselves are
+ * inside): only there can a heading or a table start.
  */
-export function htmlSections(markdown: string): string[] {
-  const lines = markdown.split('\n');
-  const sections: string[] = [];
-  let start = 0;
+function linesOutsideCode(lines: readonly string[]): boolean[] {
+  const outside = new Array<boolean>(lines.length).fill(false);
   let fence: string | undefined;
   let comment = false;
   for (let i = 0; i < lines.length; i++) {
@@ -72,13 +67,110 @@ export function htmlSections(markdown: string): string[] {
       if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
     } else if (marker) fence = marker;
     else if (/^ {0,3}<!--/.test(line)) comment = !line.slice(line.indexOf('<!--') + 4).includes('-->');
-    else if (i > start && lines[i - 1] === '' && /^#{1,6}( |$)/.test(line)) {
+    else outside[i] = true;
+  }
+  return outside;
+}
+
+/**
+ * The markdown cut before every heading that starts a line after a blank line, outside fenced code and HTML comments:
+ * there every other open block has ended (a paragraph, table, list, quote or other HTML block ends at a blank line or
+ * an unindented heading), the runbooks define no link references (the one document-wide state in CommonMark) and
+ * heading anchors are stateless (`slug`), so each section renders alone to exactly the HTML it renders to within the
+ * whole. Joined, the sections are the markdown.
+ */
+export function htmlSections(markdown: string): string[] {
+  const lines = markdown.split('\n');
+  const outside = linesOutsideCode(lines);
+  const sections: string[] = [];
+  let start = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (outside[i] && i > start && lines[i - 1] === '' && /^#{1,6}( |$)/.test(lines[i])) {
       sections.push(lines.slice(start, i).join('\n'));
       start = i;
     }
   }
   sections.push(lines.slice(start).join('\n'));
   return sections;
+}
+
+/** A long table of a section, as tables of a few rows each (`chunks`: the header and delimiter rows, then some rows). */
+export interface TableChunks {
+  readonly chunks: readonly string[];
+  /** The table as it is in the markdown. */
+  readonly whole: string;
+}
+
+/** Rows per chunk on average: a chunk ends after a row whose hash is 0 modulo this (content-defined, see below). */
+const TABLE_CHUNK_ROWS = 32;
+/** ... and after this many rows in any case. */
+const TABLE_CHUNK_MAX_ROWS = 4 * TABLE_CHUNK_ROWS;
+/** markdown-it ends a table early after this many cells filled in for short rows (table.mjs MAX_AUTOCOMPLETED_CELLS). */
+const MAX_AUTOCOMPLETED_CELLS = 0x10000;
+const DELIMITER_ROW = /^\|(?: *:?-+:? *\|)+ *$/;
+
+/** A section shorter than this renders in well under a millisecond: not worth looking for long tables in. */
+const SHORT_SECTION = 16 * 1024;
+
+/** FNV-1a of a row, its bits mixed (FNV's low bits depend only on the characters' low bits): the same in every synth. */
+function rowHash(row: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < row.length; i++) h = Math.imul(h ^ row.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+/**
+ * A section with its long tables (top-level, after a blank line, ended by a blank line or the section's end) cut into
+ * chunks, so that one account more in a 4,000-row table renders one chunk, not the table. Chunks end after rows chosen
+ * by their content, not their position: a row added or removed changes only the chunk it lands in. Markdown pieces
+ * and tables alternate; joined with newlines they are the section. A table renders row by row (each row's cells
+ * alone, their number set by the delimiter row), so its chunks' rows, joined under the first chunk's head, are its HTML
+ * (`joinTableChunks`); the one table-wide count, cells filled in for short rows, cannot reach markdown-it's limit
+ * within a table of at most that many cells.
+ */
+export function splitLongTables(section: string): Array<string | TableChunks> {
+  if (section.length < SHORT_SECTION) return [section];
+  const lines = section.split('\n');
+  const outside = linesOutsideCode(lines);
+  const pieces: Array<string | TableChunks> = [];
+  let start = 0;
+  for (let i = 1; i + 1 < lines.length; i++) {
+    if (!(outside[i] && lines[i - 1] === '' && lines[i].startsWith('|') && DELIMITER_ROW.test(lines[i + 1]))) continue;
+    let end = i + 2;
+    while (end < lines.length && lines[end].startsWith('|')) end++;
+    const rows = lines.slice(i + 2, end);
+    const columns = lines[i + 1].match(/-+/g)!.length;
+    const long = rows.length >= 2 * TABLE_CHUNK_ROWS && rows.length * columns <= MAX_AUTOCOMPLETED_CELLS;
+    if (long && (end === lines.length || lines[end] === '')) {
+      const chunks: string[] = [];
+      let from = 0;
+      rows.forEach((row, r) => {
+        if (r === rows.length - 1 || rowHash(row) % TABLE_CHUNK_ROWS === 0 || r + 1 - from >= TABLE_CHUNK_MAX_ROWS) {
+          chunks.push([lines[i], lines[i + 1], ...rows.slice(from, r + 1)].join('\n'));
+          from = r + 1;
+        }
+      });
+      pieces.push(lines.slice(start, i).join('\n'), { chunks, whole: lines.slice(i, end).join('\n') });
+      start = end;
+    }
+    i = end;
+  }
+  pieces.push(lines.slice(start).join('\n'));
+  return pieces;
+}
+
+/** The HTML of a table from the HTML of its chunks: the first one's head, every chunk's body rows; undefined if any chunk is not one table. */
+export function joinTableChunks(chunks: readonly string[]): string | undefined {
+  const OPEN = '<tbody>\n';
+  const CLOSE = '</tbody>\n</table>\n';
+  const bodies: string[] = [];
+  for (const html of chunks) {
+    const open = html.indexOf(OPEN);
+    if (!html.startsWith('<table>\n') || open < 0 || !html.endsWith(CLOSE) || html.indexOf('<table>', 1) >= 0) return undefined;
+    bodies.push(html.slice(open + OPEN.length, html.length - CLOSE.length));
+  }
+  return `${chunks[0].slice(0, chunks[0].indexOf(OPEN) + OPEN.length)}${bodies.join('')}${CLOSE}`;
 }
 
 /**
@@ -130,17 +222,25 @@ const RENDERER_KEY = createHash('sha256')
   .update(fs.readFileSync(__filename))
   .digest('hex');
 
-/** One part's markdown to HTML, section by section through `cache` when given (the same HTML as `blocksToHtml`). */
+/**
+ * One part's markdown to HTML, section by section (long tables chunk by chunk) through `cache` when given: the same
+ * HTML as `blocksToHtml`.
+ */
 function partToHtml(markdown: string, target: LinkTarget, headingId: (text: string) => string, scope: string, cache?: HtmlSectionCache): string {
   if (!cache) return blocksToHtml(markdown, target, headingId);
   let md: MarkdownIt | undefined;
-  const html = htmlSections(markdown).map((section) => {
-    const key = createHash('sha256').update(RENDERER_KEY).update('\0').update(scope).update('\0').update(section).digest('base64');
+  const render = (text: string): string => {
+    const key = createHash('sha256').update(RENDERER_KEY).update('\0').update(scope).update('\0').update(text).digest('base64');
     let out = cache.previous.get(key) ?? cache.next.get(key);
-    if (out === undefined) out = (md ??= renderer(target, headingId)).render(section);
+    if (out === undefined) out = (md ??= renderer(target, headingId)).render(text);
     cache.next.set(key, out);
     return out;
-  });
+  };
+  const html = htmlSections(markdown).map((section) =>
+    splitLongTables(section)
+      .map((piece) => (typeof piece === 'string' ? render(piece) : (joinTableChunks(piece.chunks.map(render)) ?? render(piece.whole))))
+      .join(''),
+  );
   return html.join('').trimEnd();
 }
 

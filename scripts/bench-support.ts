@@ -24,16 +24,29 @@ export interface Row {
   cpuRatio?: number;
   rssMb?: number;
   rssGoalMb?: number;
+  /** How many runs `ms` is the median of, and the fastest of them. */
+  runs?: number;
+  fastestMs?: number;
   skipped?: string;
 }
 
 let runs = 0;
 
+export interface Timed {
+  /** The median run's wall time, and its peak memory and CPU time. */
+  ms: number;
+  rssMb?: number;
+  cpuMs?: number;
+  /** The fastest run's wall time. */
+  fastestMs: number;
+  runs: number;
+}
+
 /**
  * Runs `command` through the shell `repeat` times (node_modules/.bin on PATH, a fresh output directory each time, or
- * one `before` prepares) and
- * returns the fastest wall time with that run's maximum resident set size and CPU time (reported by the node process
- * itself through a --require hook). Throws with the command's stderr when it fails.
+ * one `before` prepares) and returns the median run (issue 30: "median of three"): its wall time, with that run's
+ * maximum resident set size and CPU time (reported by the node process itself through a --require hook), and the
+ * fastest wall time beside it. Throws with the command's stderr when it fails.
  */
 export function timeCommand(
   ctx: Context,
@@ -42,7 +55,7 @@ export function timeCommand(
   repeat: number,
   /** Untimed, before each run: prepares its output directory (what an earlier synth left there). */
   before?: (outdir: string) => void,
-): { ms: number; rssMb?: number; cpuMs?: number } {
+): Timed {
   const hook = path.join(ctx.tmp, 'report-rss.js');
   if (!fs.existsSync(hook)) {
     fs.writeFileSync(
@@ -50,7 +63,7 @@ export function timeCommand(
       "process.on('exit', () => { const u = process.resourceUsage(); if (process.env.ROOTLOCK_BENCH_USAGE) require('fs').writeFileSync(process.env.ROOTLOCK_BENCH_USAGE, JSON.stringify({ rssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })); });\n",
     );
   }
-  let best: { ms: number; rssMb?: number; cpuMs?: number } | undefined;
+  const timed: Array<{ ms: number; rssMb?: number; cpuMs?: number }> = [];
   for (let i = 0; i < repeat; i++) {
     const run = ++runs;
     const usageFile = path.join(ctx.tmp, `usage-${run}.json`);
@@ -72,9 +85,10 @@ export function timeCommand(
     if (r.status !== 0) throw new Error(`${command} failed (exit ${r.status}):\n${r.stderr}`);
     fs.rmSync(path.join(ctx.tmp, `out-${run}`), { recursive: true, force: true });
     const usage = fs.existsSync(usageFile) ? (JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { rssKb: number; cpuMs: number }) : undefined;
-    if (!best || ms < best.ms) best = { ms, rssMb: usage && usage.rssKb / 1024, cpuMs: usage?.cpuMs };
+    timed.push({ ms, rssMb: usage && usage.rssKb / 1024, cpuMs: usage?.cpuMs });
   }
-  return best!;
+  const sorted = [...timed].sort((a, b) => a.ms - b.ms);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], fastestMs: sorted[0].ms, runs: sorted.length };
 }
 
 /** Runs a TypeScript script with ts-node, CONTEXT as its JSON argument, and parses the JSON it prints. */

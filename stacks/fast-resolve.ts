@@ -153,6 +153,20 @@ function isPlainRecord(value: object): value is Record<string, unknown> {
   return true;
 }
 
+/** The depth of each block's entries (a resource's body: `resource.<type>.<name>`). */
+const BLOCK_ENTRY_LEVEL = 3;
+
+/**
+ * The same string, which V8 now keeps as one flat string (converting a string to a number flattens it; the number is
+ * thrown away). A resource's JSON is concatenated from hundreds of pieces that would otherwise all stay alive, and be
+ * copied by every young-generation collection, until the stack's file is written: flattened as each resource is
+ * complete, they die young (a quarter less collection time on the main thread of a vend at 1,000 accounts).
+ */
+function flattened(text: string): string {
+  Number(text);
+  return text;
+}
+
 /**
  * `stableJson(resolveFragment(scope, value, strings))` in one pass, without the resolved copy of the document (at
  * 1,000 accounts that copy was a fifth of the synth's CPU, most of it garbage collection). Each value is classified
@@ -194,7 +208,7 @@ export function resolvedJson(scope: IConstruct, value: unknown, strings: Map<str
           if (written) out += `${out ? ',' : ''}${open}${quotedKey(key)}${written}`;
         }
         ancestors.delete(node);
-        return `{${out}${close}}`;
+        return level === BLOCK_ENTRY_LEVEL ? flattened(`{${out}${close}}`) : `{${out}${close}}`;
       }
       default:
         return delegated(resolve(scope, node), level);

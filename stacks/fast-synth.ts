@@ -15,6 +15,7 @@ import { resolve } from 'cdktf/lib/_tokens';
 import { mergeResolved, MergeNeedsResolvedFragments, mergeUnresolved, resolvedJson, resolveFragment, stableJson } from './fast-resolve';
 import { TokenMap } from 'cdktf/lib/tokens/private/token-map';
 import * as cdktfUtil from 'cdktf/lib/util';
+import * as cdktfExpressions from 'cdktf/lib/tfExpression';
 import { deepMerge, snakeCase as cdktfSnakeCase } from 'cdktf/lib/util';
 import { VALID_KEY_CHARS } from 'cdktf/lib/tokens/private/encoding';
 import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
@@ -134,15 +135,26 @@ function registerStringKeyOnce(this: TokenRegistry, token: unknown, displayHint?
 }
 
 /**
- * Two of cdktf's per-resource helpers redo the same work for every resource: keysToSnakeCase converts the same few
- * meta-argument names with three regular expressions each, and every token registration compiles a regular
- * expression. While synthesizing, both are replaced by the same functions doing that work once (util.js's exports are
- * read at each call by terraform-resource.js and the others); restored afterwards.
+ * Three of cdktf's per-resource helpers redo the same work for every resource: keysToSnakeCase converts the same few
+ * meta-argument names with three regular expressions each, every token registration compiles a regular expression,
+ * and every `dependsOn` entry becomes a new token (4,000 alarms depending on one role: 4,000 tokens, each resolved
+ * through cdktf's resolve). While synthesizing, they are replaced by the same functions doing that work once: each
+ * dependency's token is made once and shared, so it resolves once per stack (resolveFragment's cache); its target
+ * lives in the same stack, whose tokens are forgotten together (`forgetTokensSince`). The modules' exports are read
+ * at each call by terraform-resource.js and the others; restored afterwards.
  */
 export function withFastCdktfHelpers<T>(fn: () => T): T {
   assertPatchedCdktf();
   const exported = cdktfUtil as unknown as { keysToSnakeCase: (o: unknown) => unknown };
   const keys = exported.keysToSnakeCase;
+  const expressions = cdktfExpressions as unknown as { dependable: (target: object) => string };
+  const dependable = expressions.dependable;
+  const tokens = new WeakMap<object, string>();
+  expressions.dependable = (target) => {
+    let token = tokens.get(target);
+    if (token === undefined) tokens.set(target, (token = dependable(target)));
+    return token;
+  };
   const proto = TokenMap.prototype as unknown as { registerStringKey: typeof registerStringKeyOnce };
   const register = proto.registerStringKey;
   exported.keysToSnakeCase = keysToSnakeCaseOnce;
@@ -152,6 +164,7 @@ export function withFastCdktfHelpers<T>(fn: () => T): T {
   } finally {
     exported.keysToSnakeCase = keys;
     proto.registerStringKey = register;
+    expressions.dependable = dependable;
   }
 }
 
