@@ -18,8 +18,8 @@ import type { synthesize as synthesizeStacks } from './stacks/app';
 import { stackGraph } from './stacks/graph';
 import { selectStacks } from './stacks/selection';
 import { DEPLOY_PLAN_FILE, deployPlan } from './stacks/deploy-plan';
-import { HTML_CACHE_FILE, RunbooksTask, writeRunbookTask } from './runbooks';
-import { defaultWorkerCount, PARALLEL_MIN_BASELINES, workerConfigFor } from './stacks/parallel-synth';
+import type { RunbooksTask } from './runbooks';
+import { defaultWorkerCount, PARALLEL_MIN_BASELINES } from './stacks/parallel-synth';
 import { type Model, sourceConfigOf } from './config/model';
 import { startWorker } from './worker-thread';
 
@@ -27,12 +27,17 @@ import { startWorker } from './worker-thread';
 const RUNBOOKS_MODULE = path.join(__dirname, 'runbooks', 'index.ts');
 
 /**
- * The synth, loaded when first used: cdktf and the provider classes take a third of a second to load, time a vend's
- * runbooks worker (started before) renders in.
+ * The synth and the runbook renderers, loaded when first used: cdktf and the provider classes take a third of a second
+ * to load, time a vend's runbooks worker (started before) renders in; and when that worker renders the runbooks, this
+ * thread never needs their renderers.
  */
 function loadSynth(): typeof synthesizeStacks {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('./stacks/app') as typeof import('./stacks/app')).synthesize;
+}
+function loadRunbooks(): typeof import('./runbooks') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./runbooks') as typeof import('./runbooks');
 }
 
 /** A worker pays for its start (about a second) only from this many accounts on, with a CPU to spare. */
@@ -42,6 +47,8 @@ function runbooksWorthAWorker(model: Model): boolean {
 
 export const DEFAULT_OUTDIR = 'cdktf.out';
 export const RUNBOOKS_SUBDIR = 'runbooks';
+/** The HTML of the runbooks' markdown sections, kept for the next synth (runbooks/html.ts `HtmlSectionCache`). */
+export const HTML_CACHE_FILE = path.join('.rootlock-cache', 'runbook-html-sections');
 export const STACKS_SUBDIR = 'stacks';
 
 /** Terraform's own files in a stack's working directory: never written by synth, kept across every synth. */
@@ -84,21 +91,14 @@ export function writeOutput(model: Model, opts: OutputOptions = {}): Written {
     const workers = defaultWorkerCount(selected.filter((s) => s.kind === 'baseline').length);
     // Few stacks of a large organization (a vend): the runbooks are most of the work, so a worker renders them
     // meanwhile. Otherwise this thread renders them while the synth workers finish their share.
+    // The worker writes nothing if the configuration no longer resolves to this model (changed since): then this
+    // thread renders them.
     const source = workers === 0 && runbooksWorthAWorker(model) ? sourceConfigOf(model) : undefined;
-    const runbooksWorker = source ? startWorker<string[]>(RUNBOOKS_MODULE, 'writeRunbooksOf', { ...task, config: source }) : undefined;
-    // Checked once the worker runs: if the model was changed since it was resolved from that configuration, the worker's
-    // runbooks describe another model, and this thread renders them again over the worker's.
-    const workerModelIsThis = runbooksWorker !== undefined && workerConfigFor(model) !== undefined;
+    const runbooksWorker = source ? startWorker<string[] | undefined>(RUNBOOKS_MODULE, 'writeRunbooksOf', { ...task, config: source, modelJson: JSON.stringify(model) }) : undefined;
     const synthesize = loadSynth();
     let runbooks: string[] = [];
     try {
-      synthesize(model, staging, selected, {
-        workers,
-        alongside: () => {
-          const fromWorker = runbooksWorker?.wait();
-          runbooks = fromWorker && workerModelIsThis ? fromWorker : writeRunbookTask(model, task);
-        },
-      });
+      synthesize(model, staging, selected, { workers, alongside: () => (runbooks = runbooksWorker?.wait() ?? loadRunbooks().writeRunbookTask(model, task)) });
     } finally {
       runbooksWorker?.stop();
     }

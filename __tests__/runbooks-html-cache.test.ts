@@ -11,8 +11,8 @@ import * as path from 'path';
 import { validateConfig } from '../config/load';
 import { resolveModel } from '../config/model';
 import { largeOrgConfig } from '../examples/large-org';
-import { writeOutput } from '../output';
-import { HTML_CACHE_FILE, HTML_FILE, renderRunbookExtras, renderRunbooks } from '../runbooks';
+import { HTML_CACHE_FILE, writeOutput } from '../output';
+import { HTML_FILE, renderRunbookExtras, renderRunbooks } from '../runbooks';
 import MarkdownIt from 'markdown-it';
 import { blocksToHtml, htmlSections, joinTableChunks, parseHtmlSections, renderHtml, serializeHtmlSections, splitLongTables, TableChunks } from '../runbooks/html';
 import { exampleModel } from './support/example';
@@ -185,11 +185,11 @@ describe('the cache across synths, and the runbooks on a worker thread', () => {
     expect(fs.readFileSync(path.join(outdir, 'runbooks', 'inventory.md'), 'utf8')).toContain('changed-after-resolving');
   });
 
-  it("the entry point's modules load no cdktf: a vend's runbooks worker starts before the synth loads it", () => {
+  it("the entry point's modules load no cdktf and no renderer: a vend's runbooks worker starts before the synth loads them", () => {
     const probe = [
       "require('./scripts/swc-register.js');",
       "for (const m of ['./config/load', './config/model', './output', './config/cross-checks', './config/errors', './stacks/selection']) require(m);",
-      "const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(f));",
+      "const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\/](cdktf|@cdktf|markdown-it)[\\/]/.test(f));",
       "require('./stacks/app');",
       "const later = Object.keys(require.cache).some((f) => /node_modules[\\/]cdktf[\\/]/.test(f));",
       'process.stdout.write(JSON.stringify({ loaded, later }));',

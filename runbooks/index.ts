@@ -118,9 +118,6 @@ export interface WriteRunbooksOptions {
   readonly htmlCache?: HtmlSectionCache;
 }
 
-/** Where the HTML section cache is kept inside an output directory. */
-export const HTML_CACHE_FILE = path.join('.rootlock-cache', 'runbook-html-sections');
-
 /** The runbooks of one synth: where they go, and where the HTML section cache is read from and written to. */
 export interface RunbooksTask {
   dir: string;
@@ -141,9 +138,14 @@ export function writeRunbookTask(model: Model, task: RunbooksTask): string[] {
   return written;
 }
 
-/** `writeRunbookTask` on a worker thread (worker-thread.ts): the model resolved again from its configuration. */
-export function writeRunbooksOf(task: RunbooksTask & { config: RootlockConfig }): string[] {
-  return writeRunbookTask(resolveModel(task.config), task);
+/**
+ * `writeRunbookTask` on a worker thread (worker-thread.ts): the model resolved again from its configuration (a model
+ * holds functions, so it cannot be posted). Undefined, with nothing written, if that is not the model the caller holds
+ * (`modelJson`, its JSON): a model changed after it was resolved is rendered by the caller instead.
+ */
+export function writeRunbooksOf(task: RunbooksTask & { config: RootlockConfig; modelJson: string }): string[] | undefined {
+  const model = resolveModel(task.config);
+  return JSON.stringify(model) === task.modelJson ? writeRunbookTask(model, task) : undefined;
 }
 
 /**
