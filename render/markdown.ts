@@ -11,9 +11,14 @@ export function heading(level: number, text: string): string {
   return `${'#'.repeat(level)} ${text}`;
 }
 
+/** The longest run of backticks in `text` (0 without any: most text, checked without a regular expression). */
+function longestBacktickRun(text: string): number {
+  return text.includes('`') ? Math.max(...text.match(/`+/g)!.map((m) => m.length)) : 0;
+}
+
 /** Inline code that survives backticks in the text. */
 export function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const longest = longestBacktickRun(text);
   const fence = '`'.repeat(longest + 1);
   return longest > 0 || text.startsWith('`') || text.endsWith('`') ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
 }
@@ -21,7 +26,7 @@ export function code(text: string): string {
 /** A fenced block; `bash` unless told otherwise. The fence is longer than any backtick run inside, so nothing closes it early. */
 export function fence(lines: string | string[], lang = 'bash'): string {
   const body = Array.isArray(lines) ? lines.join('\n') : lines;
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((m) => m.length));
+  const longest = longestBacktickRun(body);
   const ticks = '`'.repeat(Math.max(3, longest + 1));
   return `${ticks}${lang}\n${body}\n${ticks}`;
 }
@@ -71,7 +76,7 @@ export function prose(text: string): string {
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.includes('|') || text.includes('\n') ? text.replace(/\|/g, '\\|').replace(/\n/g, ' ') : text;
 }
 
 export function table(headers: string[], rows: string[][]): string {
