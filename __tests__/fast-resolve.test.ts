@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App, Fn, Lazy, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { deepMerge } from 'cdktf/lib/util';
 import { MergeNeedsResolvedFragments, mergeUnresolved, resolvedJson, resolveFragment, stableJson } from '../stacks/fast-resolve';
 import { stackJson, withFastCdktfHelpers } from '../stacks/fast-synth';
@@ -125,5 +126,26 @@ describe('stackJson', () => {
     expect(fast.tokens.size).toBe(1);
     expect(stackJson(fast.stack)).toBe(stackJson(stock.stack));
     expect(JSON.parse(stackJson(fast.stack)).resource.aws_cloudwatch_metric_alarm.a2.depends_on).toEqual(['local.role']);
+  });
+
+  it("while synthesizing, one resource attribute named many times is one token (another resource's is another): the same bytes", () => {
+    const targets = (shared: boolean) => {
+      const { stack } = tokenStack();
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const build = () => {
+        const [one, two] = ['one', 'two'].map((n) => new SnsTopic(stack, n, { name: n }));
+        const arns = [one.arn, one.arn, two.arn];
+        arns.forEach((arn, i) => new CloudwatchMetricAlarm(stack, `a${i}`, { alarmName: `a${i}`, comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, alarmActions: [arn] }));
+        return arns;
+      };
+      return { stack, tokens: shared ? withFastCdktfHelpers(build) : build() };
+    };
+    const stock = targets(false);
+    const fast = targets(true);
+    expect(new Set(stock.tokens).size).toBe(3);
+    expect(fast.tokens[0]).toBe(fast.tokens[1]);
+    expect(fast.tokens[2]).not.toBe(fast.tokens[0]);
+    expect(stackJson(fast.stack)).toBe(stackJson(stock.stack));
+    expect(JSON.parse(stackJson(fast.stack)).resource.aws_cloudwatch_metric_alarm.a2.alarm_actions).toEqual(['${aws_sns_topic.two.arn}']);
   });
 });

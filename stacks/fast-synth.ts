@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnnotationMetadataEntryType, App, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformStack, Tokenization } from 'cdktf';
+import { AnnotationMetadataEntryType, App, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { ConstructOrder } from 'constructs';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import { encounteredAnnotationWithLevelError } from 'cdktf/lib/errors';
@@ -134,6 +134,30 @@ function registerStringKeyOnce(this: TokenRegistry, token: unknown, displayHint?
   return key;
 }
 
+/** cdktf 0.21's TerraformResource attribute references: `interpolationForAttribute` makes a tfExpression Reference. */
+interface AttributeReferences {
+  getStringAttribute(this: AttributeReferences, attribute: string): string;
+  interpolationForAttribute(attribute: string): { identifier: string; originStack?: object };
+}
+
+/**
+ * getStringAttribute returning one token per reference: the same identifier (`aws_iam_role.x.arn`, worked out at each
+ * call as cdktf does) from the same stack is the same token, so a role's ARN named by 122 event targets resolves once
+ * per stack. cdktf makes a new token at every call, and the tokens of one reference all resolve alike.
+ */
+function sharedAttributeTokens(getStringAttribute: AttributeReferences['getStringAttribute']): AttributeReferences['getStringAttribute'] {
+  const byStack = new WeakMap<object, Map<string, string>>();
+  const noStack = {};
+  return function (this: AttributeReferences, attribute: string): string {
+    const { identifier, originStack } = this.interpolationForAttribute(attribute);
+    let tokens = byStack.get(originStack ?? noStack);
+    if (!tokens) byStack.set(originStack ?? noStack, (tokens = new Map()));
+    let token = tokens.get(identifier);
+    if (token === undefined) tokens.set(identifier, (token = getStringAttribute.call(this, attribute)));
+    return token;
+  };
+}
+
 /**
  * Three of cdktf's per-resource helpers redo the same work for every resource: keysToSnakeCase converts the same few
  * meta-argument names with three regular expressions each, every token registration compiles a regular expression,
@@ -157,6 +181,9 @@ export function withFastCdktfHelpers<T>(fn: () => T): T {
   };
   const proto = TokenMap.prototype as unknown as { registerStringKey: typeof registerStringKeyOnce };
   const register = proto.registerStringKey;
+  const resources = TerraformResource.prototype as unknown as AttributeReferences;
+  const getStringAttribute = resources.getStringAttribute;
+  resources.getStringAttribute = sharedAttributeTokens(getStringAttribute);
   exported.keysToSnakeCase = keysToSnakeCaseOnce;
   proto.registerStringKey = registerStringKeyOnce;
   try {
@@ -165,6 +192,7 @@ export function withFastCdktfHelpers<T>(fn: () => T): T {
     exported.keysToSnakeCase = keys;
     proto.registerStringKey = register;
     expressions.dependable = dependable;
+    resources.getStringAttribute = getStringAttribute;
   }
 }
 
