@@ -159,13 +159,14 @@ function sharedAttributeTokens(getStringAttribute: AttributeReferences['getStrin
 }
 
 /**
- * Three of cdktf's per-resource helpers redo the same work for every resource: keysToSnakeCase converts the same few
+ * Four of cdktf's per-resource helpers redo the same work for every resource: keysToSnakeCase converts the same few
  * meta-argument names with three regular expressions each, every token registration compiles a regular expression,
- * and every `dependsOn` entry becomes a new token (4,000 alarms depending on one role: 4,000 tokens, each resolved
- * through cdktf's resolve). While synthesizing, they are replaced by the same functions doing that work once: each
- * dependency's token is made once and shared, so it resolves once per stack (resolveFragment's cache); its target
- * lives in the same stack, whose tokens are forgotten together (`forgetTokensSince`). The modules' exports are read
- * at each call by terraform-resource.js and the others; restored afterwards.
+ * and every `dependsOn` entry and every attribute reference becomes a new token (4,000 alarms depending on one role:
+ * 4,000 tokens, each resolved through cdktf's resolve). While synthesizing, they are replaced by the same functions
+ * doing that work once: each dependency's and each reference's token is made once and shared, so it resolves once per
+ * stack (resolveFragment's cache); what it names lives in the same stack, whose tokens are forgotten together
+ * (`forgetTokensSince`). The modules' exports and the prototype are read at each call by terraform-resource.js and
+ * the provider classes; restored afterwards.
  */
 export function withFastCdktfHelpers<T>(fn: () => T): T {
   assertPatchedCdktf();
