@@ -9,10 +9,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { validateConfig } from '../config/load';
-import { resolveModel } from '../config/model';
+import { resolveModel, sourceConfigOf } from '../config/model';
 import { largeOrgConfig } from '../examples/large-org';
 import { HTML_CACHE_FILE, writeOutput } from '../output';
-import { HTML_FILE, renderRunbookExtras, renderRunbooks } from '../runbooks';
+import { HTML_FILE, renderRunbookExtras, renderRunbooks, writeRunbooksOf } from '../runbooks';
 import MarkdownIt from 'markdown-it';
 import { blocksToHtml, htmlSections, joinTableChunks, parseHtmlSections, renderHtml, serializeHtmlSections, splitLongTables, TableChunks } from '../runbooks/html';
 import { exampleModel } from './support/example';
@@ -198,5 +198,22 @@ describe('the cache across synths, and the runbooks on a worker thread', () => {
     expect(JSON.parse(out)).toEqual({ loaded: [], later: true });
     const imported = [...fs.readFileSync(path.join(__dirname, '..', 'main.ts'), 'utf8').matchAll(/^import .* from '(\.[^']+)';$/gm)].map((m) => m[1]);
     expect(imported.sort()).toEqual(['./config/cross-checks', './config/errors', './config/load', './config/model', './output', './stacks/selection']);
+  });
+
+  it("a runbooks worker's task reports progress before each file, and stops writing where progress throws (stop())", () => {
+    const model = exampleModel();
+    const task = (dir: string) => ({ dir: path.join(dir, 'runbooks'), htmlCacheFrom: path.join(dir, 'none'), htmlCacheTo: path.join(dir, HTML_CACHE_FILE), config: sourceConfigOf(model)!, modelJson: JSON.stringify(model) });
+    let ticks = 0;
+    const written = writeRunbooksOf(task(tmp()), () => ticks++)!;
+    expect(ticks).toBe(written.length + 1);
+    const stopped = tmp();
+    let left = 3;
+    expect(() =>
+      writeRunbooksOf(task(stopped), () => {
+        if (left-- === 0) throw new Error('stopped');
+      }),
+    ).toThrow('stopped');
+    expect(fs.readdirSync(path.join(stopped, 'runbooks'))).toHaveLength(3);
+    expect(fs.existsSync(path.join(stopped, HTML_CACHE_FILE))).toBe(false);
   });
 });

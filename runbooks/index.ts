@@ -116,6 +116,11 @@ export function renderRunbookExtras(model: Model, files: Map<string, string> = r
 export interface WriteRunbooksOptions {
   /** HTML of the markdown sections an earlier synth rendered (output.ts keeps it beside the output). @default none */
   readonly htmlCache?: HtmlSectionCache;
+  /**
+   * Called before each file is written: a worker's `progress` (worker-thread.ts), which shows the worker alive and
+   * throws there once the thread that started it has failed, so nothing lands after that thread cleans up. @default none
+   */
+  readonly progress?: () => void;
 }
 
 /** The runbooks of one synth: where they go, and where the HTML section cache is read from and written to. */
@@ -129,10 +134,11 @@ export interface RunbooksTask {
  * `writeRunbooks` with the cache files of `task`: the sections the last synth rendered are read (none if the file is
  * missing or not a cache), and the ones this synth used are written (only those: the cache never outgrows the runbooks).
  */
-export function writeRunbookTask(model: Model, task: RunbooksTask): string[] {
+export function writeRunbookTask(model: Model, task: RunbooksTask, progress?: () => void): string[] {
   const previous = fs.existsSync(task.htmlCacheFrom) ? parseHtmlSections(fs.readFileSync(task.htmlCacheFrom, 'utf8')) : new Map<string, string>();
   const htmlCache = { previous, next: new Map<string, string>() };
-  const written = writeRunbooks(model, task.dir, { htmlCache });
+  const written = writeRunbooks(model, task.dir, { htmlCache, progress });
+  progress?.();
   fs.mkdirSync(path.dirname(task.htmlCacheTo), { recursive: true });
   fs.writeFileSync(task.htmlCacheTo, serializeHtmlSections(htmlCache.next));
   return written;
@@ -143,9 +149,9 @@ export function writeRunbookTask(model: Model, task: RunbooksTask): string[] {
  * holds functions, so it cannot be posted). Undefined, with nothing written, if that is not the model the caller holds
  * (`modelJson`, its JSON): a model changed after it was resolved is rendered by the caller instead.
  */
-export function writeRunbooksOf(task: RunbooksTask & { config: RootlockConfig; modelJson: string }): string[] | undefined {
+export function writeRunbooksOf(task: RunbooksTask & { config: RootlockConfig; modelJson: string }, progress?: () => void): string[] | undefined {
   const model = resolveModel(task.config);
-  return JSON.stringify(model) === task.modelJson ? writeRunbookTask(model, task) : undefined;
+  return JSON.stringify(model) === task.modelJson ? writeRunbookTask(model, task, progress) : undefined;
 }
 
 /**
@@ -164,6 +170,7 @@ export function writeRunbooks(model: Model, dir: string, opts: WriteRunbooksOpti
   }
   const written: string[] = [];
   for (const [name, text] of [...files, ...renderRunbookExtras(model, files, opts.htmlCache)]) {
+    opts.progress?.();
     const full = path.join(dir, name);
     fs.writeFileSync(full, text, 'utf8');
     written.push(full);

@@ -251,10 +251,9 @@ function stackDocument(
   prepare: (fragment: unknown) => unknown,
   merge: (target: Record<string, unknown>, source: Record<string, unknown>) => void,
 ): Record<string, unknown> {
-  const internals = stack as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: string };
-  const overrides = internals.rawOverrides;
+  const overrides = overridesOf(stack);
   const metadata = {
-    version: internals.cdktfVersion,
+    version: (stack as unknown as { cdktfVersion: string }).cdktfVersion,
     stackName: stack.node.id,
     backend: 'local',
     cloud: undefined,
